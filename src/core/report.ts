@@ -1,0 +1,20 @@
+import type { Finding, Severity } from './finding.js';
+
+/** Everything a formatter needs: pure data, produced by the library, printed by the CLI. */
+export interface Report {
+  readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
+  readonly findings: readonly Finding[];
+  /** Every rule that ran, for SARIF's rule table and the JSON output. */
+  readonly rules: readonly ReportRule[];
+  /** The files that were read, relative to the working directory. */
+  readonly artifacts: readonly string[];
+}
+
+export interface ReportRule {
+  readonly id: string;
+  readonly description: string;
+  readonly help: string;
+  readonly docs: string;
+  /** The severity the policy gave it in this run ('off' rules are not listed). */
+  readonly severity: Severity;
+}

@@ -1,0 +1,40 @@
+import type { Severity, RelatedLocation } from './finding.js';
+import type { Location } from './location.js';
+import type { ImageSubject } from './subject.js';
+import type { ResolvedPolicy } from './policy.js';
+
+export interface RuleMeta {
+  /** One line: what the rule finds. */
+  readonly description: string;
+  /** Why it matters and how to fix it, for `--help`, SARIF help text and the README. */
+  readonly help: string;
+  /** Used when the policy names no severity for the rule. */
+  readonly defaultSeverity: Severity;
+  /** Anchor of the rule's section in the README. */
+  readonly docs: string;
+  /** Message templates by id; `{name}` is replaced from the report's data. */
+  readonly messages: Readonly<Record<string, string>>;
+}
+
+export interface RuleReport {
+  readonly messageId: string;
+  readonly data?: Readonly<Record<string, string>>;
+  readonly location: Location;
+  readonly related?: readonly RelatedLocation[];
+  /** What makes this finding distinct within the subject (the offending value), for fingerprints. */
+  readonly key: string;
+  readonly remediation?: string;
+}
+
+export interface RuleContext {
+  readonly policy: ResolvedPolicy;
+  /** Today, for public-exception expiry. */
+  readonly now: Date;
+  report(report: RuleReport): void;
+}
+
+export interface Rule {
+  readonly id: string;
+  readonly meta: RuleMeta;
+  check(subject: ImageSubject, context: RuleContext): void;
+}

@@ -24,7 +24,7 @@ export interface ApprovedEntry {
 export interface PublicException {
   /** Glob over the AMI name (`ami_name`), e.g. `public-base-*`. */
   readonly amiName?: string;
-  /** Glob over the template path, relative to the policy file's folder. */
+  /** Glob over the template path as amiguard shows it (relative to the working directory). */
   readonly file?: string;
   readonly reason: string;
   /** ISO date (YYYY-MM-DD); the exception no longer applies from the day after. */

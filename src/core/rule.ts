@@ -33,8 +33,16 @@ export interface RuleContext {
   report(report: RuleReport): void;
 }
 
+/** Something in the input that is not a sharing fact: a file that does not parse. */
+export interface InputProblem {
+  readonly message: string;
+  readonly location: Location;
+}
+
+/** A rule checks images, input problems, or both; it reports, the engine makes findings. */
 export interface Rule {
   readonly id: string;
   readonly meta: RuleMeta;
-  check(subject: ImageSubject, context: RuleContext): void;
+  checkImage?(subject: ImageSubject, context: RuleContext): void;
+  checkProblem?(problem: InputProblem, context: RuleContext): void;
 }

@@ -1,0 +1,105 @@
+import { createHash } from 'node:crypto';
+import {
+  formatLocation,
+  type Finding,
+  type ImageSubject,
+  type InputProblem,
+  type Location,
+  type ResolvedPolicy,
+  type Rule,
+  type RuleReport,
+  type SeveritySetting,
+} from '../core/index.js';
+
+const UNAPPROVED_RULES = new Set(['unapproved-account', 'unapproved-organization', 'unapproved-ou']);
+
+/**
+ * The severity the policy gives a rule. Severity comes from the policy, never from the rule: the
+ * rule's default applies only where the policy is silent, and without an allow list (no policy
+ * file, or one that approves nothing) a share with a named grantee is a warning that asks the
+ * user to approve it, not an error.
+ */
+export function severityOf(rule: Rule, policy: ResolvedPolicy): SeveritySetting {
+  const configured = policy.severities[rule.id];
+  if (configured !== undefined) return configured;
+  if (UNAPPROVED_RULES.has(rule.id) && !policy.hasAllowList) return 'warning';
+  return rule.meta.defaultSeverity;
+}
+
+export interface RuleRun {
+  readonly subjects: readonly ImageSubject[];
+  readonly problems: readonly InputProblem[];
+  readonly policy: ResolvedPolicy;
+  readonly rules: readonly Rule[];
+  readonly now: Date;
+}
+
+/** Runs every enabled rule over every subject and problem; returns the findings, sorted. */
+export function runRules(run: RuleRun): Finding[] {
+  const findings: Finding[] = [];
+  for (const rule of run.rules) {
+    const severity = severityOf(rule, run.policy);
+    if (severity === 'off') continue;
+    const makeContext = (scope: string) => ({
+      policy: run.policy,
+      now: run.now,
+      report: (report: RuleReport) => {
+        findings.push(toFinding(rule, severity, scope, report));
+      },
+    });
+    if (rule.checkImage !== undefined) {
+      for (const subject of run.subjects) rule.checkImage(subject, makeContext(`${scopeOf(subject.location)}#${subject.name}`));
+    }
+    if (rule.checkProblem !== undefined) {
+      for (const problem of run.problems) rule.checkProblem(problem, makeContext(scopeOf(problem.location)));
+    }
+  }
+  return findings.sort(compareFindings);
+}
+
+function toFinding(rule: Rule, severity: Exclude<SeveritySetting, 'off'>, scope: string, report: RuleReport): Finding {
+  const template = rule.meta.messages[report.messageId];
+  if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id ${report.messageId}`);
+  const message = template.replace(/\{(\w+)\}/g, (whole, name: string) => report.data?.[name] ?? whole);
+  return {
+    ruleId: rule.id,
+    severity,
+    message,
+    location: report.location,
+    related: report.related ?? [],
+    fingerprint: fingerprint(rule.id, scope, report.key),
+    ...(report.remediation === undefined ? {} : { remediation: report.remediation }),
+  };
+}
+
+/** The file or AWS resource: line numbers are left out so that fingerprints survive edits. */
+function scopeOf(location: Location): string {
+  return location.kind === 'source' ? location.file : formatLocation(location);
+}
+
+function fingerprint(ruleId: string, scope: string, key: string): string {
+  return createHash('sha256').update(`${ruleId}\0${scope}\0${key}`).digest('hex').slice(0, 32);
+}
+
+export function compareFindings(a: Finding, b: Finding): number {
+  return (
+    compareText(locationKey(a.location), locationKey(b.location)) ||
+    line(a.location) - line(b.location) ||
+    column(a.location) - column(b.location) ||
+    compareText(a.ruleId, b.ruleId) ||
+    compareText(a.message, b.message)
+  );
+}
+
+function locationKey(location: Location): string {
+  return location.kind === 'source' ? location.file : `${location.account}/${location.region}/${location.resourceId}`;
+}
+function line(location: Location): number {
+  return location.kind === 'source' ? location.line : 0;
+}
+function column(location: Location): number {
+  return location.kind === 'source' ? location.column : 0;
+}
+function compareText(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

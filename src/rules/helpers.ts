@@ -1,0 +1,98 @@
+import { describeGrantee, granteeKey, type Grant, type ImageSubject, type Provenance, type RelatedLocation, type RuleContext, type Sharing, type UnknownGrant } from '../core/index.js';
+import { matchPublicException } from '../policy/index.js';
+
+/** Points from a use site to where its value was defined (a variable default, a var-file). */
+export function originOf(provenance: Provenance): RelatedLocation[] {
+  if (provenance.origin === undefined) return [];
+  const what = provenance.via === undefined ? 'the value' : provenance.via;
+  return [{ message: `${what} is defined here`, location: provenance.origin }];
+}
+
+/** `ami_groups` or `ami_groups (from var.ami_groups)`. */
+export function describeSource(provenance: Provenance): string {
+  return provenance.via === undefined ? provenance.field : `${provenance.field} (from ${provenance.via})`;
+}
+
+export function isPublicGrant(grant: Grant): boolean {
+  return grant.grantee.kind === 'public';
+}
+
+export function mayBePublic(unknown: UnknownGrant): boolean {
+  return unknown.mayInclude?.includes('all') === true;
+}
+
+/**
+ * Reports each public grant of `sharing` unless an active public-exception covers the subject;
+ * an expired exception is named in the message. Shared by public-ami and public-snapshot.
+ */
+export function reportPublicGrants(
+  sharing: Sharing,
+  subject: ImageSubject,
+  context: RuleContext,
+  remediation: (field: string) => string,
+): void {
+  const publicGrants = sharing.grants.filter(isPublicGrant);
+  if (publicGrants.length === 0) return;
+  const match = matchPublicException(subject, context.policy, context.now);
+  if (match.status === 'active') return;
+  for (const grant of publicGrants) {
+    context.report({
+      messageId: match.status === 'expired' ? 'expiredException' : 'public',
+      data: {
+        name: subject.name,
+        source: describeSource(grant),
+        ...(match.status === 'expired' ? { expires: match.exception.expires ?? '', reason: match.exception.reason } : {}),
+      },
+      location: grant.location,
+      related: originOf(grant),
+      key: `${grant.field}:all`,
+      remediation: remediation(grant.field),
+    });
+  }
+}
+
+type SharedKind = 'account' | 'organization' | 'ou';
+
+const ALLOW_KEY: Readonly<Record<SharedKind, string>> = {
+  account: 'allow.accounts',
+  organization: 'allow.organizations',
+  ou: 'allow.ous',
+};
+
+/** The messages the three unapproved-* rules share; `{what}` is `account 1234...` and the like. */
+export const UNAPPROVED_MESSAGES = {
+  noPolicy: '{name}: {source} shares the {target} with {what}; no policy approves any grantee',
+  unapproved: '{name}: {source} shares the {target} with {what}, which is not in {allowKey} of {policy}',
+};
+
+/**
+ * Reports every grant of the given kind, on the AMI or its snapshots, that the policy does not
+ * approve. Without a policy file nothing is approved: each share is named so the user can
+ * approve it.
+ */
+export function reportUnapproved(
+  subject: ImageSubject,
+  context: RuleContext,
+  kind: SharedKind,
+  isApproved: (grantee: Grant['grantee']) => boolean,
+): void {
+  const allowKey = ALLOW_KEY[kind];
+  const sides = [
+    { sharing: subject.launch, target: 'AMI' },
+    { sharing: subject.snapshot, target: 'snapshots' },
+  ];
+  for (const { sharing, target } of sides) {
+    for (const grant of sharing.grants) {
+      if (grant.grantee.kind !== kind || isApproved(grant.grantee)) continue;
+      const what = describeGrantee(grant.grantee);
+      context.report({
+        messageId: context.policy.hasAllowList ? 'unapproved' : 'noPolicy',
+        data: { name: subject.name, source: describeSource(grant), target, what, allowKey, policy: context.policy.source },
+        location: grant.location,
+        related: originOf(grant),
+        key: `${grant.field}:${granteeKey(grant.grantee)}`,
+        remediation: `if ${what} should have access, add it to ${allowKey} in the policy file; otherwise remove it from ${grant.field}`,
+      });
+    }
+  }
+}

@@ -1,0 +1,27 @@
+import type { Rule } from '../core/index.js';
+import { encryptedShareDefaultKey } from './encrypted-share-default-key.js';
+import { invalidGrantee } from './invalid-grantee.js';
+import { parseError } from './parse-error.js';
+import { publicAmi } from './public-ami.js';
+import { publicSnapshot } from './public-snapshot.js';
+import { unapprovedAccount } from './unapproved-account.js';
+import { unapprovedOrganization } from './unapproved-organization.js';
+import { unapprovedOu } from './unapproved-ou.js';
+import { unresolvedSharing } from './unresolved-sharing.js';
+
+/** Every rule, sorted by id. A meta-test checks that each id matches its file name. */
+export const RULES: readonly Rule[] = [
+  encryptedShareDefaultKey,
+  invalidGrantee,
+  parseError,
+  publicAmi,
+  publicSnapshot,
+  unapprovedAccount,
+  unapprovedOrganization,
+  unapprovedOu,
+  unresolvedSharing,
+];
+
+export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
+
+export { runRules, severityOf, type RuleRun } from './engine.js';

@@ -1,0 +1,2 @@
+release   = true
+ami_users = ["444455556666"]

@@ -1,0 +1,105 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { atLeast, InputError, UsageError, type Severity } from '../../core/index.js';
+import { lint } from '../../lint/index.js';
+import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
+import type { VariableInput } from '../../templates/index.js';
+import { choice, parseCommandArgs } from '../args.js';
+import { useColor, type Io } from '../io.js';
+import type { Command } from './command.js';
+
+const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
+
+export const lintCommand: Command = {
+  name: 'lint',
+  summary: 'Check Packer templates for public or unapproved AMI and snapshot sharing',
+  help: `Usage: amiguard lint [PATH...] [options]
+
+Reads Packer templates (legacy JSON and HCL2) the way Packer evaluates them, with variables,
+locals and var-files, and reports every way they make an AMI or its snapshots public or share
+them outside the policy, at file:line:column.
+
+With no PATH, scans the current folder recursively (skipping node_modules and .git). In a
+folder, all *.pkr.hcl and *.pkr.json files form one configuration with its *.auto.pkrvars.hcl;
+a *.json file is a legacy template when it has a "builders" key.
+
+Options:
+  --var NAME=VALUE     set a variable, as packer build -var (repeatable)
+  --var-file FILE      read variables from a file, as packer build -var-file (repeatable;
+                       --var and --var-file apply in command-line order, later wins)
+  --use-env            read env(), {{env}} and PKR_VAR_* from the environment; without it
+                       they are unknown, so the result does not depend on your shell
+  --config FILE        policy file (default: amiguard.yaml in the current folder, if any)
+  --format FORMAT      text (default), json or sarif
+  --output FILE        write the report to FILE instead of standard output
+  --fail-on SEVERITY   exit 1 when a finding is at least this severe: error (default),
+                       warning or note
+  --color, --no-color  force colours on or off (default: on a terminal, off with NO_COLOR)
+  -h, --help           show this help
+
+Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not do the job.
+
+Examples:
+  amiguard lint
+  amiguard lint packer/ --var-file prod.pkrvars.hcl --var ami_public=false
+  amiguard lint --format sarif --output amiguard.sarif
+  amiguard lint images/ --config security/amiguard.yaml --fail-on warning
+`,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const parsed = parseCommandArgs('lint', args, {
+      var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
+      'use-env': { type: 'boolean' },
+      config: { type: 'string' },
+      format: { type: 'string' },
+      output: { type: 'string' },
+      'fail-on': { type: 'string' },
+      color: { type: 'boolean' },
+      'no-color': { type: 'boolean' },
+    });
+    const format = choice('format', parsed.values['format'], OUTPUT_FORMATS, 'text');
+    const failOn = choice('fail-on', parsed.values['fail-on'], FAIL_ON, 'error');
+    const configPath = parsed.values['config'];
+    const output = parsed.values['output'];
+    const colorFlag = parsed.values['no-color'] === true ? false : parsed.values['color'] === true ? true : undefined;
+
+    const result = await lint({
+      paths: parsed.positionals,
+      cwd: io.cwd,
+      env: io.env,
+      variables: variableInputs(parsed.ordered),
+      useEnv: parsed.values['use-env'] === true,
+      ...(typeof configPath === 'string' ? { configPath: resolve(io.cwd, configPath) } : {}),
+    });
+
+    const toFile = typeof output === 'string';
+    const text = formatReport(result.report, format, {
+      color: !toFile && format === 'text' && useColor(io.stdout, io.env, colorFlag),
+      srcRoot: io.cwd,
+    });
+    if (toFile) {
+      try {
+        writeFileSync(resolve(io.cwd, output), text);
+      } catch (error) {
+        throw new InputError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+      }
+      io.stderr.write(`amiguard: wrote ${format} report with ${result.findings.length} finding(s) to ${output}\n`);
+    } else {
+      io.stdout.write(text);
+    }
+    return result.findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
+  },
+};
+
+/** `--var` and `--var-file` in the order given, as Packer applies them. */
+function variableInputs(ordered: readonly { name: string; value: string | undefined }[]): VariableInput[] {
+  return ordered.flatMap((option): VariableInput[] => {
+    if (option.name === 'var-file' && option.value !== undefined) return [{ kind: 'var-file', path: option.value }];
+    if (option.name !== 'var' || option.value === undefined) return [];
+    const equals = option.value.indexOf('=');
+    if (equals <= 0) {
+      throw new UsageError(`--var "${option.value}" is not NAME=VALUE`, 'example: --var ami_groups=all');
+    }
+    return [{ kind: 'var', name: option.value.slice(0, equals), value: option.value.slice(equals + 1) }];
+  });
+}

@@ -1,0 +1,29 @@
+/** What a command may touch of the outside world; tests pass their own. */
+export interface Io {
+  readonly cwd: string;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly stdout: Output;
+  readonly stderr: Output;
+}
+
+export interface Output {
+  write(text: string): void;
+  readonly isTTY: boolean;
+}
+
+export function processIo(): Io {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: { write: (text) => process.stdout.write(text), isTTY: process.stdout.isTTY === true },
+    stderr: { write: (text) => process.stderr.write(text), isTTY: process.stderr.isTTY === true },
+  };
+}
+
+/** Colours only on a terminal, never with NO_COLOR (https://no-color.org), forced by FORCE_COLOR. */
+export function useColor(output: Output, env: Io['env'], flag: boolean | undefined): boolean {
+  if (flag !== undefined) return flag;
+  if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
+  if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
+  return output.isTTY;
+}

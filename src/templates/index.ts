@@ -1,0 +1,109 @@
+import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError, sourceLocation, type ImageSubject } from '../core/index.js';
+import { discoverTemplates } from './discover.js';
+import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
+import { readPackerHcl } from './packer-hcl/index.js';
+import { readPackerJson } from './packer-json/index.js';
+import { toImageSubject } from './subject.js';
+
+export * from './model.js';
+export { discoverTemplates } from './discover.js';
+export { toImageSubject } from './subject.js';
+
+/** Larger files are reported rather than read: no real template comes near this. */
+export const MAX_TEMPLATE_BYTES = 64 * 1024 * 1024;
+
+export interface TemplateReadRequest {
+  readonly paths: readonly string[];
+  readonly cwd: string;
+  readonly variables: readonly VariableInput[];
+  readonly useEnv: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+}
+
+export interface TemplatesRead {
+  readonly images: readonly TemplateImage[];
+  readonly subjects: readonly ImageSubject[];
+  readonly problems: readonly TemplateProblem[];
+  /** Every template file read, as shown to the user. */
+  readonly artifacts: readonly string[];
+}
+
+/** Finds the templates under `paths` and reads each the way Packer would evaluate it. */
+export async function readTemplates(request: TemplateReadRequest): Promise<TemplatesRead> {
+  for (const input of request.variables) {
+    if (input.kind === 'var-file') readVarFile(resolve(request.cwd, input.path), input.path);
+  }
+  const discovered = await discoverTemplates(request.paths, request.cwd);
+  const first = discovered.unreadable[0];
+  if (first !== undefined) {
+    throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
+  }
+  const options: ReadOptions = {
+    variables: request.variables,
+    useEnv: request.useEnv,
+    env: request.env,
+    readFile: (path) => readVarFile(resolve(request.cwd, path), path),
+  };
+  const images: TemplateImage[] = [];
+  const problems: TemplateProblem[] = [];
+  const artifacts: string[] = [];
+  const load = (path: string): SourceFile | undefined => {
+    artifacts.push(path);
+    const loaded = loadSource(resolve(request.cwd, path), path);
+    if ('problem' in loaded) {
+      problems.push(loaded.problem);
+      return undefined;
+    }
+    return loaded;
+  };
+
+  // Legacy JSON var-files are JSON; HCL configurations take both kinds.
+  const jsonOptions: ReadOptions = {
+    ...options,
+    variables: request.variables.filter((input) => input.kind === 'var' || input.path.endsWith('.json')),
+  };
+  for (const path of discovered.jsonTemplates) {
+    const file = load(path);
+    if (file === undefined) continue;
+    const result = readPackerJson(file, jsonOptions);
+    images.push(...result.images);
+    problems.push(...result.problems);
+  }
+  for (const configuration of discovered.hclConfigurations) {
+    const files = configuration.files.map(load).filter((file): file is SourceFile => file !== undefined);
+    const autoVarFiles = configuration.autoVarFiles.map(load).filter((file): file is SourceFile => file !== undefined);
+    if (files.length === 0) continue;
+    const result = await readPackerHcl(files, autoVarFiles, options);
+    images.push(...result.images);
+    problems.push(...result.problems);
+  }
+  return { images, subjects: images.map(toImageSubject), problems, artifacts };
+}
+
+function loadSource(absolute: string, path: string): SourceFile | { problem: TemplateProblem } {
+  const at = sourceLocation(path, 1, 1);
+  let buffer: Buffer;
+  try {
+    const size = statSync(absolute).size;
+    if (size > MAX_TEMPLATE_BYTES) {
+      return { problem: { message: `file is ${Math.round(size / 1048576)} MB, over the ${MAX_TEMPLATE_BYTES / 1048576} MB that amiguard reads; not a template`, location: at } };
+    }
+    buffer = readFileSync(absolute);
+  } catch (error) {
+    return { problem: { message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, location: at } };
+  }
+  if (buffer.subarray(0, 8192).includes(0)) {
+    return { problem: { message: 'binary file (it contains NUL bytes), not a Packer template', location: at } };
+  }
+  return { path, text: buffer.toString('utf8') };
+}
+
+function readVarFile(absolute: string, path: string): string {
+  try {
+    return readFileSync(absolute, 'utf8');
+  } catch (error) {
+    throw new InputError(`cannot read var-file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
+  }
+}

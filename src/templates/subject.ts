@@ -1,0 +1,81 @@
+import {
+  parseGrantee,
+  type GranteeSyntax,
+  type Grant,
+  type ImageSubject,
+  type InvalidGrant,
+  type Sharing,
+  type UnknownGrant,
+} from '../core/index.js';
+import type { EvaluatedField, SharingField, TemplateImage } from './model.js';
+
+const FIELD_SYNTAX: Readonly<Record<SharingField, GranteeSyntax>> = {
+  ami_users: 'account',
+  ami_groups: 'group',
+  ami_org_arns: 'organization',
+  ami_ou_arns: 'ou',
+  snapshot_users: 'account',
+  snapshot_groups: 'group',
+};
+
+const LAUNCH_FIELDS: readonly SharingField[] = ['ami_groups', 'ami_users', 'ami_org_arns', 'ami_ou_arns'];
+const SNAPSHOT_FIELDS: readonly SharingField[] = ['snapshot_groups', 'snapshot_users'];
+
+/** Turns a reader's evaluated fields into the core model the rules check. */
+export function toImageSubject(image: TemplateImage): ImageSubject {
+  const amiName = image.amiName?.kind === 'known' ? image.amiName.value : undefined;
+  const encryption =
+    image.encryptBoot === undefined
+      ? undefined
+      : {
+          encrypted: image.encryptBoot.kind === 'known' ? image.encryptBoot.value : ('unknown' as const),
+          customerKey:
+            image.customerKmsKey === undefined
+              ? false
+              : image.customerKmsKey.kind === 'known'
+                ? image.customerKmsKey.value
+                : ('unknown' as const),
+          location: image.encryptBoot.location,
+        };
+  return {
+    origin: 'template',
+    name: image.name,
+    type: image.type,
+    file: image.file,
+    location: image.location,
+    launch: buildSharing(image, LAUNCH_FIELDS),
+    snapshot: buildSharing(image, SNAPSHOT_FIELDS),
+    ...(amiName === undefined ? {} : { amiName }),
+    ...(encryption === undefined ? {} : { encryption }),
+  };
+}
+
+function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sharing {
+  const grants: Grant[] = [];
+  const invalid: InvalidGrant[] = [];
+  const unknowns: UnknownGrant[] = [];
+  for (const name of fields) {
+    const field: EvaluatedField | undefined = image.fields[name];
+    if (field === undefined) continue;
+    for (const item of field.items) {
+      const provenance = {
+        field: name,
+        location: item.location,
+        ...(item.origin === undefined ? {} : { origin: item.origin }),
+        ...(item.via === undefined ? {} : { via: item.via }),
+      };
+      if (item.kind === 'unknown') {
+        unknowns.push({
+          ...provenance,
+          reason: item.reason,
+          ...(item.mayInclude === undefined ? {} : { mayInclude: item.mayInclude }),
+        });
+        continue;
+      }
+      const parsed = parseGrantee(FIELD_SYNTAX[name], item.value);
+      if (parsed.ok) grants.push({ ...provenance, grantee: parsed.grantee });
+      else invalid.push({ ...provenance, raw: item.value, problem: parsed.problem });
+    }
+  }
+  return { grants, invalid, unknowns };
+}

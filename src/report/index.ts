@@ -1,0 +1,34 @@
+import type { Report } from '../core/index.js';
+import { formatJson } from './json.js';
+import { formatSarif } from './sarif.js';
+import type { SarifOptions } from './sarif.js';
+import { formatText } from './text.js';
+import type { TextOptions } from './text.js';
+
+export { formatJson, formatSarif, formatText };
+export type { JsonFinding, JsonLocation, JsonReport, JsonRule } from './json.js';
+export type { SarifOptions } from './sarif.js';
+export type { ReportSummary } from './summary.js';
+export type { TextOptions } from './text.js';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif'];
+
+export function isOutputFormat(value: string): value is OutputFormat {
+  return (OUTPUT_FORMATS as readonly string[]).includes(value);
+}
+
+export type FormatOptions = TextOptions & SarifOptions;
+
+/** The report as the CLI prints it; each format ignores the options that do not concern it. */
+export function formatReport(report: Report, format: OutputFormat, options: FormatOptions = {}): string {
+  switch (format) {
+    case 'text':
+      return formatText(report, options);
+    case 'json':
+      return formatJson(report);
+    case 'sarif':
+      return formatSarif(report, options);
+  }
+}

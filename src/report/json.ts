@@ -1,0 +1,91 @@
+import type { Finding, Location, Report, Severity } from '../core/index.js';
+import { sortFindings } from './order.js';
+import { ruleHelpUri, sortRules } from './rules.js';
+import { summarize } from './summary.js';
+import type { ReportSummary } from './summary.js';
+
+/** The JSON output, version 1. docs/output-formats.md describes it; a change of shape bumps `version`. */
+export interface JsonReport {
+  readonly version: 1;
+  readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
+  readonly summary: ReportSummary;
+  readonly findings: readonly JsonFinding[];
+  readonly rules: readonly JsonRule[];
+}
+
+export interface JsonFinding {
+  readonly ruleId: string;
+  readonly severity: Severity;
+  readonly message: string;
+  readonly location: JsonLocation;
+  readonly related: readonly { readonly message: string; readonly location: JsonLocation }[];
+  readonly fingerprint: string;
+  readonly remediation?: string;
+}
+
+export type JsonLocation =
+  | {
+      readonly file: string;
+      readonly line: number;
+      readonly column: number;
+      readonly endLine: number;
+      readonly endColumn: number;
+    }
+  | { readonly account: string; readonly region: string; readonly resourceId: string };
+
+export interface JsonRule {
+  readonly id: string;
+  readonly severity: Severity;
+  readonly description: string;
+  readonly help: string;
+  readonly helpUri: string;
+}
+
+/** Pretty-printed, keys and findings in a fixed order, so that two runs over the same input diff clean. */
+export function formatJson(report: Report): string {
+  const document: JsonReport = {
+    version: 1,
+    tool: {
+      name: report.tool.name,
+      version: report.tool.version,
+      informationUri: report.tool.informationUri,
+    },
+    summary: summarize(report),
+    findings: sortFindings(report.findings).map(toJsonFinding),
+    rules: sortRules(report.rules).map((rule) => ({
+      id: rule.id,
+      severity: rule.severity,
+      description: rule.description,
+      help: rule.help,
+      helpUri: ruleHelpUri(report.tool.informationUri, rule.docs),
+    })),
+  };
+  return `${JSON.stringify(document, null, 2)}\n`;
+}
+
+function toJsonFinding(finding: Finding): JsonFinding {
+  return {
+    ruleId: finding.ruleId,
+    severity: finding.severity,
+    message: finding.message,
+    location: toJsonLocation(finding.location),
+    related: finding.related.map((related) => ({
+      message: related.message,
+      location: toJsonLocation(related.location),
+    })),
+    fingerprint: finding.fingerprint,
+    ...(finding.remediation === undefined ? {} : { remediation: finding.remediation }),
+  };
+}
+
+function toJsonLocation(location: Location): JsonLocation {
+  return location.kind === 'source'
+    ? {
+        file: location.file,
+        line: location.line,
+        column: location.column,
+        endLine: location.endLine,
+        endColumn: location.endColumn,
+      }
+    : { account: location.account, region: location.region, resourceId: location.resourceId };
+}

@@ -1,0 +1,203 @@
+import { isAbsolute, sep } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Finding, Location, Report, ReportRule } from '../core/index.js';
+import { compareText, sortFindings } from './order.js';
+import { ruleHelpUri, sortRules } from './rules.js';
+
+/** SARIF 2.1.0: https://docs.oasis-open.org/sarif/sarif/v2.1.0/sarif-v2.1.0.html */
+const SARIF_SCHEMA = 'https://json.schemastore.org/sarif-2.1.0.json';
+const SRCROOT = '%SRCROOT%';
+/** Versioned so that a change in how fingerprints are made does not match old alerts to new ones. */
+const FINGERPRINT_KEY = 'amiguardFinding/v1';
+
+export interface SarifOptions {
+  /**
+   * The absolute directory that the report's relative paths start from (the working directory),
+   * recorded as %SRCROOT%. Without it the log names no machine path, and consumers such as
+   * GitHub code scanning resolve the paths against the repository root.
+   */
+  readonly srcRoot?: string;
+}
+
+type Level = 'error' | 'warning' | 'note';
+
+interface ArtifactLocation {
+  readonly uri: string;
+  readonly uriBaseId?: string;
+  readonly index?: number;
+}
+
+type SarifLocation =
+  | {
+      readonly physicalLocation: {
+        readonly artifactLocation: ArtifactLocation;
+        readonly region: {
+          readonly startLine: number;
+          readonly startColumn: number;
+          readonly endLine: number;
+          readonly endColumn: number;
+        };
+      };
+    }
+  | {
+      readonly logicalLocations: readonly {
+        readonly name: string;
+        readonly fullyQualifiedName: string;
+        readonly kind: 'resource';
+      }[];
+    };
+
+/** Maps a file, as the report names it, to its index in `run.artifacts`. */
+type ArtifactIndex = ReadonlyMap<string, number>;
+
+/** One run; rules, artifacts and results in a fixed order, nothing that changes from run to run. */
+export function formatSarif(report: Report, options: SarifOptions = {}): string {
+  const rules = sortRules(report.rules);
+  const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
+  const findings = sortFindings(report.findings);
+  const files = artifactFiles(report, findings);
+  const artifactIndex: ArtifactIndex = new Map(files.map((file, index) => [file, index]));
+
+  const run = {
+    tool: {
+      driver: {
+        name: report.tool.name,
+        version: report.tool.version,
+        semanticVersion: report.tool.version,
+        informationUri: report.tool.informationUri,
+        rules: rules.map((rule) => toReportingDescriptor(rule, report.tool.informationUri)),
+      },
+    },
+    ...(options.srcRoot === undefined
+      ? {}
+      : { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.srcRoot) } } }),
+    // Every file listed was read and checked, including those that only supply values (var files).
+    artifacts: files.map((file) => ({ location: artifactLocation(file), roles: ['analysisTarget'] })),
+    results: findings.map((finding) => toResult(finding, ruleIndex, artifactIndex)),
+    columnKind: 'unicodeCodePoints',
+  };
+  return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
+}
+
+/** Every file read, and any file a finding names that the report did not list, so every index resolves. */
+function artifactFiles(report: Report, findings: readonly Finding[]): string[] {
+  const files = new Set(report.artifacts);
+  for (const finding of findings) {
+    for (const location of [finding.location, ...finding.related.map((related) => related.location)]) {
+      if (location.kind === 'source') files.add(location.file);
+    }
+  }
+  return [...files].sort(compareText);
+}
+
+function toReportingDescriptor(rule: ReportRule, informationUri: string) {
+  const helpUri = ruleHelpUri(informationUri, rule.docs);
+  return {
+    id: rule.id,
+    name: pascalCase(rule.id),
+    shortDescription: { text: sentence(rule.description) },
+    fullDescription: { text: sentence(rule.help) },
+    help: {
+      text: `${rule.help}\n\nSee ${helpUri}`,
+      markdown: `${escapeMarkdown(rule.help)}\n\nSee [${rule.id}](${helpUri}).`,
+    },
+    helpUri,
+    defaultConfiguration: { level: rule.severity satisfies Level },
+  };
+}
+
+function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, artifacts: ArtifactIndex) {
+  const index = ruleIndex.get(finding.ruleId);
+  // Code scanning shows the message and the rule's help, so the finding's own fix goes in the message.
+  const text =
+    finding.remediation === undefined
+      ? sentence(finding.message)
+      : `${sentence(finding.message)} Hint: ${sentence(finding.remediation)}`;
+  return {
+    ruleId: finding.ruleId,
+    ...(index === undefined ? {} : { ruleIndex: index }),
+    level: finding.severity satisfies Level,
+    message: { text },
+    locations: [toLocation(finding.location, artifacts)],
+    ...(finding.related.length === 0
+      ? {}
+      : {
+          relatedLocations: finding.related.map((related, position) => ({
+            id: position + 1,
+            ...toLocation(related.location, artifacts),
+            message: { text: sentence(related.message) },
+          })),
+        }),
+    partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+  };
+}
+
+function toLocation(location: Location, artifacts: ArtifactIndex): SarifLocation {
+  if (location.kind === 'aws') {
+    return {
+      logicalLocations: [
+        {
+          name: location.resourceId,
+          fullyQualifiedName: `${location.account}/${location.region}/${location.resourceId}`,
+          kind: 'resource',
+        },
+      ],
+    };
+  }
+  const index = artifacts.get(location.file);
+  return {
+    physicalLocation: {
+      artifactLocation: {
+        ...artifactLocation(location.file),
+        ...(index === undefined ? {} : { index }),
+      },
+      region: {
+        startLine: location.line,
+        startColumn: location.column,
+        endLine: location.endLine,
+        endColumn: location.endColumn,
+      },
+    },
+  };
+}
+
+/** A relative path becomes a relative URI under %SRCROOT%; an absolute one, a file: URI. */
+function artifactLocation(file: string): ArtifactLocation {
+  if (isAbsolute(file)) return { uri: pathToFileURL(file).href };
+  // On Windows both separators separate; elsewhere a backslash is part of a name and is encoded.
+  const separators = sep === '\\' ? /[\\/]/ : /\//;
+  return { uri: file.split(separators).map(encodeURIComponent).join('/'), uriBaseId: SRCROOT };
+}
+
+/** SARIF requires a base URI to be absolute and to end with a slash (§3.14.14). */
+function directoryUri(directory: string): string {
+  const uri = pathToFileURL(directory).href;
+  return uri.endsWith('/') ? uri : `${uri}/`;
+}
+
+/** `public-ami` -> `PublicAmi`: SARIF's reportingDescriptor.name is a PascalCase identifier. */
+function pascalCase(id: string): string {
+  return id
+    .split(/[^A-Za-z0-9]+/)
+    .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
+    .join('');
+}
+
+/** SARIF asks for messages written as sentences (validator rule SARIF2001). */
+function sentence(text: string): string {
+  const trimmed = text.trimEnd();
+  return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
+}
+
+/**
+ * Rule help is plain text in which backticks mark code, as in the README. Outside code spans,
+ * `*`, `_`, brackets and `<...>` (an ARN placeholder reads as an HTML tag) must not become
+ * Markdown, so they are escaped; inside them an escape would show, and none is needed.
+ */
+function escapeMarkdown(text: string): string {
+  // Splitting on a captured pattern puts the code spans at the odd indices.
+  return text
+    .split(/(`[^`]*`)/)
+    .map((part, index) => (index % 2 === 1 ? part : part.replace(/[\\`*_[\]<>]/g, '\\$&')))
+    .join('');
+}

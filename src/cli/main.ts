@@ -1,11 +1,26 @@
 import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
+import { blockPublicAccessCommand } from './commands/block-public-access.js';
+import { makeIamPolicyCommand } from './commands/iam-policy.js';
 import { lintCommand } from './commands/lint.js';
+import { makePublicCommand } from './commands/make-public.js';
 import { rulesCommand } from './commands/rules.js';
+import { makePrivateCommand, shareCommand, unshareCommand } from './commands/share.js';
+import { showCommand } from './commands/show.js';
 import { processIo, type Io } from './io.js';
 
-const COMMANDS: readonly Command[] = [lintCommand, rulesCommand];
+export const COMMANDS: readonly Command[] = [
+  lintCommand,
+  showCommand,
+  shareCommand,
+  unshareCommand,
+  makePrivateCommand,
+  makePublicCommand,
+  blockPublicAccessCommand,
+  makeIamPolicyCommand(() => COMMANDS),
+  rulesCommand,
+];
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));

@@ -1,0 +1,105 @@
+/**
+ * The one module that looks inside AWS SDK errors: turns them into AmiguardErrors whose message
+ * says what failed in the user's terms (which AMI, which region, which IAM action) with a hint.
+ */
+import { AmiguardError } from '../core/index.js';
+
+export interface AwsCallContext {
+  /** The EC2/STS/Organizations action, e.g. `ModifyImageAttribute`. */
+  readonly action: string;
+  readonly service: 'ec2' | 'sts' | 'organizations';
+  readonly region?: string;
+  /** The AMI, snapshot or account the call was about. */
+  readonly resource?: string;
+  /** The amiguard command, for the iam-policy hint. */
+  readonly command?: string;
+}
+
+interface SdkErrorShape {
+  readonly name: string;
+  readonly message: string;
+  readonly code?: string;
+  readonly $metadata?: { readonly httpStatusCode?: number; readonly attempts?: number };
+}
+
+function asSdkError(error: unknown): SdkErrorShape | undefined {
+  if (typeof error !== 'object' || error === null || !('name' in error)) return undefined;
+  const { name, message } = error as { name: unknown; message: unknown };
+  return typeof name === 'string' ? { ...(error as object), name, message: typeof message === 'string' ? message : '' } : undefined;
+}
+
+/** The error's AWS code (`InvalidAMIID.NotFound`), or undefined for non-AWS errors. */
+export function awsErrorCode(error: unknown): string | undefined {
+  return asSdkError(error)?.name;
+}
+
+export function isDryRunSuccess(error: unknown): boolean {
+  return awsErrorCode(error) === 'DryRunOperation';
+}
+
+const CREDENTIAL_ERRORS = new Set(['CredentialsProviderError', 'ExpiredToken', 'ExpiredTokenException', 'InvalidClientTokenId', 'UnrecognizedClientException', 'SignatureDoesNotMatch']);
+const DENIED = new Set(['UnauthorizedOperation', 'AccessDenied', 'AccessDeniedException']);
+const THROTTLED = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingException', 'TooManyRequestsException']);
+const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
+
+/** Maps any error from an AWS call to an AmiguardError with a message and a hint. */
+export function toAmiguardError(error: unknown, context: AwsCallContext): AmiguardError {
+  if (error instanceof AmiguardError) return error;
+  const sdk = asSdkError(error);
+  const where = context.region === undefined ? '' : ` in ${context.region}`;
+  const about = context.resource === undefined ? '' : ` ${context.resource}`;
+  const permission = `${context.service}:${context.action}`;
+  if (sdk === undefined) {
+    return new AmiguardError('AWS', `${context.action}${about}${where} failed: ${String(error)}`, { cause: error });
+  }
+  const code = sdk.code ?? sdk.name;
+  const attempts = sdk.$metadata?.attempts;
+  const awsSaid = sdk.message === '' ? code : `${code}: ${sdk.message}`;
+  const fail = (message: string, hint?: string) =>
+    new AmiguardError(CREDENTIAL_ERRORS.has(sdk.name) ? 'CREDENTIALS' : 'AWS', message, { cause: error, ...(hint === undefined ? {} : { hint }) });
+
+  if (CREDENTIAL_ERRORS.has(sdk.name)) {
+    return fail(
+      `no usable AWS credentials for ${context.action}${where} (${awsSaid})`,
+      'set credentials the usual way (AWS_PROFILE or --profile, environment variables, SSO), or try amiguard against the local sandbox: amiguard sandbox',
+    );
+  }
+  if (DENIED.has(sdk.name)) {
+    return fail(
+      `not allowed to call ${permission}${about}${where}: the credentials lack the IAM permission ${permission}`,
+      `amiguard iam-policy${context.command === undefined ? '' : ` ${context.command}`} prints the least-privilege policy this command needs`,
+    );
+  }
+  if (THROTTLED.has(sdk.name)) {
+    return fail(
+      `AWS kept throttling ${context.action}${where} (${code})${attempts === undefined ? '' : ` after ${attempts} attempts`}`,
+      'the account is over its EC2 API rate; wait a minute and run again',
+    );
+  }
+  if (NETWORK.has(sdk.name) || NETWORK.has(code)) {
+    return fail(`cannot reach the ${context.service.toUpperCase()} endpoint${where}: ${awsSaid}`, 'check the network, --region and --endpoint-url');
+  }
+  switch (sdk.name) {
+    case 'InvalidAMIID.NotFound':
+      return fail(`AMI${about} not found${where} (${code})`, 'AMIs are regional: pass the AMI\'s --region, or select by --name across --regions');
+    case 'InvalidAMIID.Malformed':
+      return fail(`"${context.resource ?? ''}" is not an AMI id (${code}): expected ami- and 8 or 17 hex characters`);
+    case 'InvalidAMIID.Unavailable':
+      return fail(`AMI${about}${where} is deregistered or not in a state that can be changed (${code})`);
+    case 'InvalidSnapshot.NotFound':
+      return fail(`snapshot${about} not found${where} (${code})`);
+    case 'AuthFailure':
+      return fail(
+        `AWS refused ${context.action}${about}${where}: ${sdk.message || 'not authorized'} (AuthFailure)`,
+        'only the AMI\'s owner can read or change its permissions: run this with the owning account\'s credentials (e.g. --profile)',
+      );
+    case 'OperationNotPermitted':
+      return fail(`AWS refused ${context.action}${about}${where}: ${sdk.message} (OperationNotPermitted)`);
+    case 'InvalidAMIAttributeItemValue':
+      return fail(`AWS rejected a value in the launch-permission change${about}${where}: ${sdk.message} (${code}); nothing was changed`);
+    case 'OptInRequired':
+      return fail(`${context.region ?? 'this region'} is not enabled for the account (${code})`, 'enable the region, or leave it out of --regions');
+    default:
+      return fail(`${context.action}${about}${where} failed: ${awsSaid}`);
+  }
+}

@@ -1,0 +1,103 @@
+import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { OrganizationsClient } from '@aws-sdk/client-organizations';
+import { STSClient } from '@aws-sdk/client-sts';
+import { UsageError } from '../core/index.js';
+
+export interface AwsOptions {
+  /** `--region`; otherwise the SDK's default chain (AWS_REGION, the profile). */
+  readonly region?: string;
+  readonly profile?: string;
+  /** `--endpoint-url`; the SDK also reads AWS_ENDPOINT_URL and AWS_ENDPOINT_URL_EC2 itself. */
+  readonly endpoint?: string;
+  /** Fixed credentials (an assumed role); otherwise the SDK's default chain. */
+  readonly credentials?: NonNullable<EC2ClientConfig['credentials']>;
+  readonly maxAttempts?: number;
+  /** Told of every AWS call, e.g. to check that iam-policy covers what a command does. */
+  readonly onCall?: (call: { service: 'ec2' | 'sts' | 'organizations'; action: string; region: string }) => void;
+}
+
+type Service = 'ec2' | 'sts' | 'organizations';
+
+interface Middlewared {
+  middlewareStack: {
+    add(
+      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
+      options: { step: 'initialize'; name: string },
+    ): void;
+  };
+}
+
+/**
+ * One client per (credentials, region, service), reused for every call: the SDK pools
+ * connections per client, and credentials are resolved once per account.
+ */
+export class AwsSession {
+  private readonly clients = new Map<string, EC2Client | STSClient | OrganizationsClient>();
+
+  constructor(readonly options: AwsOptions = {}) {}
+
+  ec2(region: string): EC2Client {
+    return this.client('ec2', region, (config) => new EC2Client(config));
+  }
+
+  sts(region: string): STSClient {
+    return this.client('sts', region, (config) => new STSClient(config));
+  }
+
+  organizations(region: string): OrganizationsClient {
+    return this.client('organizations', region, (config) => new OrganizationsClient(config));
+  }
+
+  /** The region to use when the user names none: --region, else the SDK's default chain. */
+  async defaultRegion(): Promise<string> {
+    if (this.options.region !== undefined) return this.options.region;
+    const probe = new EC2Client(this.baseConfig(undefined));
+    try {
+      const region = await probe.config.region();
+      if (typeof region === 'string' && region !== '') return region;
+    } catch {
+      // no region configured anywhere: said below
+    } finally {
+      probe.destroy();
+    }
+    throw new UsageError('no AWS region: pass --region, or set AWS_REGION or a region in your profile');
+  }
+
+  destroy(): void {
+    for (const client of this.clients.values()) client.destroy();
+    this.clients.clear();
+  }
+
+  private client<T extends EC2Client | STSClient | OrganizationsClient>(
+    service: Service,
+    region: string,
+    make: (config: ReturnType<AwsSession['baseConfig']>) => T,
+  ): T {
+    const key = `${service}/${region}`;
+    const existing = this.clients.get(key);
+    if (existing !== undefined) return existing as T;
+    const client = make(this.baseConfig(region));
+    const onCall = this.options.onCall;
+    if (onCall !== undefined) {
+      (client as unknown as Middlewared).middlewareStack.add(
+        (next, context) => async (args) => {
+          onCall({ service, action: (context.commandName ?? '').replace(/Command$/, ''), region });
+          return next(args);
+        },
+        { step: 'initialize', name: 'amiguardCallRecorder' },
+      );
+    }
+    this.clients.set(key, client);
+    return client;
+  }
+
+  private baseConfig(region: string | undefined) {
+    return {
+      ...(region === undefined ? {} : { region }),
+      ...(this.options.profile === undefined ? {} : { profile: this.options.profile }),
+      ...(this.options.endpoint === undefined ? {} : { endpoint: this.options.endpoint }),
+      ...(this.options.credentials === undefined ? {} : { credentials: this.options.credentials }),
+      maxAttempts: this.options.maxAttempts ?? 6,
+    };
+  }
+}

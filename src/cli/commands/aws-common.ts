@@ -1,0 +1,92 @@
+import { UsageError, parseGrantee, type Grantee } from '../../core/index.js';
+import { AwsSession, type AwsOptions } from '../../aws/session.js';
+import type { ImageSelection } from '../../manage/select.js';
+import type { ParsedArgs } from '../args.js';
+import type { Io } from '../io.js';
+
+/** Options every AWS command takes. */
+export const AWS_OPTIONS = {
+  region: { type: 'string' },
+  profile: { type: 'string' },
+  'endpoint-url': { type: 'string' },
+} as const;
+
+export const AWS_OPTIONS_HELP = `AWS options:
+  --region REGION      the region (default: AWS_REGION or your profile's region)
+  --profile NAME       a named profile from your AWS config
+  --endpoint-url URL   another EC2 endpoint, e.g. the local sandbox (also AWS_ENDPOINT_URL)`;
+
+export const SELECTION_OPTIONS = {
+  name: { type: 'string' },
+  regions: { type: 'string' },
+} as const;
+
+export const SELECTION_HELP = `Selecting AMIs:
+  AMI_ID...            AMIs by id, in --region
+  --name PATTERN       AMIs this account owns whose name matches (* and ? wildcards)
+  --regions R1,R2|all  with --name: look in these regions (all = every enabled region)`;
+
+/** Test hook: lets tests observe the AWS calls a command makes (for the iam-policy check). */
+export type CallObserver = NonNullable<AwsOptions['onCall']>;
+let observer: CallObserver | undefined;
+export function observeAwsCalls(next: CallObserver | undefined): void {
+  observer = next;
+}
+
+export function sessionFrom(parsed: ParsedArgs, io: Io): AwsSession {
+  const text = (name: string): string | undefined => {
+    const value = parsed.values[name];
+    return typeof value === 'string' ? value : undefined;
+  };
+  const region = text('region') ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
+  const profile = text('profile');
+  const endpoint = text('endpoint-url');
+  return new AwsSession({
+    ...(region === undefined ? {} : { region }),
+    ...(profile === undefined ? {} : { profile }),
+    ...(endpoint === undefined ? {} : { endpoint }),
+    ...(observer === undefined ? {} : { onCall: observer }),
+  });
+}
+
+export function selectionFrom(parsed: ParsedArgs): ImageSelection {
+  const name = parsed.values['name'];
+  const regions = parsed.values['regions'];
+  return {
+    ids: parsed.positionals,
+    ...(typeof name === 'string' ? { namePattern: name } : {}),
+    regions: typeof regions === 'string' ? regions.split(',').map((region) => region.trim()).filter((region) => region !== '') : [],
+  };
+}
+
+/** `--account`, `--org` and `--ou` values, validated before any AWS call. */
+export function granteesFrom(parsed: ParsedArgs): Grantee[] {
+  const grantees: Grantee[] = [];
+  const read = (option: string, syntax: 'account' | 'organization' | 'ou') => {
+    const values = parsed.values[option];
+    for (const raw of Array.isArray(values) ? values : []) {
+      if (typeof raw !== 'string') continue;
+      for (const part of raw.split(',').map((value) => value.trim()).filter((value) => value !== '')) {
+        const result = parseGrantee(syntax, part);
+        if (!result.ok) throw new UsageError(`--${option}: ${result.problem}`);
+        grantees.push(result.grantee);
+      }
+    }
+  };
+  read('account', 'account');
+  read('org', 'organization');
+  read('ou', 'ou');
+  return grantees;
+}
+
+export function snapshotAccountsFrom(parsed: ParsedArgs): string[] {
+  const values = parsed.values['snapshot-account'];
+  return (Array.isArray(values) ? values : []).flatMap((raw) => {
+    if (typeof raw !== 'string') return [];
+    return raw.split(',').map((value) => value.trim()).filter((value) => value !== '').map((id) => {
+      const result = parseGrantee('account', id);
+      if (!result.ok) throw new UsageError(`--snapshot-account: ${result.problem}`);
+      return id;
+    });
+  });
+}

@@ -1,0 +1,83 @@
+import { AmiguardError, UsageError } from '../../core/index.js';
+import { checkOwner, exposureSummary, publicBlocker, shareImageWithEveryone } from '../../manage/change.js';
+import { callerAccount, inspectImage } from '../../manage/inspect.js';
+import { selectImages } from '../../manage/select.js';
+import { choice, parseCommandArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { outcomesJson, renderOutcomes } from '../render.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom, selectionFrom } from './aws-common.js';
+import type { Command } from './command.js';
+
+const CONSENT_FLAG = 'i-understand-this-is-public';
+
+export const makePublicCommand: Command = {
+  name: 'make-public',
+  summary: 'Make an AMI launchable by every AWS account (needs an explicit flag)',
+  operations: [
+    'DescribeImages',
+    'DescribeImageAttribute',
+    'ModifyImageAttribute',
+    'DescribeSnapshots',
+    'DescribeSnapshotAttribute',
+    'GetImageBlockPublicAccessState',
+    'GetSnapshotBlockPublicAccessState',
+    'GetCallerIdentity',
+  ],
+  help: `Usage: amiguard make-public AMI_ID... --${CONSENT_FLAG} [options]
+
+Adds the public launch permission (group "all"): every AWS account in the world can then
+launch the AMI, with whatever is on its disks. Without --${CONSENT_FLAG}, shows what
+would become public and changes nothing. Snapshots are never made public: launching a public
+AMI does not need them.
+
+If block public access for AMIs is on in the region, or the AMI has a Marketplace product
+code, explains why AWS would refuse and how to proceed, without calling AWS to change anything.
+
+Options:
+  --${CONSENT_FLAG}   required: you mean every AWS account
+  --dry-run                       ask AWS whether it would succeed, change nothing
+  --format text|json              output format (default: text)
+${AWS_OPTIONS_HELP}
+
+Exit codes: 0 done, 2 refused or could not (no consent flag, block public access, not owner).
+
+Examples:
+  amiguard make-public ami-0123456789abcdef0 --region us-east-1
+  amiguard make-public ami-0123456789abcdef0 --region us-east-1 --${CONSENT_FLAG}
+`,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const parsed = parseCommandArgs('make-public', args, {
+      ...AWS_OPTIONS,
+      [CONSENT_FLAG]: { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+      format: { type: 'string' },
+    });
+    const format = choice('format', parsed.values['format'], ['text', 'json'] as const, 'text');
+    if (parsed.positionals.length === 0) throw new UsageError('name the AMI ids to make public');
+    const session = sessionFrom(parsed, io);
+    try {
+      const images = await selectImages(session, { ...selectionFrom(parsed), regions: [] }, 'make-public');
+      const views = await Promise.all(images.map((image) => inspectImage(session, image, 'make-public')));
+      const account = await callerAccount(session, images[0]?.region ?? '', 'make-public');
+      for (const image of images) checkOwner(image, account);
+      for (const view of views) {
+        const blocker = publicBlocker(view);
+        if (blocker !== undefined) throw new AmiguardError('AWS', blocker.message, { hint: blocker.hint });
+      }
+      if (parsed.values[CONSENT_FLAG] !== true) {
+        io.stderr.write(`${views.flatMap(exposureSummary).join('\n')}\n`);
+        throw new UsageError(`refusing to make ${images.length === 1 ? 'this AMI' : 'these AMIs'} public without --${CONSENT_FLAG}`, 'nothing was changed');
+      }
+      const dryRun = parsed.values['dry-run'] === true;
+      const outcomes = [];
+      for (const image of images) outcomes.push(await shareImageWithEveryone(session, image, dryRun, 'make-public'));
+      io.stdout.write(format === 'json' ? outcomesJson(outcomes) : renderOutcomes(outcomes));
+      if (!dryRun && outcomes.some((outcome) => outcome.added.length > 0)) {
+        io.stderr.write('amiguard make-public: the AMI is now public; undo with: amiguard make-private ' + images.map((image) => image.id).join(' ') + '\n');
+      }
+      return 0;
+    } finally {
+      session.destroy();
+    }
+  },
+};

@@ -1,0 +1,92 @@
+import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { UsageError } from '../core/index.js';
+import { describeImagesById, isAmiId, listOwnedImages, type ImageInfo } from '../aws/images.js';
+import type { AwsSession } from '../aws/session.js';
+import { toAmiguardError } from '../aws/errors.js';
+
+/** Which AMIs a command acts on: ids in one region, or a name pattern across regions. */
+export interface ImageSelection {
+  readonly ids: readonly string[];
+  readonly namePattern?: string;
+  /** `--regions a,b` or `all`; empty means the default region. */
+  readonly regions: readonly string[];
+}
+
+/** Validates AMI ids before any call, so that a typo costs nothing. */
+export function checkSelection(selection: ImageSelection): void {
+  const bad = selection.ids.filter((id) => !isAmiId(id));
+  if (bad.length > 0) {
+    throw new UsageError(
+      `${bad.map((id) => `"${id}"`).join(', ')} ${bad.length === 1 ? 'is' : 'are'} not an AMI id: expected ami- followed by 8 or 17 hex characters`,
+    );
+  }
+  if (selection.ids.length === 0 && selection.namePattern === undefined) {
+    throw new UsageError('name the AMIs: give AMI ids, or --name PATTERN');
+  }
+  if (selection.ids.length > 0 && selection.namePattern !== undefined) {
+    throw new UsageError('give AMI ids or --name, not both');
+  }
+}
+
+/**
+ * The regions to act in: the default region, the named ones (checked against the account's
+ * regions), or `all` enabled ones.
+ */
+export async function resolveRegions(session: AwsSession, requested: readonly string[], command: string): Promise<string[]> {
+  const home = await session.defaultRegion();
+  if (requested.length === 0) return [home];
+  let regions;
+  try {
+    regions = (await session.ec2(home).send(new DescribeRegionsCommand({ AllRegions: true }))).Regions ?? [];
+  } catch (error) {
+    throw toAmiguardError(error, { service: 'ec2', action: 'DescribeRegions', region: home, command });
+  }
+  const enabled = regions
+    .filter((region) => region.OptInStatus !== 'not-opted-in')
+    .flatMap((region) => (region.RegionName === undefined ? [] : [region.RegionName]))
+    .sort();
+  if (requested.length === 1 && requested[0] === 'all') return enabled;
+  const known = new Set(regions.flatMap((region) => (region.RegionName === undefined ? [] : [region.RegionName])));
+  const unknown = requested.filter((region) => !known.has(region));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown region${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`, `the account's regions are: ${enabled.join(', ')}`);
+  }
+  const disabled = requested.filter((region) => !enabled.includes(region));
+  if (disabled.length > 0) {
+    throw new UsageError(`region${disabled.length === 1 ? '' : 's'} not enabled for this account: ${disabled.join(', ')}`, 'enable the region, or leave it out of --regions');
+  }
+  return [...requested];
+}
+
+/** The selected AMIs, each with its region. Ids that do not exist are an error naming them. */
+export async function selectImages(session: AwsSession, selection: ImageSelection, command: string): Promise<ImageInfo[]> {
+  checkSelection(selection);
+  const regions = await resolveRegions(session, selection.regions, command);
+  const images: ImageInfo[] = [];
+  for (const region of regions) {
+    try {
+      if (selection.namePattern !== undefined) {
+        images.push(...(await listOwnedImages(session.ec2(region), region, selection.namePattern)));
+      } else {
+        images.push(...(await describeImagesById(session.ec2(region), region, selection.ids)));
+      }
+    } catch (error) {
+      throw toAmiguardError(error, {
+        service: 'ec2',
+        action: 'DescribeImages',
+        region,
+        command,
+        ...(selection.ids.length > 0 ? { resource: selection.ids.join(', ') } : {}),
+      });
+    }
+  }
+  if (selection.namePattern !== undefined && images.length === 0) {
+    throw new UsageError(`no AMI owned by this account matches --name "${selection.namePattern}" in ${regions.join(', ')}`, 'names match AWS\'s name filter: * and ? are wildcards');
+  }
+  const found = new Set(images.map((image) => image.id));
+  const missing = selection.ids.filter((id) => !found.has(id));
+  if (missing.length > 0) {
+    throw new UsageError(`AMI ${missing.join(', ')} not found in ${regions.join(', ')}`, 'AMIs are regional: pass the AMI\'s --region');
+  }
+  return images.sort((a, b) => (a.region === b.region ? a.id.localeCompare(b.id) : a.region.localeCompare(b.region)));
+}

@@ -89,14 +89,29 @@ export function toAmiguardError(error: unknown, context: AwsCallContext): Amigua
     case 'InvalidSnapshot.NotFound':
       return fail(`snapshot${about} not found${where} (${code})`);
     case 'AuthFailure':
-      return fail(
-        `AWS refused ${context.action}${about}${where}: ${sdk.message || 'not authorized'} (AuthFailure)`,
-        'only the AMI\'s owner can read or change its permissions: run this with the owning account\'s credentials (e.g. --profile)',
-      );
+      // EC2 answers AuthFailure both to a non-owner touching an AMI's permissions and to any
+      // call in a region the account has not enabled.
+      return /Attribute$/.test(context.action)
+        ? fail(
+            `AWS refused ${context.action}${about}${where}: ${sdk.message || 'not authorized'} (AuthFailure)`,
+            'only the AMI\'s owner can read or change its permissions: run this with the owning account\'s credentials (e.g. --profile)',
+          )
+        : fail(
+            `AWS refused ${context.action}${where}: ${sdk.message || 'not authorized'} (AuthFailure)`,
+            `check that ${context.region ?? 'the region'} is enabled for the account (amiguard block-public-access status --regions all lists the enabled ones) and that the credentials are valid`,
+          );
     case 'OperationNotPermitted':
       return fail(`AWS refused ${context.action}${about}${where}: ${sdk.message} (OperationNotPermitted)`);
     case 'InvalidAMIAttributeItemValue':
       return fail(`AWS rejected a value in the launch-permission change${about}${where}: ${sdk.message} (${code}); nothing was changed`);
+    case 'InvalidParameter':
+      if (/AWS Managed CMK|aws\/ebs|default KMS key/i.test(sdk.message)) {
+        return fail(
+          `${context.resource ?? 'the AMI'}${where} is encrypted with the AWS managed key aws/ebs, which AWS does not let anyone share (${code})`,
+          'copy the AMI with a customer managed KMS key (copy-image --kms-key-id), share the copy, and let the target accounts use the key',
+        );
+      }
+      return fail(`${context.action}${about}${where} failed: ${awsSaid}`);
     case 'OptInRequired':
       return fail(`${context.region ?? 'this region'} is not enabled for the account (${code})`, 'enable the region, or leave it out of --regions');
     default:

@@ -12,20 +12,9 @@ export interface AwsOptions {
   /** Fixed credentials (an assumed role); otherwise the SDK's default chain. */
   readonly credentials?: NonNullable<EC2ClientConfig['credentials']>;
   readonly maxAttempts?: number;
-  /** Told of every AWS call, e.g. to check that iam-policy covers what a command does. */
-  readonly onCall?: (call: { service: 'ec2' | 'sts' | 'organizations'; action: string; region: string }) => void;
 }
 
 type Service = 'ec2' | 'sts' | 'organizations';
-
-interface Middlewared {
-  middlewareStack: {
-    add(
-      middleware: (next: (args: unknown) => Promise<unknown>, context: { commandName?: string }) => (args: unknown) => Promise<unknown>,
-      options: { step: 'initialize'; name: string },
-    ): void;
-  };
-}
 
 /**
  * One client per (credentials, region, service), reused for every call: the SDK pools
@@ -77,16 +66,6 @@ export class AwsSession {
     const existing = this.clients.get(key);
     if (existing !== undefined) return existing as T;
     const client = make(this.baseConfig(region));
-    const onCall = this.options.onCall;
-    if (onCall !== undefined) {
-      (client as unknown as Middlewared).middlewareStack.add(
-        (next, context) => async (args) => {
-          onCall({ service, action: (context.commandName ?? '').replace(/Command$/, ''), region });
-          return next(args);
-        },
-        { step: 'initialize', name: 'amiguardCallRecorder' },
-      );
-    }
     this.clients.set(key, client);
     return client;
   }

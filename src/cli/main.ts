@@ -6,6 +6,7 @@ import { makeIamPolicyCommand } from './commands/iam-policy.js';
 import { lintCommand } from './commands/lint.js';
 import { makePublicCommand } from './commands/make-public.js';
 import { rulesCommand } from './commands/rules.js';
+import { sandboxCommand } from './commands/sandbox.js';
 import { makePrivateCommand, shareCommand, unshareCommand } from './commands/share.js';
 import { showCommand } from './commands/show.js';
 import { processIo, type Io } from './io.js';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = [
   blockPublicAccessCommand,
   makeIamPolicyCommand(() => COMMANDS),
   rulesCommand,
+  sandboxCommand,
 ];
 
 function overview(): string {

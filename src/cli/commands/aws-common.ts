@@ -1,5 +1,5 @@
 import { UsageError, parseGrantee, type Grantee } from '../../core/index.js';
-import { AwsSession, type AwsOptions } from '../../aws/session.js';
+import { AwsSession } from '../../aws/session.js';
 import type { ImageSelection } from '../../manage/select.js';
 import type { ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
@@ -26,13 +26,6 @@ export const SELECTION_HELP = `Selecting AMIs:
   --name PATTERN       AMIs this account owns whose name matches (* and ? wildcards)
   --regions R1,R2|all  with --name: look in these regions (all = every enabled region)`;
 
-/** Test hook: lets tests observe the AWS calls a command makes (for the iam-policy check). */
-export type CallObserver = NonNullable<AwsOptions['onCall']>;
-let observer: CallObserver | undefined;
-export function observeAwsCalls(next: CallObserver | undefined): void {
-  observer = next;
-}
-
 export function sessionFrom(parsed: ParsedArgs, io: Io): AwsSession {
   const text = (name: string): string | undefined => {
     const value = parsed.values[name];
@@ -45,7 +38,6 @@ export function sessionFrom(parsed: ParsedArgs, io: Io): AwsSession {
     ...(region === undefined ? {} : { region }),
     ...(profile === undefined ? {} : { profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
-    ...(observer === undefined ? {} : { onCall: observer }),
   });
 }
 

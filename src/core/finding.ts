@@ -1,3 +1,4 @@
+import type { Grantee } from './grantee.js';
 import type { Location } from './location.js';
 
 export type Severity = 'error' | 'warning' | 'note';
@@ -20,7 +21,28 @@ export interface Finding {
   /** Stable across runs and line moves: rule, file or resource, subject, and the offending value. */
   readonly fingerprint: string;
   readonly remediation?: string;
+  /** What `amiguard fix` would do about it, for findings on AWS resources that it can fix. */
+  readonly action?: RemediationAction;
 }
+
+/**
+ * A change that removes what a finding reports (Cloud Custodian's pattern: the audit annotates,
+ * the remediation consumes). Never adds a grant.
+ */
+export type RemediationAction =
+  | {
+      readonly kind: 'remove-grant';
+      readonly account: string;
+      readonly region: string;
+      readonly resource: { readonly kind: 'image' | 'snapshot'; readonly id: string };
+      readonly grantee: Grantee;
+    }
+  | {
+      readonly kind: 'enable-block-public-access';
+      readonly account: string;
+      readonly region: string;
+      readonly target: 'images' | 'snapshots';
+    };
 
 export function atLeast(severity: Severity, threshold: Severity): boolean {
   return SEVERITY_RANK[severity] >= SEVERITY_RANK[threshold];

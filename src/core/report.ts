@@ -8,6 +8,24 @@ export interface Report {
   readonly rules: readonly ReportRule[];
   /** The files that were read, relative to the working directory. */
   readonly artifacts: readonly string[];
+  /** For an audit: what was read per account and region, and what could not be read. */
+  readonly estate?: EstateSummary;
+}
+
+export interface EstateSummary {
+  readonly regions: readonly RegionSummary[];
+  readonly failures: readonly { readonly account: string; readonly region?: string; readonly reason: string }[];
+}
+
+export interface RegionSummary {
+  readonly account: string;
+  readonly region: string;
+  /** AMIs the account owns in the region. */
+  readonly images: number;
+  readonly publicImages: number;
+  readonly publicSnapshots: number;
+  /** AMIs with at least one grant the policy does not approve. */
+  readonly sharedOutsidePolicy: number;
 }
 
 export interface ReportRule {

@@ -1,4 +1,4 @@
-import type { Severity, RelatedLocation } from './finding.js';
+import type { RelatedLocation, RemediationAction, Severity } from './finding.js';
 import type { Location } from './location.js';
 import type { ImageSubject } from './subject.js';
 import type { ResolvedPolicy } from './policy.js';
@@ -24,6 +24,7 @@ export interface RuleReport {
   /** What makes this finding distinct within the subject (the offending value), for fingerprints. */
   readonly key: string;
   readonly remediation?: string;
+  readonly action?: RemediationAction;
 }
 
 export interface RuleContext {

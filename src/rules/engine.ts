@@ -69,6 +69,7 @@ function toFinding(rule: Rule, severity: Exclude<SeveritySetting, 'off'>, scope:
     related: report.related ?? [],
     fingerprint: fingerprint(rule.id, scope, report.key),
     ...(report.remediation === undefined ? {} : { remediation: report.remediation }),
+    ...(report.action === undefined ? {} : { action: report.action }),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { RelatedLocation, RemediationAction, Severity } from './finding.js';
 import type { Location } from './location.js';
-import type { ImageSubject } from './subject.js';
+import type { ImageSubject, RegionSubject } from './subject.js';
 import type { ResolvedPolicy } from './policy.js';
 
 export interface RuleMeta {
@@ -31,6 +31,8 @@ export interface RuleContext {
   readonly policy: ResolvedPolicy;
   /** Today, for public-exception expiry. */
   readonly now: Date;
+  /** Which organization and OUs accounts belong to, when the audit could read Organizations. */
+  readonly directory?: OrganizationDirectory;
   report(report: RuleReport): void;
 }
 
@@ -46,4 +48,14 @@ export interface Rule {
   readonly meta: RuleMeta;
   checkImage?(subject: ImageSubject, context: RuleContext): void;
   checkProblem?(problem: InputProblem, context: RuleContext): void;
+  checkRegion?(region: RegionSubject, context: RuleContext): void;
 }
+
+/** Account membership for the org-aware allow list (an account in an approved org or OU is approved). */
+export interface OrganizationDirectory {
+  membership(accountId: string): AccountMembership;
+}
+
+export type AccountMembership =
+  | { readonly known: true; readonly organizationArn?: string; readonly ouArns: readonly string[] }
+  | { readonly known: false; readonly reason: string };

@@ -30,3 +30,11 @@ export interface Encryption {
   readonly customerKey: boolean | 'unknown';
   readonly location: Location;
 }
+
+/** One account's region as the rules see it: its block public access settings. */
+export interface RegionSubject {
+  readonly account: string;
+  readonly region: string;
+  readonly images: { readonly state: string; readonly managedBy: string };
+  readonly snapshots: { readonly state: string; readonly managedBy: string };
+}

@@ -5,6 +5,8 @@ import {
   type ImageSubject,
   type InputProblem,
   type Location,
+  type OrganizationDirectory,
+  type RegionSubject,
   type ResolvedPolicy,
   type Rule,
   type RuleReport,
@@ -29,6 +31,9 @@ export function severityOf(rule: Rule, policy: ResolvedPolicy): SeveritySetting 
 export interface RuleRun {
   readonly subjects: readonly ImageSubject[];
   readonly problems: readonly InputProblem[];
+  /** Regions of an audited estate (block public access); none for templates. */
+  readonly regions?: readonly RegionSubject[];
+  readonly directory?: OrganizationDirectory;
   readonly policy: ResolvedPolicy;
   readonly rules: readonly Rule[];
   readonly now: Date;
@@ -43,6 +48,7 @@ export function runRules(run: RuleRun): Finding[] {
     const makeContext = (scope: string) => ({
       policy: run.policy,
       now: run.now,
+      ...(run.directory === undefined ? {} : { directory: run.directory }),
       report: (report: RuleReport) => {
         findings.push(toFinding(rule, severity, scope, report));
       },
@@ -52,6 +58,9 @@ export function runRules(run: RuleRun): Finding[] {
     }
     if (rule.checkProblem !== undefined) {
       for (const problem of run.problems) rule.checkProblem(problem, makeContext(scopeOf(problem.location)));
+    }
+    if (rule.checkRegion !== undefined) {
+      for (const region of run.regions ?? []) rule.checkRegion(region, makeContext(`${region.account}/${region.region}`));
     }
   }
   return findings.sort(compareFindings);

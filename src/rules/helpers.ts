@@ -1,4 +1,15 @@
-import { describeGrantee, granteeKey, type Grant, type ImageSubject, type Provenance, type RelatedLocation, type RuleContext, type Sharing, type UnknownGrant } from '../core/index.js';
+import {
+  describeGrantee,
+  granteeKey,
+  type Grant,
+  type ImageSubject,
+  type Provenance,
+  type RelatedLocation,
+  type RemediationAction,
+  type RuleContext,
+  type Sharing,
+  type UnknownGrant,
+} from '../core/index.js';
 import { matchPublicException } from '../policy/index.js';
 
 /** Points from a use site to where its value was defined (a variable default, a var-file). */
@@ -11,6 +22,28 @@ export function originOf(provenance: Provenance): RelatedLocation[] {
 /** `ami_groups` or `ami_groups (from var.ami_groups)`. */
 export function describeSource(provenance: Provenance): string {
   return provenance.via === undefined ? provenance.field : `${provenance.field} (from ${provenance.via})`;
+}
+
+/** AWS's attribute names, which mark grants read from a live AMI or snapshot. */
+export const LAUNCH_PERMISSION = 'launchPermission';
+export const CREATE_VOLUME_PERMISSION = 'createVolumePermission';
+
+/** For a grant read from AWS: the change that removes it. Templates are fixed by a person. */
+export function removalOf(grant: Grant): RemediationAction | undefined {
+  if (grant.location.kind !== 'aws') return undefined;
+  return {
+    kind: 'remove-grant',
+    account: grant.location.account,
+    region: grant.location.region,
+    resource: { kind: grant.field === CREATE_VOLUME_PERMISSION ? 'snapshot' : 'image', id: grant.location.resourceId },
+    grantee: grant.grantee,
+  };
+}
+
+/** Spreads an optional action into a report. */
+export function withRemoval(grant: Grant): { action?: RemediationAction } {
+  const action = removalOf(grant);
+  return action === undefined ? {} : { action };
 }
 
 export function isPublicGrant(grant: Grant): boolean {
@@ -47,6 +80,7 @@ export function reportPublicGrants(
       related: originOf(grant),
       key: `${grant.field}:all`,
       remediation: remediation(grant.field),
+      ...withRemoval(grant),
     });
   }
 }
@@ -65,6 +99,8 @@ export const UNAPPROVED_MESSAGES = {
   unapproved: '{name}: {source} shares the {target} with {what}, which is not in {allowKey} of {policy}',
 };
 
+export type Approval = { readonly approved: true } | { readonly approved: false; readonly unresolved?: string };
+
 /**
  * Reports every grant of the given kind, on the AMI or its snapshots, that the policy does not
  * approve. Without a policy file nothing is approved: each share is named so the user can
@@ -74,7 +110,7 @@ export function reportUnapproved(
   subject: ImageSubject,
   context: RuleContext,
   kind: SharedKind,
-  isApproved: (grantee: Grant['grantee']) => boolean,
+  approval: (grantee: Grant['grantee']) => Approval,
 ): void {
   const allowKey = ALLOW_KEY[kind];
   const sides = [
@@ -83,15 +119,26 @@ export function reportUnapproved(
   ];
   for (const { sharing, target } of sides) {
     for (const grant of sharing.grants) {
-      if (grant.grantee.kind !== kind || isApproved(grant.grantee)) continue;
+      if (grant.grantee.kind !== kind) continue;
+      const verdict = approval(grant.grantee);
+      if (verdict.approved) continue;
       const what = describeGrantee(grant.grantee);
       context.report({
-        messageId: context.policy.hasAllowList ? 'unapproved' : 'noPolicy',
-        data: { name: subject.name, source: describeSource(grant), target, what, allowKey, policy: context.policy.source },
+        messageId: verdict.unresolved !== undefined ? 'unresolvedMembership' : context.policy.hasAllowList ? 'unapproved' : 'noPolicy',
+        data: {
+          name: subject.name,
+          source: describeSource(grant),
+          target,
+          what,
+          allowKey,
+          policy: context.policy.source,
+          reason: verdict.unresolved ?? '',
+        },
         location: grant.location,
         related: originOf(grant),
         key: `${grant.field}:${granteeKey(grant.grantee)}`,
         remediation: `if ${what} should have access, add it to ${allowKey} in the policy file; otherwise remove it from ${grant.field}`,
+        ...withRemoval(grant),
       });
     }
   }

@@ -13,8 +13,8 @@ export const unapprovedOrganization: Rule = {
     messages: UNAPPROVED_MESSAGES,
   },
   checkImage(subject, context) {
-    reportUnapproved(subject, context, 'organization', (grantee) =>
-      grantee.kind === 'organization' && context.policy.organizations.has(grantee.arn),
-    );
+    reportUnapproved(subject, context, 'organization', (grantee) => ({
+      approved: grantee.kind === 'organization' && context.policy.organizations.has(grantee.arn),
+    }));
   },
 };

@@ -13,14 +13,14 @@ export const unapprovedOu: Rule = {
     messages: UNAPPROVED_MESSAGES,
   },
   checkImage(subject, context) {
-    reportUnapproved(subject, context, 'ou', (grantee) =>
-      grantee.kind === 'ou' && isApprovedOu(grantee.arn, context.policy),
-    );
+    reportUnapproved(subject, context, 'ou', (grantee) => ({
+      approved: grantee.kind === 'ou' && isApprovedOu(grantee.arn, context.policy),
+    }));
   },
 };
 
 /** An OU is approved by name, or because it lies inside an approved organization. */
-function isApprovedOu(arn: string, policy: ResolvedPolicy): boolean {
+export function isApprovedOu(arn: string, policy: ResolvedPolicy): boolean {
   if (policy.ous.has(arn)) return true;
   const organization = organizationIdOf(arn);
   return [...policy.organizations.keys()].some((approved) => organizationIdOf(approved) === organization);

@@ -97,8 +97,8 @@ describe('public-ami', () => {
 
 describe('public-snapshot', () => {
   it('JSON and HCL', async () => {
-    assert.deepEqual(rows(await check({ 'a.json': json('      "snapshot_groups": ["all"]') })), [['public-snapshot', 'error', 6, 27]]);
-    assert.deepEqual(rows(await check({ 'a.pkr.hcl': hcl('  snapshot_groups = ["all"]') })), [['public-snapshot', 'error', 3, 22]]);
+    assert.deepEqual(rows(await check({ 'a.json': json('      "snapshot_groups": ["all"]') }), 'public-snapshot'), [['public-snapshot', 'error', 6, 27]]);
+    assert.deepEqual(rows(await check({ 'a.pkr.hcl': hcl('  snapshot_groups = ["all"]') }), 'public-snapshot'), [['public-snapshot', 'error', 3, 22]]);
   });
   it('valid: snapshots shared with no one', async () => {
     assert.deepEqual(rows(await check({ 'a.pkr.hcl': hcl('  snapshot_groups = []') })), []);
@@ -111,9 +111,12 @@ describe('unapproved-account', () => {
     assert.deepEqual(rows(findings), [['unapproved-account', 'error', 6, 37]]);
   });
   it('HCL: without a policy every share is a warning naming the account', async () => {
-    const findings = await check({ 'a.pkr.hcl': hcl('  snapshot_users = ["111122223333"]') });
-    assert.deepEqual(rows(findings), [['unapproved-account', 'warning', 3, 21]]);
-    assert.match(findings[0]?.message ?? '', /shares the snapshots with account 111122223333/);
+    const findings = await check({ 'a.pkr.hcl': hcl('  ami_users      = ["111122223333"]\n  snapshot_users = ["111122223333"]') });
+    assert.deepEqual(rows(findings), [
+      ['unapproved-account', 'warning', 3, 21],
+      ['unapproved-account', 'warning', 4, 21],
+    ]);
+    assert.match(findings[1]?.message ?? '', /shares the snapshots with account 111122223333/);
   });
 });
 
@@ -152,13 +155,31 @@ describe('invalid-grantee', () => {
 describe('encrypted-share-default-key', () => {
   it('JSON: encrypt_boot with ami_users and no kms_key_id', async () => {
     const findings = await check({ 'a.json': json('      "encrypt_boot": true,\n      "ami_users": ["444455556666"]') }, { policy: true });
-    assert.deepEqual(rows(findings), [['encrypted-share-default-key', 'error', 6, 23]]);
+    assert.deepEqual(rows(findings), [['encrypted-share-default-key', 'error', 6, 7]]);
   });
   it('HCL: with a customer key it is fine; without, reported', async () => {
     const withKey = hcl('  encrypt_boot = true\n  kms_key_id   = "alias/images"\n  ami_users    = ["444455556666"]');
     assert.deepEqual(rows(await check({ 'a.pkr.hcl': withKey }, { policy: true })), []);
     const without = hcl('  encrypt_boot = true\n  ami_users    = ["444455556666"]');
-    assert.deepEqual(rows(await check({ 'a.pkr.hcl': without }, { policy: true })), [['encrypted-share-default-key', 'error', 3, 18]]);
+    assert.deepEqual(rows(await check({ 'a.pkr.hcl': without }, { policy: true })), [['encrypted-share-default-key', 'error', 3, 3]]);
+  });
+});
+
+describe('snapshot-sharing-mismatch', () => {
+  it('JSON: a public snapshot of a private AMI', async () => {
+    const findings = await check({ 'a.json': json('      "ami_users": ["444455556666"],\n      "snapshot_groups": "all"') }, { policy: true });
+    assert.deepEqual(rows(findings), [
+      ['public-snapshot', 'error', 7, 26],
+      ['snapshot-sharing-mismatch', 'warning', 7, 26],
+    ]);
+  });
+  it('HCL: snapshots shared with an account that cannot launch the AMI', async () => {
+    const findings = await check({ 'a.pkr.hcl': hcl('  ami_users      = ["444455556666"]\n  snapshot_users = ["444455556666", "555566667777"]') }, { policy: true });
+    assert.deepEqual(rows(findings, 'snapshot-sharing-mismatch'), [['snapshot-sharing-mismatch', 'warning', 4, 37]]);
+  });
+  it('valid: the same accounts on both, or a public AMI', async () => {
+    assert.deepEqual(rows(await check({ 'a.pkr.hcl': hcl('  ami_users      = ["444455556666"]\n  snapshot_users = ["444455556666"]') }, { policy: true })), []);
+    assert.deepEqual(rows(await check({ 'a.json': json('      "ami_groups": "all",\n      "snapshot_users": ["444455556666"]') }, { policy: true }), 'snapshot-sharing-mismatch'), []);
   });
 });
 

@@ -1,4 +1,4 @@
-# The way we mean to share: with our organization and one OU, plus accounts by variable.
+# The way we mean to share: with our organization and one OU, plus accounts per build.
 source "amazon-ebs" "app" {
   region        = "eu-west-1"
   instance_type = "t3.small"
@@ -12,13 +12,16 @@ source "amazon-ebs" "app" {
 
   ami_org_arns = [var.organization_arn]
   ami_ou_arns  = [local.platform_ou, local.partner_ou]
-  ami_users    = concat(var.extra_accounts, ["777788889999"])
 }
 
 build {
-  sources = ["source.amazon-ebs.app"]
+  # Production shares with the accounts in var.extra_accounts and one more.
+  source "amazon-ebs.app" {
+    name      = "prod"
+    ami_users = concat(var.extra_accounts, ["777788889999"])
+  }
 
-  # The staging build overrides the source: it shares with one more account.
+  # Staging shares with a test account.
   source "amazon-ebs.app" {
     name      = "staging"
     ami_users = ["444455556666", "123456789012"]

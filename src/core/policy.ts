@@ -27,6 +27,8 @@ export interface PublicException {
   /** Glob over the template path as amiguard shows it (relative to the working directory). */
   readonly file?: string;
   readonly reason: string;
+  /** The exception also lets the AMI's snapshots be public (rarely needed: launching does not). */
+  readonly snapshots: boolean;
   /** ISO date (YYYY-MM-DD); the exception no longer applies from the day after. */
   readonly expires?: string;
 }

@@ -6,13 +6,18 @@ export type ExceptionMatch =
   | { readonly status: 'expired'; readonly exception: PublicException };
 
 /**
- * Whether a public-exception covers the subject. An exception is valid through its `expires`
+ * Whether a public-exception covers the subject's AMI, or with `snapshots`, its snapshots. An exception is valid through its `expires`
  * day (UTC) and expired from the next; an active match wins over an expired one.
  */
-export function matchPublicException(subject: ImageSubject, policy: ResolvedPolicy, now: Date): ExceptionMatch {
+export function matchPublicException(
+  subject: ImageSubject,
+  policy: ResolvedPolicy,
+  now: Date,
+  target: 'ami' | 'snapshots' = 'ami',
+): ExceptionMatch {
   let expired: PublicException | undefined;
   for (const exception of policy.publicExceptions) {
-    if (!covers(exception, subject)) continue;
+    if (!covers(exception, subject) || (target === 'snapshots' && !exception.snapshots)) continue;
     if (exception.expires !== undefined && isPast(exception.expires, now)) {
       expired ??= exception;
       continue;

@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import {
   ConfigurationError,
@@ -16,7 +16,7 @@ export const POLICY_FILE_NAMES = ['amiguard.yaml', 'amiguard.yml', 'amiguard.jso
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'note', 'off'];
 const TOP_LEVEL_KEYS = ['version', 'allow', 'public-exceptions', 'rules'];
 const ALLOW_KEYS = ['accounts', 'organizations', 'ous'];
-const EXCEPTION_KEYS = ['ami-name', 'file', 'reason', 'expires'];
+const EXCEPTION_KEYS = ['ami-name', 'file', 'reason', 'expires', 'snapshots'];
 
 /** The policy that applies when there is no file: nothing approved, nothing may be public. */
 export const DEFAULT_POLICY: ResolvedPolicy = {
@@ -31,7 +31,7 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
 
 /** `--config F`, else the first of POLICY_FILE_NAMES in `cwd`, else the built-in default. */
 export function findAndLoadPolicy(configPath: string | undefined, cwd: string, knownRules: readonly string[]): ResolvedPolicy {
-  if (configPath !== undefined) return loadPolicy(configPath, knownRules);
+  if (configPath !== undefined) return loadPolicy(resolve(cwd, configPath), knownRules, configPath);
   for (const name of POLICY_FILE_NAMES) {
     const path = join(cwd, name);
     if (existsSync(path)) return loadPolicy(path, knownRules, name);
@@ -193,11 +193,16 @@ class PolicyReader {
         this.fail(item, path, 'an exception needs "ami-name" or "file" to say which AMIs may be public');
       }
       if (reason === undefined) this.fail(item, `${path}.reason`, 'missing: say why this AMI may be public');
+      const snapshotsNode = item.get('snapshots', true);
+      if (snapshotsNode !== undefined && !(isScalar(snapshotsNode) && typeof snapshotsNode.value === 'boolean')) {
+        this.fail(snapshotsNode, `${path}.snapshots`, 'expected true or false');
+      }
       if (expires !== undefined && !isIsoDate(expires)) {
         this.fail(item.get('expires', true), `${path}.expires`, `"${expires}" is not a date: expected YYYY-MM-DD`);
       }
       return {
         reason,
+        snapshots: isScalar(snapshotsNode) && snapshotsNode.value === true,
         ...(amiName === undefined ? {} : { amiName }),
         ...(file === undefined ? {} : { file }),
         ...(expires === undefined ? {} : { expires }),

@@ -7,7 +7,6 @@ import {
   type RelatedLocation,
   type RemediationAction,
   type RuleContext,
-  type Sharing,
   type UnknownGrant,
 } from '../core/index.js';
 import { matchPublicException } from '../policy/index.js';
@@ -59,14 +58,14 @@ export function mayBePublic(unknown: UnknownGrant): boolean {
  * an expired exception is named in the message. Shared by public-ami and public-snapshot.
  */
 export function reportPublicGrants(
-  sharing: Sharing,
+  target: 'ami' | 'snapshots',
   subject: ImageSubject,
   context: RuleContext,
   remediation: (field: string) => string,
 ): void {
-  const publicGrants = sharing.grants.filter(isPublicGrant);
+  const publicGrants = (target === 'ami' ? subject.launch : subject.snapshot).grants.filter(isPublicGrant);
   if (publicGrants.length === 0) return;
-  const match = matchPublicException(subject, context.policy, context.now);
+  const match = matchPublicException(subject, context.policy, context.now, target);
   if (match.status === 'active') return;
   for (const grant of publicGrants) {
     context.report({

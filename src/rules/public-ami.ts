@@ -19,7 +19,7 @@ export const publicAmi: Rule = {
     },
   },
   checkImage(subject, context) {
-    reportPublicGrants(subject.launch, subject, context, (field) =>
+    reportPublicGrants('ami', subject, context, (field) =>
       `remove "all" from ${field}, or add a public-exception for this AMI to the policy`,
     );
   },

@@ -8,7 +8,7 @@ export const publicSnapshot: Rule = {
     help:
       'Anyone can create a volume from a public snapshot and read every byte of the disk, even when the AMI ' +
       'itself is private. Launching from a shared AMI does not need its snapshots shared. Remove "all" from ' +
-      'snapshot_groups.',
+      'snapshot_groups. A public-exception covers snapshots only when it says snapshots: true.',
     defaultSeverity: 'error',
     docs: 'rule-public-snapshot',
     messages: {
@@ -19,6 +19,6 @@ export const publicSnapshot: Rule = {
     },
   },
   checkImage(subject, context) {
-    reportPublicGrants(subject.snapshot, subject, context, (field) => `remove "all" from ${field}`);
+    reportPublicGrants('snapshots', subject, context, (field) => `remove "all" from ${field}`);
   },
 };

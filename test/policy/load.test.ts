@@ -41,7 +41,7 @@ rules:
     assert.equal(policy.accounts.get('444455556666')?.name, 'shared');
     assert.deepEqual([...policy.organizations.keys()], [ORG]);
     assert.equal(policy.ous.get(OU)?.name, 'platform');
-    assert.deepEqual(policy.publicExceptions, [{ reason: 'published', amiName: 'public-*', expires: '2027-01-31' }]);
+    assert.deepEqual(policy.publicExceptions, [{ reason: 'published', snapshots: false, amiName: 'public-*', expires: '2027-01-31' }]);
     assert.deepEqual(policy.severities, { 'unresolved-sharing': 'off', 'unapproved-account': 'warning' });
     assert.equal(policy.hasAllowList, true);
   });

@@ -69,7 +69,7 @@ Examples:
       env: io.env,
       variables: variableInputs(parsed.ordered),
       useEnv: parsed.values['use-env'] === true,
-      ...(typeof configPath === 'string' ? { configPath: resolve(io.cwd, configPath) } : {}),
+      ...(typeof configPath === 'string' ? { configPath } : {}),
     });
 
     const toFile = typeof output === 'string';

@@ -9,3 +9,14 @@ multitool=node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool
 if [ -f "$multitool" ]; then
   chmod u+x "$multitool"
 fi
+
+# The HTML report's browser test drives Debian's Chromium (npm may not download browsers here).
+if ! command -v chromium >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's chromium for the browser test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+  else
+    echo "setup: chromium is missing; install Debian's chromium package (sudo apt-get install chromium) for the browser test" >&2
+  fi
+fi

@@ -6,7 +6,7 @@ export * from './core/index.js';
 export { lint, type LintOptions, type LintResult } from './lint/index.js';
 export { DEFAULT_POLICY, findAndLoadPolicy, loadPolicy, parsePolicy, matchPublicException } from './policy/index.js';
 export { RULES, RULE_IDS, runRules, severityOf } from './rules/index.js';
-export { formatReport, formatJson, formatSarif, formatText, OUTPUT_FORMATS, type OutputFormat } from './report/index.js';
+export { formatHtml, formatReport, formatJson, formatSarif, formatText, OUTPUT_FORMATS, type OutputFormat } from './report/index.js';
 export {
   readTemplates,
   toImageSubject,

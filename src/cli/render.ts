@@ -68,7 +68,8 @@ export function renderOutcomes(outcomes: readonly ChangeOutcome[]): string {
       if (outcome.added.length > 0) parts.push(`${verb}add ${grantList(outcome.added)}`);
       if (outcome.removed.length > 0) parts.push(`${verb}remove ${grantList(outcome.removed)}`);
       if (parts.length === 0) {
-        return `${what}: nothing to change${outcome.unchanged.length > 0 ? ` (already so for ${grantList(outcome.unchanged)})` : ''}`;
+        const already = outcome.direction === 'add' ? 'already granted to' : 'not granted to';
+        return `${what}: nothing to change${outcome.unchanged.length > 0 ? ` (${already} ${grantList(outcome.unchanged)})` : ''}`;
       }
       const after = outcome.after === undefined ? '' : `; now: ${grantList(outcome.after)}`;
       return `${what}: ${parts.join(', ')}${outcome.dryRun ? ' (dry run: AWS says the request would succeed; nothing changed)' : ''}${after}`;

@@ -10,6 +10,7 @@ export interface ChangeOutcome {
   readonly imageId: string;
   /** The AMI itself, or one of its snapshots. */
   readonly resource: { readonly kind: 'image' | 'snapshot'; readonly id: string };
+  readonly direction: 'add' | 'remove';
   readonly added: readonly Grantee[];
   readonly removed: readonly Grantee[];
   /** Requested but already so: nothing to do. */
@@ -107,6 +108,7 @@ async function changeImage(
       region: image.region,
       imageId: image.id,
       resource: { kind: 'image', id: image.id },
+      direction,
       added: direction === 'add' ? change : [],
       removed: direction === 'remove' ? change : [],
       unchanged,
@@ -131,7 +133,7 @@ async function changeSnapshots(
   const ec2 = session.ec2(image.region);
   const outcomes: ChangeOutcome[] = [];
   for (const snapshot of view.snapshots) {
-    const base = { region: image.region, imageId: image.id, resource: { kind: 'snapshot' as const, id: snapshot.id }, dryRun };
+    const base = { region: image.region, imageId: image.id, resource: { kind: 'snapshot' as const, id: snapshot.id }, direction, dryRun };
     if (direction === 'add' && snapshot.defaultKey) {
       outcomes.push({ ...base, added: [], removed: [], unchanged: [], skipped: 'encrypted with the default key aws/ebs, which AWS does not let anyone share' });
       continue;

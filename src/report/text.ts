@@ -2,6 +2,7 @@ import { formatLocation } from '../core/index.js';
 import type { Finding, Report, Severity } from '../core/index.js';
 import { sortFindings } from './order.js';
 import { summarize } from './summary.js';
+import { printable } from './printable.js';
 
 export interface TextOptions {
   /** ANSI colours. The caller decides (a TTY, NO_COLOR, --color); without it, no escape codes at all. */
@@ -129,17 +130,3 @@ function pad(text: string, columns: number): string {
   return ' '.repeat(Math.max(0, columns - width(text)));
 }
 
-/**
- * Messages and file names carry values from templates and AWS: shown raw, a control character
- * or bidirectional override in them would be obeyed by the terminal, so it is shown escaped.
- */
-const UNPRINTABLE = /[\p{Cc}\u202a-\u202e\u2066-\u2069]/gu;
-
-function printable(text: string): string {
-  return text.replace(UNPRINTABLE, (character) => {
-    const code = character.codePointAt(0) ?? 0;
-    return code <= 0xff
-      ? `\\x${code.toString(16).padStart(2, '0')}`
-      : `\\u${code.toString(16).padStart(4, '0')}`;
-  });
-}

@@ -30,7 +30,7 @@ Options:
   --use-env            read env(), {{env}} and PKR_VAR_* from the environment; without it
                        they are unknown, so the result does not depend on your shell
   --config FILE        policy file (default: amiguard.yaml in the current folder, if any)
-  --format FORMAT      text (default), json or sarif
+  --format FORMAT      text (default), json, sarif or html (one self-contained page)
   --output FILE        write the report to FILE instead of standard output
   --fail-on SEVERITY   exit 1 when a finding is at least this severe: error (default),
                        warning or note
@@ -76,6 +76,7 @@ Examples:
     const text = formatReport(result.report, format, {
       color: !toFile && format === 'text' && useColor(io.stdout, io.env, colorFlag),
       srcRoot: io.cwd,
+      generatedAt: new Date().toISOString(),
     });
     if (toFile) {
       try {

@@ -1,0 +1,566 @@
+import type { SourceLocation } from '../../core/index.js';
+import { callFunction } from './functions.js';
+import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr } from './syntax.js';
+import {
+  asString,
+  BUDGET_EXHAUSTED,
+  at,
+  bool,
+  collectStrings,
+  describeKind,
+  equal,
+  error,
+  firstUnknown,
+  list,
+  NULL,
+  num,
+  object,
+  sortedEntries,
+  str,
+  throughReference,
+  unknown,
+  type Budget,
+  type UnknownValue,
+  type Value,
+} from './value.js';
+
+/** Evaluation nesting (expressions and the references they follow) beyond which we stop. */
+const MAX_EVALUATION_DEPTH = 400;
+
+/** A name bound by a `for` expression, a `dynamic` block, or the `source` accessor. */
+export interface Scope {
+  readonly name: string;
+  readonly value: Value;
+  readonly parent: Scope | undefined;
+  /**
+   * A reference to a traced name is a `via` of its own, like `var.x` (a dynamic block's iterator:
+   * its values are defined in `for_each`). A `for` iterator is not: its values stay as they are.
+   */
+  readonly traced: boolean;
+}
+
+export function bind(name: string, value: Value, parent: Scope | undefined, traced = true): Scope {
+  return { name, value, parent, traced };
+}
+
+/** What references resolve to; the configuration supplies variables and locals. */
+export interface EvaluationEnvironment {
+  readonly useEnv: boolean;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  /** `path.root`: the configuration's folder. */
+  readonly pathRoot: string;
+  readonly budget: Budget;
+  /** A declared variable's value (unknown when it has none); undefined when not declared. */
+  variable(name: string): Value | undefined;
+  /** Locals: undefined when they may not be referenced (variable defaults, var-files). */
+  readonly locals: ReadonlyMap<string, Expr> | undefined;
+}
+
+const NAMESPACES: ReadonlySet<string> = new Set(['var', 'local', 'path', 'data', 'source', 'build', 'packer']);
+
+/**
+ * Evaluates HCL expressions as Packer would, to values that keep unknowns explicit. Locals are
+ * evaluated lazily and once; a local met again while it is being evaluated is a cycle.
+ */
+export class Evaluator {
+  private readonly localValues = new Map<string, Value>();
+  /** The locals being evaluated, innermost last. */
+  private readonly localsInProgress: string[] = [];
+  /** Locals found to be part of a cycle: their value is unknown, whatever came out. */
+  private readonly cyclic = new Map<string, string>();
+  private depth = 0;
+
+  constructor(private readonly environment: EvaluationEnvironment) {}
+
+  evaluate(expr: Expr, scope: Scope | undefined = undefined): Value {
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      return at(unknown(`the expression is nested more than ${MAX_EVALUATION_DEPTH} levels deep (counting references)`), expr.loc);
+    }
+    const budget = this.environment.budget;
+    budget.spend(1);
+    if (budget.exhausted) return at(unknown(BUDGET_EXHAUSTED), expr.loc);
+    this.depth += 1;
+    try {
+      return this.evaluateNode(expr, scope);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private evaluateNode(expr: Expr, scope: Scope | undefined): Value {
+    switch (expr.type) {
+      case 'literal':
+        return this.literal(expr.value, expr.loc);
+      case 'tuple': {
+        const items: Value[] = [];
+        for (const item of expr.items) {
+          const value = this.evaluate(item, scope);
+          if (value.kind === 'error') return value;
+          items.push(value);
+        }
+        return list(items, expr.loc);
+      }
+      case 'object': {
+        const entries = new Map<string, Value>();
+        for (const item of expr.items) {
+          const key = this.evaluate(item.key, scope);
+          if (key.kind === 'error' || key.kind === 'unknown') return at(key, expr.loc);
+          const name = asString(key);
+          if (name === undefined) return at(error(`an object key must be a string, found ${describeKind(key)}`), item.key.loc);
+          const value = this.evaluate(item.value, scope);
+          if (value.kind === 'error') return value;
+          entries.set(name, value);
+        }
+        return object(entries, expr.loc);
+      }
+      case 'template':
+        return this.template(expr, scope);
+      case 'reference':
+      case 'attribute':
+      case 'index':
+      case 'splat':
+        return this.traversal(expr, scope);
+      case 'call': {
+        const args: Value[] = [];
+        for (const arg of expr.args) args.push(this.evaluate(arg, scope));
+        return callFunction(expr.name, args, { loc: expr.loc, expandFinal: expr.expandFinal, environment: this.environment });
+      }
+      case 'conditional':
+        return this.conditional(expr.condition, expr.whenTrue, expr.whenFalse, expr.loc, scope);
+      case 'unary': {
+        const operand = this.evaluate(expr.operand, scope);
+        if (operand.kind === 'error' || operand.kind === 'unknown') return propagate(operand, expr.loc);
+        if (expr.operator === '!') {
+          const value = toBool(operand);
+          return value === undefined ? at(error(`"!" needs a bool, found ${describeKind(operand)}`), expr.loc) : bool(!value);
+        }
+        const value = toNumber(operand);
+        return value === undefined ? at(error(`"-" needs a number, found ${describeKind(operand)}`), expr.loc) : num(-value, expr.loc);
+      }
+      case 'binary':
+        return this.binary(expr, scope);
+      case 'for-tuple':
+        return this.forTuple(expr, scope);
+      case 'for-object':
+        return this.forObject(expr, scope);
+      case 'unsupported':
+        return at(unknown(expr.reason), expr.loc);
+    }
+  }
+
+  private literal(value: string | number | boolean | null, loc: SourceLocation): Value {
+    if (value === null) return at(NULL, loc);
+    if (typeof value === 'string') return str(value, loc);
+    if (typeof value === 'number') return num(value, loc);
+    return at(bool(value), loc);
+  }
+
+  /** A template that is exactly one interpolation keeps the value's type, as in HCL. */
+  private template(expr: TemplateExpr, scope: Scope | undefined): Value {
+    const [only] = expr.parts;
+    if (expr.parts.length === 1 && only?.type === 'interpolation') {
+      const value = this.evaluate(only.expr, scope);
+      return value.site === undefined ? at(value, expr.loc) : value;
+    }
+    let text = '';
+    let pending: UnknownValue | undefined;
+    let provenance: Value | undefined;
+    for (const part of expr.parts) {
+      if (part.type === 'text') {
+        text += part.text;
+        continue;
+      }
+      if (part.type === 'directive') {
+        pending ??= at(unknown('template directives (%{ ... }) are not evaluated'), part.loc);
+        continue;
+      }
+      const value = this.evaluate(part.expr, scope);
+      if (value.kind === 'error') return value;
+      if (value.kind === 'unknown') {
+        pending ??= value;
+        continue;
+      }
+      const piece = asString(value);
+      if (piece === undefined) {
+        return at(error(`a string template cannot include ${describeKind(value)}`), part.expr.loc);
+      }
+      if (provenance === undefined && value.via !== undefined) provenance = value;
+      text += piece;
+    }
+    if (pending !== undefined) return propagate(pending, expr.loc);
+    return withProvenanceOf(str(text, expr.loc), provenance);
+  }
+
+  private conditional(condition: Expr, whenTrue: Expr, whenFalse: Expr, loc: SourceLocation, scope: Scope | undefined): Value {
+    const test = this.evaluate(condition, scope);
+    if (test.kind === 'error') return test;
+    if (test.kind === 'unknown') {
+      const a = this.evaluate(whenTrue, scope);
+      const b = this.evaluate(whenFalse, scope);
+      if (a.kind !== 'error' && b.kind !== 'error' && firstUnknown(a) === undefined && firstUnknown(b) === undefined && equal(a, b)) {
+        return a;
+      }
+      const candidates = new Set<string>();
+      if (a.kind !== 'error') collectStrings(a, candidates);
+      if (b.kind !== 'error') collectStrings(b, candidates);
+      return mayBe(test, loc, candidates);
+    }
+    const value = toBool(test);
+    if (value === undefined) return at(error(`a condition must be a bool, found ${describeKind(test)}`), condition.loc);
+    return this.evaluate(value ? whenTrue : whenFalse, scope);
+  }
+
+  private binary(expr: BinaryExpr, scope: Scope | undefined): Value {
+    const left = this.evaluate(expr.left, scope);
+    const right = this.evaluate(expr.right, scope);
+    if (left.kind === 'error') return left;
+    if (right.kind === 'error') return right;
+    const { operator, loc } = expr;
+
+    if (operator === '&&' || operator === '||') {
+      const a = left.kind === 'unknown' ? undefined : toBool(left);
+      const b = right.kind === 'unknown' ? undefined : toBool(right);
+      if ((left.kind !== 'unknown' && a === undefined) || (right.kind !== 'unknown' && b === undefined)) {
+        return at(error(`"${operator}" needs bools`), loc);
+      }
+      // A known operand can decide the result alone: false && unknown is false.
+      const decisive = operator === '&&' ? false : true;
+      if (a === decisive || b === decisive) return at(bool(decisive), loc);
+      if (left.kind === 'unknown') return propagate(left, loc);
+      if (right.kind === 'unknown') return propagate(right, loc);
+      return at(bool(decisive === true ? a === true || b === true : a === true && b === true), loc);
+    }
+
+    const pendingLeft = firstUnknown(left);
+    if (pendingLeft !== undefined) return propagate(pendingLeft, loc);
+    const pendingRight = firstUnknown(right);
+    if (pendingRight !== undefined) return propagate(pendingRight, loc);
+
+    if (operator === '==') return at(bool(equal(left, right)), loc);
+    if (operator === '!=') return at(bool(!equal(left, right)), loc);
+
+    const a = toNumber(left);
+    const b = toNumber(right);
+    if (a === undefined || b === undefined) {
+      return at(error(`"${operator}" needs numbers, found ${describeKind(a === undefined ? left : right)}`), loc);
+    }
+    switch (operator) {
+      case '<':
+        return at(bool(a < b), loc);
+      case '>':
+        return at(bool(a > b), loc);
+      case '<=':
+        return at(bool(a <= b), loc);
+      case '>=':
+        return at(bool(a >= b), loc);
+      case '+':
+        return num(a + b, loc);
+      case '-':
+        return num(a - b, loc);
+      case '*':
+        return num(a * b, loc);
+      case '/':
+        return b === 0 ? at(error('division by zero'), loc) : num(a / b, loc);
+      case '%':
+        return b === 0 ? at(error('modulo by zero'), loc) : num(a % b, loc);
+    }
+  }
+
+  private forTuple(expr: ForTupleExpr, scope: Scope | undefined): Value {
+    const pairs = this.iterate(expr.collection, scope, expr.loc);
+    if (!Array.isArray(pairs)) return pairs;
+    const items: Value[] = [];
+    for (const [key, element] of pairs) {
+      if (element.kind === 'unknown' && element.spread === true) {
+        items.push(element);
+        continue;
+      }
+      const inner = this.bindIterators(expr.keyName, expr.valueName, key, element, scope);
+      const value = this.evaluate(expr.value, inner);
+      if (value.kind === 'error') return value;
+      if (expr.condition !== undefined) {
+        const test = this.evaluate(expr.condition, inner);
+        if (test.kind === 'error') return test;
+        if (test.kind === 'unknown') {
+          // The element may or may not be there.
+          items.push(mayBe(test, value.site ?? expr.loc, collectStrings(value), true));
+          continue;
+        }
+        const keep = toBool(test);
+        if (keep === undefined) return at(error(`a for condition must be a bool, found ${describeKind(test)}`), expr.condition.loc);
+        if (!keep) continue;
+      }
+      items.push(value);
+    }
+    return list(items, expr.loc);
+  }
+
+  private forObject(expr: ForObjectExpr, scope: Scope | undefined): Value {
+    const pairs = this.iterate(expr.collection, scope, expr.loc);
+    if (!Array.isArray(pairs)) return pairs;
+    const entries = new Map<string, Value>();
+    const groups = new Map<string, Value[]>();
+    for (const [key, element] of pairs) {
+      if (element.kind === 'unknown' && element.spread === true) return propagate(element, expr.loc);
+      const inner = this.bindIterators(expr.keyName, expr.valueName, key, element, scope);
+      if (expr.condition !== undefined) {
+        const test = this.evaluate(expr.condition, inner);
+        if (test.kind === 'error' || test.kind === 'unknown') return propagate(test, expr.loc);
+        const keep = toBool(test);
+        if (keep === undefined) return at(error(`a for condition must be a bool, found ${describeKind(test)}`), expr.condition.loc);
+        if (!keep) continue;
+      }
+      const keyValue = this.evaluate(expr.key, inner);
+      if (keyValue.kind === 'error' || keyValue.kind === 'unknown') return propagate(keyValue, expr.loc);
+      const name = asString(keyValue);
+      if (name === undefined) return at(error(`an object key must be a string, found ${describeKind(keyValue)}`), expr.key.loc);
+      const value = this.evaluate(expr.value, inner);
+      if (value.kind === 'error') return value;
+      if (expr.grouped) {
+        const group = groups.get(name) ?? [];
+        group.push(value);
+        groups.set(name, group);
+      } else if (entries.has(name)) {
+        return at(error(`duplicate key "${name}" in a for expression (use "..." to group)`), expr.key.loc);
+      } else {
+        entries.set(name, value);
+      }
+    }
+    for (const [name, group] of groups) entries.set(name, list(group, expr.loc));
+    return object(entries, expr.loc);
+  }
+
+  /** The key and element pairs of a collection, or why they cannot be known. */
+  iterate(collectionExpr: Expr, scope: Scope | undefined, loc: SourceLocation): [Value, Value][] | Value {
+    const collection = this.evaluate(collectionExpr, scope);
+    if (collection.kind === 'error' || collection.kind === 'unknown') return propagate(collection, loc);
+    if (collection.kind === 'list') return collection.items.map((item, index) => [num(index), item]);
+    if (collection.kind === 'object') return sortedEntries(collection).map(([key, value]) => [str(key), value]);
+    return at(error(`cannot iterate over ${describeKind(collection)}`), collectionExpr.loc);
+  }
+
+  private bindIterators(keyName: string | undefined, valueName: string, key: Value, element: Value, scope: Scope | undefined): Scope {
+    const withKey = keyName === undefined ? scope : bind(keyName, key, scope, false);
+    return bind(valueName, element, withKey, false);
+  }
+
+  /**
+   * A reference with its attributes, indexes and splats. The value moves to the use site once,
+   * at the outermost step, so that elements are located where the user wrote the reference.
+   */
+  private traversal(expr: Expr, scope: Scope | undefined): Value {
+    const { value, via } = this.traverse(expr, scope);
+    if (via === undefined) return value;
+    return throughReference(value, expr.loc, via, this.environment.budget);
+  }
+
+  private traverse(expr: Expr, scope: Scope | undefined): Traversed {
+    switch (expr.type) {
+      case 'reference': {
+        const bound = lookupScope(scope, expr.name);
+        if (bound !== undefined) return bound.traced ? { value: bound.value, via: expr.name, extends: true } : { value: bound.value };
+        if (NAMESPACES.has(expr.name)) {
+          return { value: at(error(`"${expr.name}" must be followed by an attribute, e.g. ${expr.name}.name`), expr.loc) };
+        }
+        return { value: at(error(`there is no variable named "${expr.name}"`), expr.loc) };
+      }
+      case 'attribute': {
+        const target = expr.target;
+        if (target.type === 'reference' && NAMESPACES.has(target.name) && lookup(scope, target.name) === undefined) {
+          return this.namespaced(target.name, expr.name, expr.loc);
+        }
+        if (target.type === 'attribute' && target.target.type === 'reference' && target.target.name === 'data' && lookup(scope, 'data') === undefined) {
+          return { value: at(unknown(`data source data.${target.name}.${expr.name} is not evaluated`), expr.loc) };
+        }
+        const base = this.traverseTarget(target, scope);
+        const value = getAttribute(base.value, expr.name, expr.loc);
+        // `source.value.ami_users` names an iterator's path better than `source` alone.
+        if (base.via === undefined) return { value };
+        return base.extends === true ? { value, via: `${base.via}.${expr.name}`, extends: true } : { value, via: base.via };
+      }
+      case 'index': {
+        const base = this.traverseTarget(expr.target, scope);
+        const key = this.evaluate(expr.key, scope);
+        return { value: getIndex(base.value, key, expr.loc), ...(base.via === undefined ? {} : { via: base.via }) };
+      }
+      case 'splat': {
+        const base = this.traverseTarget(expr.target, scope);
+        return { value: this.splat(base.value, expr.steps, expr.loc, scope), ...(base.via === undefined ? {} : { via: base.via }) };
+      }
+      default:
+        return { value: this.evaluate(expr, scope) };
+    }
+  }
+
+  private traverseTarget(expr: Expr, scope: Scope | undefined): Traversed {
+    if (this.depth >= MAX_EVALUATION_DEPTH) {
+      return { value: at(unknown(`the expression is nested more than ${MAX_EVALUATION_DEPTH} levels deep (counting references)`), expr.loc) };
+    }
+    this.depth += 1;
+    try {
+      return this.traverse(expr, scope);
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  private namespaced(namespace: string, name: string, loc: SourceLocation): Traversed {
+    switch (namespace) {
+      case 'var': {
+        const value = this.environment.variable(name);
+        if (value === undefined) return { value: at(unknown(`variable "${name}" is not declared`), loc) };
+        return { value, via: `var.${name}` };
+      }
+      case 'local': {
+        const value = this.local(name);
+        if (value === undefined) return { value: at(unknown(`local.${name} is not defined`), loc) };
+        return { value, via: `local.${name}` };
+      }
+      case 'path':
+        if (name === 'root') return { value: str(this.environment.pathRoot, loc) };
+        if (name === 'cwd') return { value: str(process.cwd(), loc) };
+        return { value: at(error(`path.${name} does not exist (path.root and path.cwd do)`), loc) };
+      case 'data':
+        return { value: at(unknown(`data source data.${name} is not evaluated`), loc) };
+      case 'source':
+        return { value: at(unknown(`source.${name} is only known inside a source or a build`), loc) };
+      case 'build':
+        return { value: at(unknown(`build.${name} is only known during the build`), loc) };
+      default:
+        return { value: at(unknown(`${namespace}.${name} is not evaluated`), loc) };
+    }
+  }
+
+  private local(name: string): Value | undefined {
+    const cached = this.localValues.get(name);
+    if (cached !== undefined) return cached;
+    const locals = this.environment.locals;
+    if (locals === undefined) return at(unknown('locals cannot be used here'), undefined);
+    const expr = locals.get(name);
+    if (expr === undefined) return undefined;
+    const reentered = this.localsInProgress.indexOf(name);
+    if (reentered !== -1) {
+      const reason = `local.${name} is part of a reference cycle`;
+      for (const member of this.localsInProgress.slice(reentered)) this.cyclic.set(member, reason);
+      return unknown(reason);
+    }
+    this.localsInProgress.push(name);
+    let value: Value;
+    try {
+      value = this.evaluate(expr);
+    } finally {
+      this.localsInProgress.pop();
+    }
+    const cycle = this.cyclic.get(name);
+    if (cycle !== undefined) value = at(unknown(cycle), expr.loc);
+    this.localValues.set(name, value);
+    return value;
+  }
+
+  private splat(target: Value, steps: readonly SplatStep[], loc: SourceLocation, scope: Scope | undefined): Value {
+    if (target.kind === 'error' || target.kind === 'unknown') return target;
+    // A splat on a single value works on a list of that one value; on null, on an empty list.
+    const elements = target.kind === 'list' ? target.items : target.kind === 'null' ? [] : [target];
+    const keys = steps.map((step) => (step.type === 'index' ? this.evaluate(step.key, scope) : undefined));
+    const items: Value[] = [];
+    for (const element of elements) {
+      let value = element;
+      steps.forEach((step, index) => {
+        const key = keys[index];
+        value = step.type === 'attribute' ? getAttribute(value, step.name, loc) : getIndex(value, key ?? NULL, loc);
+      });
+      if (value.kind === 'error') return value;
+      items.push(value);
+    }
+    return list(items, loc);
+  }
+}
+
+interface Traversed {
+  readonly value: Value;
+  /** The reference the value was reached through, when it comes from a definition. */
+  readonly via?: string;
+  /** Attribute steps extend `via` (iterators), rather than stopping at `var.x`. */
+  readonly extends?: boolean;
+}
+
+function lookupScope(scope: Scope | undefined, name: string): Scope | undefined {
+  for (let current = scope; current !== undefined; current = current.parent) {
+    if (current.name === name) return current;
+  }
+  return undefined;
+}
+
+function lookup(scope: Scope | undefined, name: string): Value | undefined {
+  return lookupScope(scope, name)?.value;
+}
+
+function getAttribute(target: Value, name: string, loc: SourceLocation): Value {
+  if (target.kind === 'error' || target.kind === 'unknown') return target;
+  if (target.kind !== 'object') return at(error(`cannot read attribute "${name}" of ${describeKind(target)}`), loc);
+  const value = target.entries.get(name);
+  return value ?? at(error(`the object has no attribute "${name}"`), loc);
+}
+
+function getIndex(target: Value, key: Value, loc: SourceLocation): Value {
+  if (target.kind === 'error' || target.kind === 'unknown') return target;
+  if (key.kind === 'error') return key;
+  if (key.kind === 'unknown') return propagate(key, loc);
+  if (target.kind === 'list') {
+    const index = toNumber(key);
+    if (index === undefined || !Number.isInteger(index)) return at(error(`a list index must be a whole number, found ${describeKind(key)}`), loc);
+    const spreadAt = target.items.findIndex((item) => item.kind === 'unknown' && item.spread === true);
+    if (spreadAt !== -1 && spreadAt <= index) return propagate(target.items[spreadAt] ?? unknown('an unknown element'), loc);
+    const value = target.items[index];
+    return value ?? at(error(`index ${index} is out of range for a list of ${target.items.length}`), loc);
+  }
+  if (target.kind === 'object') {
+    const name = asString(key);
+    if (name === undefined) return at(error(`an object key must be a string, found ${describeKind(key)}`), loc);
+    return target.entries.get(name) ?? at(error(`the object has no key "${name}"`), loc);
+  }
+  return at(error(`cannot index ${describeKind(target)}`), loc);
+}
+
+/**
+ * An unknown or error of an operand as the result of an operation at `site`: the reason and the
+ * provenance stay, what the operand may have been (`mayInclude`, `spread`) does not.
+ */
+function propagate(value: Value, site: SourceLocation): Value {
+  if (value.kind === 'error') return value.site === undefined ? at(value, site) : value;
+  if (value.kind !== 'unknown') return value;
+  const result: { -readonly [K in keyof UnknownValue]: UnknownValue[K] } = { kind: 'unknown', reason: value.reason, site };
+  if (value.via !== undefined) result.via = value.via;
+  if (value.origin !== undefined) result.origin = value.origin;
+  return result;
+}
+
+/** An unknown that may turn out to be one of `candidates` (both arms of a conditional). */
+function mayBe(value: Value, site: SourceLocation, candidates: ReadonlySet<string>, spread = false): Value {
+  const base = propagate(value, site);
+  if (base.kind !== 'unknown') return base;
+  return {
+    ...base,
+    ...(candidates.size > 0 ? { mayInclude: [...candidates] } : {}),
+    ...(spread ? { spread: true } : {}),
+  };
+}
+
+function withProvenanceOf<T extends Value>(value: T, source: Value | undefined): T {
+  if (source?.via === undefined) return value;
+  return source.origin === undefined ? { ...value, via: source.via } : { ...value, via: source.via, origin: source.origin };
+}
+
+/** HCL converts the strings "true" and "false" to bools. */
+export function toBool(value: Value): boolean | undefined {
+  if (value.kind === 'bool') return value.value;
+  if (value.kind === 'string' && (value.value === 'true' || value.value === 'false')) return value.value === 'true';
+  return undefined;
+}
+
+/** HCL converts numeric strings to numbers. */
+export function toNumber(value: Value): number | undefined {
+  if (value.kind === 'number') return value.value;
+  if (value.kind === 'string' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) return Number(value.value);
+  return undefined;
+}

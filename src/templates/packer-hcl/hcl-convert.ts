@@ -1,0 +1,685 @@
+import type { TreeCursor } from 'web-tree-sitter';
+import type { SourceLocation } from '../../core/index.js';
+import type {
+  Attribute,
+  BinaryOperator,
+  Block,
+  Body,
+  BodySchema,
+  Expr,
+  ObjectItem,
+  SplatStep,
+  TemplatePart,
+} from './syntax.js';
+
+/**
+ * Expressions nested deeper than this are not converted: the converter and the evaluator recurse
+ * once per level, and a hostile file with thousands of `(((...)))` must not exhaust the JS stack.
+ */
+export const MAX_EXPRESSION_DEPTH = 200;
+
+const EMPTY_BODY: Body = { attributes: [], blocks: [] };
+
+const BINARY_OPERATORS: ReadonlySet<string> = new Set([
+  '==', '!=', '<', '>', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%',
+]);
+
+/**
+ * Turns a tree-sitter HCL tree into the syntax tree of syntax.ts with one cursor walk. Text is
+ * sliced from the source by index (tree-sitter reports UTF-16 indices and columns for a JS
+ * string input), never re-read through the tree.
+ */
+export class HclConverter {
+  private depth = 0;
+  private currentType: string | undefined;
+  private readonly lines: LineIndex;
+
+  constructor(
+    private readonly cursor: TreeCursor,
+    private readonly text: string,
+    file: string,
+    /** Every node gets this location (an expression parsed out of a JSON string). */
+    private readonly fixedLoc?: SourceLocation,
+  ) {
+    this.lines = new LineIndex(fixedLoc === undefined ? text : '', file);
+  }
+
+  /** Cursor on a `body` node. */
+  body(schema: BodySchema): Body {
+    const attributes: Attribute[] = [];
+    const blocks: Block[] = [];
+    if (this.firstChild()) {
+      do {
+        const type = this.nodeType();
+        if (type === 'attribute') {
+          const converted = this.attribute(schema);
+          if (converted !== undefined) attributes.push(converted);
+        } else if (type === 'block') {
+          const converted = this.block(schema);
+          if (converted !== undefined) blocks.push(converted);
+        }
+      } while (this.nextSibling());
+      this.parent();
+    }
+    return { attributes, blocks };
+  }
+
+  /** Cursor on an `expression` node. */
+  expression(): Expr {
+    if (this.depth >= MAX_EXPRESSION_DEPTH) return tooDeep(this.loc());
+    this.depth += 1;
+    try {
+      this.firstChild();
+      const expr = this.nodeType() === 'conditional' ? this.conditional() : this.term().expr;
+      this.parent();
+      return expr;
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  /** Skipped attributes cost only their name: every cursor read is a call into WebAssembly. */
+  private attribute(schema: BodySchema): Attribute | undefined {
+    this.firstChild();
+    const start = this.cursor.startIndex;
+    const name = this.text.slice(start, this.cursor.endIndex);
+    let result: Attribute | undefined;
+    if (schema.attributes === undefined || schema.attributes.has(name)) {
+      while (this.nextSibling()) {
+        if (this.nodeType() === 'expression') {
+          const expr = this.expression();
+          result = { name, expr, loc: this.fixedLoc ?? this.lines.location(start, this.cursor.endIndex) };
+          break;
+        }
+      }
+    }
+    this.parent();
+    return result;
+  }
+
+  private block(schema: BodySchema): Block | undefined {
+    this.firstChild();
+    const start = this.cursor.startIndex;
+    const type = this.text.slice(start, this.cursor.endIndex);
+    const blockSchema = schema.blocks.get(type);
+    let result: Block | undefined;
+    if (blockSchema !== undefined) {
+      const labels: string[] = [];
+      let headerEnd = this.cursor.endIndex;
+      let body = EMPTY_BODY;
+      let bodySchema: BodySchema | undefined;
+      while (this.nextSibling()) {
+        const childType = this.nodeType();
+        if (childType === 'string_lit' || childType === 'identifier') {
+          labels.push(childType === 'identifier' ? this.nodeText() : this.stringLiteral());
+          headerEnd = this.cursor.endIndex;
+        } else if (childType === 'block_start') {
+          bodySchema = blockSchema.body(labels);
+          if (bodySchema === undefined) break;
+        } else if (childType === 'body' && bodySchema !== undefined) {
+          body = this.body(bodySchema);
+        }
+      }
+      if (bodySchema !== undefined) {
+        const loc = this.fixedLoc ?? this.lines.location(start, headerEnd);
+        result = { type, labels, body, loc };
+      }
+    }
+    this.parent();
+    return result;
+  }
+
+  private conditional(): Expr {
+    const loc = this.loc();
+    this.firstChild();
+    const parts: Expr[] = [];
+    do {
+      if (this.nodeType() === 'expression') parts.push(this.expression());
+    } while (this.nextSibling());
+    this.parent();
+    const [condition, whenTrue, whenFalse] = parts;
+    if (condition === undefined || whenTrue === undefined || whenFalse === undefined) {
+      return unsupported('an incomplete conditional expression', loc);
+    }
+    return { type: 'conditional', condition, whenTrue, whenFalse, loc };
+  }
+
+  /**
+   * Cursor on the first node of a term: a term node or `(`, followed by index, attribute and
+   * splat nodes (the grammar's `_expr_term` is hidden, so they are siblings). Leaves the cursor
+   * on the first node after the term when `more` is true.
+   */
+  private term(): { expr: Expr; more: boolean } {
+    let expr: Expr;
+    if (this.nodeType() === '(') {
+      this.nextSibling();
+      expr = this.expression();
+      this.nextSibling();
+    } else {
+      expr = this.termNode();
+    }
+    while (this.nextSibling()) {
+      const type = this.nodeType();
+      if (type === 'get_attr' || type === 'index' || type === 'splat') {
+        expr = this.postfix(expr, type);
+      } else {
+        return { expr, more: true };
+      }
+    }
+    return { expr, more: false };
+  }
+
+  private termNode(): Expr {
+    const start = this.cursor.startIndex;
+    const end = this.cursor.endIndex;
+    const loc = this.fixedLoc ?? this.lines.location(start, end);
+    if (this.depth >= MAX_EXPRESSION_DEPTH) return tooDeep(loc);
+    this.depth += 1;
+    const type = this.nodeType();
+    try {
+      switch (type) {
+        case 'variable_expr':
+          return { type: 'reference', name: this.text.slice(start, end), loc };
+        case 'literal_value':
+          return literal(this.text.slice(start, end), loc);
+        case 'template_expr':
+          return this.inFirstChild(() =>
+            this.nodeType() === 'heredoc_template' ? this.heredoc(loc) : this.quotedTemplate(loc),
+          );
+        case 'collection_value':
+          return this.inFirstChild(() => (this.nodeType() === 'tuple' ? this.tuple(loc) : this.object(loc)));
+        case 'function_call':
+          return this.call(loc);
+        case 'for_expr':
+          return this.inFirstChild(() => this.forExpression(loc));
+        case 'operation':
+          return this.inFirstChild(() =>
+            this.nodeType() === 'unary_operation' ? this.unary(loc) : this.binary(loc),
+          );
+        default:
+          return unsupported(`the syntax "${type}"`, loc);
+      }
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  /** Cursor on a `string_lit`: a quoted string without interpolation. */
+  private stringLiteral(): string {
+    return unescapeQuoted(this.nodeText().slice(1, -1));
+  }
+
+  private tuple(loc: SourceLocation): Expr {
+    const items: Expr[] = [];
+    this.firstChild();
+    do {
+      if (this.nodeType() === 'expression') items.push(this.expression());
+    } while (this.nextSibling());
+    this.parent();
+    return { type: 'tuple', items, loc };
+  }
+
+  private object(loc: SourceLocation): Expr {
+    const items: ObjectItem[] = [];
+    this.firstChild();
+    do {
+      if (this.nodeType() === 'object_elem') {
+        this.firstChild();
+        const key = this.objectKey();
+        let value: Expr | undefined;
+        while (this.nextSibling()) {
+          if (this.nodeType() === 'expression') value = this.expression();
+        }
+        this.parent();
+        if (value !== undefined) items.push({ key, value });
+      }
+    } while (this.nextSibling());
+    this.parent();
+    return { type: 'object', items, loc };
+  }
+
+  /** A bare identifier key is the literal name; anything else (`(k)`, `"${k}"`) is evaluated. */
+  private objectKey(): Expr {
+    const loc = this.loc();
+    this.firstChild();
+    if (this.nodeType() === 'variable_expr' && !this.nextSibling()) {
+      const name = this.nodeText();
+      this.parent();
+      return { type: 'literal', value: name, loc };
+    }
+    this.parent();
+    return this.expression();
+  }
+
+  private call(loc: SourceLocation): Expr {
+    this.firstChild();
+    const name = this.nodeText();
+    const args: Expr[] = [];
+    let expandFinal = false;
+    while (this.nextSibling()) {
+      if (this.nodeType() !== 'function_arguments') continue;
+      this.firstChild();
+      do {
+        const type = this.nodeType();
+        if (type === 'expression') args.push(this.expression());
+        else if (type === 'ellipsis') expandFinal = true;
+      } while (this.nextSibling());
+      this.parent();
+    }
+    this.parent();
+    return { type: 'call', name, args, expandFinal, loc };
+  }
+
+  private forExpression(loc: SourceLocation): Expr {
+    const isObject = this.nodeType() === 'for_object_expr';
+    const names: string[] = [];
+    const bodies: Expr[] = [];
+    let collection: Expr | undefined;
+    let condition: Expr | undefined;
+    let grouped = false;
+    this.firstChild();
+    do {
+      switch (this.nodeType()) {
+        case 'for_intro':
+          this.firstChild();
+          do {
+            const type = this.nodeType();
+            if (type === 'identifier') names.push(this.nodeText());
+            else if (type === 'expression') collection = this.expression();
+          } while (this.nextSibling());
+          this.parent();
+          break;
+        case 'expression':
+          bodies.push(this.expression());
+          break;
+        case 'ellipsis':
+          grouped = true;
+          break;
+        case 'for_cond':
+          this.firstChild();
+          do {
+            if (this.nodeType() === 'expression') condition = this.expression();
+          } while (this.nextSibling());
+          this.parent();
+          break;
+      }
+    } while (this.nextSibling());
+    this.parent();
+
+    const [first, second] = names;
+    const keyName = second === undefined ? undefined : first;
+    const valueName = second ?? first;
+    const [body, objectValue] = bodies;
+    if (valueName === undefined || collection === undefined || body === undefined) {
+      return unsupported('an incomplete for expression', loc);
+    }
+    if (!isObject) {
+      return { type: 'for-tuple', keyName, valueName, collection, value: body, condition, loc };
+    }
+    if (objectValue === undefined) return unsupported('an incomplete for expression', loc);
+    return { type: 'for-object', keyName, valueName, collection, key: body, value: objectValue, grouped, condition, loc };
+  }
+
+  private unary(loc: SourceLocation): Expr {
+    this.firstChild();
+    const operator = this.nodeType() === '!' ? '!' : '-';
+    this.nextSibling();
+    const operand = this.term().expr;
+    this.parent();
+    return { type: 'unary', operator, operand, loc };
+  }
+
+  private binary(loc: SourceLocation): Expr {
+    this.firstChild();
+    const left = this.term();
+    const operator = this.nodeType();
+    let right: Expr | undefined;
+    if (left.more && this.nextSibling()) right = this.term().expr;
+    this.parent();
+    if (right === undefined || !isBinaryOperator(operator)) {
+      return unsupported(`the operator "${operator}"`, loc);
+    }
+    return { type: 'binary', operator, left: left.expr, right, loc };
+  }
+
+  /** Cursor on a `get_attr`, `index` or `splat` node following `target`. */
+  private postfix(target: Expr, type: 'get_attr' | 'index' | 'splat'): Expr {
+    const loc = this.fixedLoc ?? this.spanFrom(target.loc, this.cursor.endIndex);
+    if (type === 'get_attr') {
+      return { type: 'attribute', target, name: this.inFirstChild(() => this.identifierAfter()), loc };
+    }
+    if (type === 'index') {
+      return { type: 'index', target, key: this.inFirstChild(() => this.indexKey()), loc };
+    }
+    const steps: SplatStep[] = [];
+    this.firstChild();
+    this.firstChild();
+    while (this.nextSibling()) {
+      const stepType = this.nodeType();
+      if (stepType === 'get_attr') {
+        steps.push({ type: 'attribute', name: this.inFirstChild(() => this.identifierAfter()) });
+      } else if (stepType === 'index') {
+        steps.push({ type: 'index', key: this.inFirstChild(() => this.indexKey()) });
+      }
+    }
+    this.parent();
+    this.parent();
+    return { type: 'splat', target, steps, loc };
+  }
+
+  /** Cursor on the `.` of a `get_attr`: the name that follows. */
+  private identifierAfter(): string {
+    while (this.nodeType() !== 'identifier' && this.nextSibling());
+    return this.nodeText();
+  }
+
+  /** Cursor on `new_index` (`[expr]`) or `legacy_index` (`.0`). */
+  private indexKey(): Expr {
+    const loc = this.loc();
+    if (this.nodeType() === 'legacy_index') {
+      return { type: 'literal', value: Number(this.nodeText().slice(1)), loc };
+    }
+    this.firstChild();
+    let key: Expr = unsupported('an empty index', loc);
+    do {
+      if (this.nodeType() === 'expression') key = this.expression();
+    } while (this.nextSibling());
+    this.parent();
+    return key;
+  }
+
+  private quotedTemplate(loc: SourceLocation): Expr {
+    const builder = new TemplateBuilder(unescapeQuoted);
+    this.firstChild();
+    let position = this.cursor.endIndex;
+    while (this.nextSibling()) {
+      const type = this.nodeType();
+      if (type === 'template_interpolation' || type === 'template_directive') {
+        builder.text(this.text.slice(position, this.cursor.startIndex));
+        this.templatePart(builder, type);
+        position = this.cursor.endIndex;
+      } else if (type === 'quoted_template_end') {
+        builder.text(this.text.slice(position, this.cursor.startIndex));
+      }
+    }
+    this.parent();
+    return { type: 'template', parts: builder.finish(), loc };
+  }
+
+  /**
+   * The content runs from the line after `<<EOF` to the start of the closing marker's line, so it
+   * keeps its final newline, as in HCL. `<<-EOF` removes the smallest indentation of its lines.
+   */
+  private heredoc(loc: SourceLocation): Expr {
+    this.firstChild();
+    const flush = this.nodeText() === '<<-';
+    this.nextSibling();
+    const openerEnd = this.cursor.endIndex;
+    const newline = this.text.indexOf('\n', openerEnd);
+    const contentStart = newline === -1 ? this.text.length : newline + 1;
+    const parts: { start: number; end: number; type: 'template_interpolation' | 'template_directive' }[] = [];
+    let closerStart = this.text.length;
+    while (this.nextSibling()) {
+      const type = this.nodeType();
+      if (type === 'heredoc_identifier') closerStart = this.cursor.startIndex;
+      else if (type === 'template_interpolation' || type === 'template_directive') {
+        parts.push({ start: this.cursor.startIndex, end: this.cursor.endIndex, type });
+      }
+    }
+    const contentEnd = Math.max(contentStart, this.text.lastIndexOf('\n', closerStart - 1) + 1);
+    const indent = flush ? smallestIndent(this.text, contentStart, contentEnd) : 0;
+    const builder = new TemplateBuilder((raw, atLineStart) =>
+      unescapeTemplateMarkers(indent > 0 ? removeIndent(raw, indent, atLineStart) : raw),
+    );
+
+    // A second pass over the parts: converting them needs the cursor on each part node.
+    this.parent();
+    this.firstChild();
+    let position = contentStart;
+    for (const part of parts) {
+      while (this.cursor.startIndex !== part.start && this.nextSibling());
+      builder.text(this.text.slice(position, part.start), position === contentStart);
+      this.templatePart(builder, part.type);
+      position = part.end;
+    }
+    builder.text(this.text.slice(position, contentEnd), position === contentStart);
+    this.parent();
+    return { type: 'template', parts: builder.finish(), loc };
+  }
+
+  private templatePart(builder: TemplateBuilder, type: 'template_interpolation' | 'template_directive'): void {
+    const loc = this.loc();
+    if (type === 'template_directive') {
+      builder.directive(loc);
+      return;
+    }
+    let expr: Expr | undefined;
+    let stripBefore = false;
+    let stripAfter = false;
+    this.firstChild();
+    while (this.nextSibling()) {
+      const childType = this.nodeType();
+      if (childType === 'strip_marker') {
+        if (expr === undefined) stripBefore = true;
+        else stripAfter = true;
+      } else if (childType === 'expression') {
+        expr = this.expression();
+      }
+    }
+    this.parent();
+    builder.interpolation(expr ?? unsupported('an empty interpolation', loc), stripBefore, stripAfter);
+  }
+
+  private inFirstChild<T>(read: () => T): T {
+    this.firstChild();
+    const result = read();
+    this.parent();
+    return result;
+  }
+
+  /** Comments are extras: they may appear between any two children. */
+  private firstChild(): boolean {
+    if (!this.cursor.gotoFirstChild()) return false;
+    this.currentType = this.cursor.nodeType;
+    while (this.currentType === 'comment') {
+      if (!this.cursor.gotoNextSibling()) return true;
+      this.currentType = this.cursor.nodeType;
+    }
+    return true;
+  }
+
+  private nextSibling(): boolean {
+    do {
+      if (!this.cursor.gotoNextSibling()) return false;
+      this.currentType = this.cursor.nodeType;
+    } while (this.currentType === 'comment');
+    return true;
+  }
+
+  private parent(): void {
+    this.cursor.gotoParent();
+    this.currentType = undefined;
+  }
+
+  /**
+   * The current node's type, read once per move: every read is a call into WebAssembly. A method,
+   * not the property, since TypeScript would keep a narrowed type across cursor moves.
+   */
+  private nodeType(): string {
+    this.currentType ??= this.cursor.nodeType;
+    return this.currentType;
+  }
+
+  private nodeText(): string {
+    return this.text.slice(this.cursor.startIndex, this.cursor.endIndex);
+  }
+
+  private loc(): SourceLocation {
+    return this.fixedLoc ?? this.lines.location(this.cursor.startIndex, this.cursor.endIndex);
+  }
+
+  private spanFrom(start: SourceLocation, endIndex: number): SourceLocation {
+    const end = this.lines.location(endIndex, endIndex);
+    return { ...start, endLine: end.line, endColumn: end.column };
+  }
+}
+
+/**
+ * Line and column from a text index: tree-sitter's indices for a JS string are UTF-16 code
+ * units, so columns count as editors and SARIF count them. Reading indices and looking lines up
+ * here costs less than asking the tree for positions.
+ */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
+      this.starts.push(newline + 1);
+    }
+  }
+
+  location(start: number, end: number): SourceLocation {
+    const line = this.lineOf(start);
+    const endLine = end === start ? line : this.lineOf(end, line);
+    return {
+      kind: 'source',
+      file: this.file,
+      line: line + 1,
+      column: start - (this.starts[line] ?? 0) + 1,
+      endLine: endLine + 1,
+      endColumn: end - (this.starts[endLine] ?? 0) + 1,
+    };
+  }
+
+  /** The 0-based line holding `index`, searching from `from` on. */
+  private lineOf(index: number, from = 0): number {
+    let low = from;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] ?? 0) <= index) low = middle;
+      else high = middle - 1;
+    }
+    return low;
+  }
+}
+
+/** Collects template parts, merging text and applying `~` strip markers. */
+class TemplateBuilder {
+  private readonly parts: TemplatePart[] = [];
+  private pendingText = '';
+  private stripNext = false;
+
+  constructor(private readonly decode: (raw: string, atLineStart: boolean) => string) {}
+
+  text(raw: string, atLineStart = false): void {
+    let decoded = this.decode(raw, atLineStart);
+    if (this.stripNext) {
+      decoded = decoded.trimStart();
+      this.stripNext = false;
+    }
+    this.pendingText += decoded;
+  }
+
+  interpolation(expr: Expr, stripBefore: boolean, stripAfter: boolean): void {
+    if (stripBefore) this.pendingText = this.pendingText.trimEnd();
+    this.flush();
+    this.parts.push({ type: 'interpolation', expr });
+    this.stripNext = stripAfter;
+  }
+
+  directive(loc: SourceLocation): void {
+    this.flush();
+    this.parts.push({ type: 'directive', loc });
+  }
+
+  finish(): TemplatePart[] {
+    this.flush();
+    return this.parts;
+  }
+
+  private flush(): void {
+    if (this.pendingText !== '') this.parts.push({ type: 'text', text: this.pendingText });
+    this.pendingText = '';
+  }
+}
+
+const QUOTED_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([\s\S]))|\$\$\{|%%\{/g;
+const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
+
+/** Escape sequences of a quoted string, and `$${` / `%%{` for a literal `${` / `%{`. */
+function unescapeQuoted(raw: string): string {
+  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
+  return raw.replace(QUOTED_ESCAPE, (match, short: string | undefined, long: string | undefined, char: string | undefined) => {
+    if (short !== undefined) return String.fromCharCode(Number.parseInt(short, 16));
+    if (long !== undefined) {
+      const codePoint = Number.parseInt(long, 16);
+      return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
+    }
+    if (char !== undefined) return SIMPLE_ESCAPES[char] ?? char;
+    return match.slice(1);
+  });
+}
+
+/** Heredocs have no backslash escapes, only `$${` and `%%{`. */
+function unescapeTemplateMarkers(raw: string): string {
+  if (!raw.includes('$${') && !raw.includes('%%{')) return raw;
+  return raw.replaceAll('$${', '${').replaceAll('%%{', '%{');
+}
+
+function smallestIndent(text: string, start: number, end: number): number {
+  let smallest = Number.POSITIVE_INFINITY;
+  let lineStart = start;
+  while (lineStart < end) {
+    let lineEnd = text.indexOf('\n', lineStart);
+    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
+    let column = lineStart;
+    while (column < lineEnd && (text[column] === ' ' || text[column] === '\t')) column += 1;
+    // Lines of white space only do not count, as in HCL.
+    if (column < lineEnd && text[column] !== '\r') smallest = Math.min(smallest, column - lineStart);
+    lineStart = lineEnd + 1;
+  }
+  return smallest === Number.POSITIVE_INFINITY ? 0 : smallest;
+}
+
+function removeIndent(raw: string, indent: number, atLineStart: boolean): string {
+  const lines = raw.split('\n');
+  return lines
+    .map((line, index) => {
+      if (index === 0 && !atLineStart) return line;
+      let cut = 0;
+      while (cut < indent && (line[cut] === ' ' || line[cut] === '\t')) cut += 1;
+      return line.slice(cut);
+    })
+    .join('\n');
+}
+
+/**
+ * A `literal_value` read from its text, without descending: in a tree without errors a string
+ * literal is a complete quoted string with no interpolation.
+ */
+function literal(text: string, loc: SourceLocation): Expr {
+  if (text.startsWith('"')) return { type: 'literal', value: unescapeQuoted(text.slice(1, -1)), loc };
+  if (text === 'true' || text === 'false') return { type: 'literal', value: text === 'true', loc };
+  if (text === 'null') return { type: 'literal', value: null, loc };
+  return { type: 'literal', value: text.startsWith('0x') ? Number.parseInt(text.slice(2), 16) : Number(text), loc };
+}
+
+function isBinaryOperator(operator: string): operator is BinaryOperator {
+  return BINARY_OPERATORS.has(operator);
+}
+
+function unsupported(what: string, loc: SourceLocation): Expr {
+  return { type: 'unsupported', reason: `${what} is not supported`, loc };
+}
+
+function tooDeep(loc: SourceLocation): Expr {
+  return {
+    type: 'unsupported',
+    reason: `the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`,
+    loc,
+  };
+}

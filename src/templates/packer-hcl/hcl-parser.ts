@@ -1,0 +1,124 @@
+import { createRequire } from 'node:module';
+import { Language, Parser } from 'web-tree-sitter';
+import type { TreeCursor } from 'web-tree-sitter';
+import type { SourceLocation } from '../../core/index.js';
+import type { TemplateProblem } from '../model.js';
+import { HclConverter } from './hcl-convert.js';
+import { describeSyntaxError } from './syntax-error.js';
+import type { Body, BodySchema, Expr } from './syntax.js';
+
+export type ParseOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: TemplateProblem };
+
+let loading: Promise<Parser> | undefined;
+
+/** The parser and the grammar are loaded once per process and shared by every read. */
+export function loadHclParser(): Promise<Parser> {
+  loading ??= createParser().catch((error: unknown) => {
+    loading = undefined;
+    throw error;
+  });
+  return loading;
+}
+
+async function createParser(): Promise<Parser> {
+  await Parser.init();
+  const wasm = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
+  const language = await Language.load(wasm);
+  const parser = new Parser();
+  parser.setLanguage(language);
+  return parser;
+}
+
+/** Parses a native-syntax HCL file into the blocks and attributes `schema` keeps. */
+export function parseHclBody(parser: Parser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
+  return withTree(parser, file, text, (converter, cursor) => {
+    // Comments before the first block are siblings of the body.
+    if (cursor.gotoFirstChild()) {
+      do {
+        if (cursor.nodeType === 'body') return converter.body(schema);
+      } while (cursor.gotoNextSibling());
+    }
+    return { attributes: [], blocks: [] };
+  });
+}
+
+/** Parses only, for the benchmark's baseline: the tree is built and freed. */
+export function parseHclTree(parser: Parser, text: string): void {
+  parser.parse(text)?.delete();
+}
+
+const EXPRESSION_PREFIX = '__amiguard = ';
+const TEMPLATE_MARKER = '__AMIGUARD_TEMPLATE_END__';
+
+/**
+ * Parses one expression (a `--var` value, a variable type written as a JSON string). Every node
+ * gets `loc`, since the text is not where the user wrote it.
+ */
+export function parseHclExpression(parser: Parser, text: string, loc: SourceLocation): ParseOutcome<Expr> {
+  return parseWrapped(parser, `${EXPRESSION_PREFIX}${text}\n`, loc, (expr) => expr);
+}
+
+/**
+ * Parses a string of the JSON syntax as a template: it is written as a heredoc, which takes the
+ * text as it is, and the heredoc's final newline is dropped again.
+ */
+export function parseHclTemplate(parser: Parser, text: string, loc: SourceLocation): ParseOutcome<Expr> {
+  const source = `${EXPRESSION_PREFIX}<<${TEMPLATE_MARKER}\n${text}\n${TEMPLATE_MARKER}\n`;
+  return parseWrapped(parser, source, loc, (expr) => {
+    if (expr.type !== 'template') return expr;
+    const last = expr.parts.at(-1);
+    if (last?.type !== 'text' || !last.text.endsWith('\n')) return expr;
+    const trimmed = last.text.slice(0, -1);
+    const parts = trimmed === '' ? expr.parts.slice(0, -1) : [...expr.parts.slice(0, -1), { type: 'text' as const, text: trimmed }];
+    return { ...expr, parts };
+  });
+}
+
+function parseWrapped(
+  parser: Parser,
+  source: string,
+  loc: SourceLocation,
+  adjust: (expr: Expr) => Expr,
+): ParseOutcome<Expr> {
+  const outcome = withTree(
+    parser,
+    loc.file,
+    source,
+    (converter, cursor) => {
+      if (!cursor.gotoFirstChild() || !cursor.gotoFirstChild() || !cursor.gotoFirstChild()) return undefined;
+      while (cursor.nodeType !== 'expression') {
+        if (!cursor.gotoNextSibling()) return undefined;
+      }
+      return converter.expression();
+    },
+    loc,
+  );
+  if (!outcome.ok) return { ok: false, problem: { message: outcome.problem.message, location: loc } };
+  if (outcome.value === undefined) return { ok: false, problem: { message: 'not an expression', location: loc } };
+  return { ok: true, value: adjust(outcome.value) };
+}
+
+function withTree<T>(
+  parser: Parser,
+  file: string,
+  text: string,
+  read: (converter: HclConverter, cursor: TreeCursor) => T,
+  fixedLoc?: SourceLocation,
+): ParseOutcome<T> {
+  const tree = parser.parse(text);
+  if (tree === null) {
+    return { ok: false, problem: { message: 'the HCL parser gave up on this file', location: { kind: 'source', file, line: 1, column: 1, endLine: 1, endColumn: 1 } } };
+  }
+  try {
+    const root = tree.rootNode;
+    if (root.hasError) return { ok: false, problem: describeSyntaxError(root, file, text) };
+    const cursor = tree.walk();
+    try {
+      return { ok: true, value: read(new HclConverter(cursor, text, file, fixedLoc), cursor) };
+    } finally {
+      cursor.delete();
+    }
+  } finally {
+    tree.delete();
+  }
+}

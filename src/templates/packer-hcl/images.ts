@@ -1,0 +1,343 @@
+import { formatLocation, type SourceLocation } from '../../core/index.js';
+import {
+  AMAZON_BUILDERS,
+  SHARING_FIELDS,
+  type EvaluatedField,
+  type EvaluatedScalar,
+  type SharingField,
+  type TemplateImage,
+  type TemplateProblem,
+} from '../model.js';
+import { IMPORT_FIELDS, parseSourceReference, VOLUME_FIELDS, type Configuration, type SourceDeclaration } from './configuration.js';
+import { bind, type Evaluator, type Scope } from './evaluate.js';
+import { evaluateBoolSetting, evaluateCustomerKey, evaluateListField, evaluateStringSetting, type BoundAttribute } from './fields.js';
+import { attribute, type Block, type Body } from './syntax.js';
+import { asString, object, str, type Value } from './value.js';
+
+/** Which settings of an AMI-producing block hold its sharing, encryption and name. */
+interface Shape {
+  readonly fields: readonly SharingField[];
+  readonly encrypt: string;
+  readonly kmsKey: string;
+  readonly regionKmsKeys?: string;
+  readonly amiName?: string;
+}
+
+const AMI_BUILDER: Shape = {
+  fields: SHARING_FIELDS,
+  encrypt: 'encrypt_boot',
+  kmsKey: 'kms_key_id',
+  regionKmsKeys: 'region_kms_key_ids',
+  amiName: 'ami_name',
+};
+const IMPORT_POST_PROCESSOR: Shape = { fields: IMPORT_FIELDS, encrypt: 'ami_encrypt', kmsKey: 'ami_kms_key', amiName: 'ami_name' };
+const EBS_VOLUME: Shape = { fields: VOLUME_FIELDS, encrypt: 'encrypted', kmsKey: 'kms_key_id' };
+
+const AMAZON_BUILDER_TYPES: ReadonlySet<string> = new Set(AMAZON_BUILDERS);
+
+/** A body with the names its attributes are evaluated with. */
+interface BoundBody {
+  readonly body: Body;
+  readonly scope: Scope | undefined;
+}
+
+/** One AMI or snapshot to evaluate, before its name is made unique. */
+interface Candidate {
+  readonly type: string;
+  readonly name: string;
+  /** `build "name"` or `build 2`: added to the name when several images would share it. */
+  readonly build: string | undefined;
+  readonly file: string;
+  readonly loc: SourceLocation;
+  readonly shape: Shape;
+  readonly setting: (name: string) => BoundAttribute | undefined;
+}
+
+/** A source as one build uses it: the declaration, and the build's override if any. */
+interface SourceUse {
+  readonly declaration: SourceDeclaration;
+  readonly override: (BoundBody & { readonly loc: SourceLocation }) | undefined;
+  /** The `dynamic "source"` iteration's key. */
+  readonly key: string | undefined;
+}
+
+/**
+ * The images a configuration makes: every source as each build uses it (with the build's
+ * overrides), every amazon-import post-processor, and every amazon source no build uses (still
+ * reported, as declared, so that lint sees it).
+ */
+export function collectImages(configuration: Configuration, evaluator: Evaluator, problems: TemplateProblem[]): TemplateImage[] {
+  const candidates: Candidate[] = [];
+  const used = new Set<SourceDeclaration>();
+  // A dynamic block's iterations share one content body: its duplicates are reported once.
+  const checked = new Set<Body>();
+  for (const build of configuration.builds) {
+    const buildName = evaluateName(evaluator, attribute(build.body, 'name'), undefined);
+    const label = buildName === undefined ? `build ${build.position}` : `build "${buildName}"`;
+    const uses = sourceUses(configuration, evaluator, build.body, problems);
+    for (const use of uses) {
+      used.add(use.declaration);
+      if (use.override !== undefined && !checked.has(use.override.body)) {
+        checked.add(use.override.body);
+        reportDuplicates(use.declaration, use.override, problems);
+      }
+      candidates.push(...useCandidates(evaluator, use, label, problems));
+    }
+    candidates.push(...postProcessorCandidates(build.body, build.file, label, uses, buildName));
+  }
+  for (const declaration of configuration.sources.values()) {
+    if (!used.has(declaration)) {
+      candidates.push(...useCandidates(evaluator, { declaration, override: undefined, key: undefined }, undefined, problems));
+    }
+  }
+  return uniqueNames(candidates).map(({ candidate, name }) => evaluateImage(evaluator, candidate, name));
+}
+
+/** Packer starts the `sources = [...]` list first, then the `source` blocks in order. */
+function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Body, problems: TemplateProblem[]): SourceUse[] {
+  const uses: SourceUse[] = [];
+  const add = (reference: string, loc: SourceLocation, override: SourceUse['override'], key: string | undefined): void => {
+    const parsed = parseSourceReference(reference);
+    if (parsed === undefined || !AMAZON_BUILDER_TYPES.has(parsed.type)) return;
+    const declaration = configuration.sources.get(`${parsed.type}.${parsed.name}`);
+    if (declaration === undefined) {
+      problems.push({ message: `the build uses source.${parsed.type}.${parsed.name}, which is not declared; Packer rejects the build`, location: loc });
+      return;
+    }
+    uses.push({ declaration, override, key });
+  };
+
+  const sources = attribute(body, 'sources');
+  if (sources !== undefined) {
+    const value = evaluator.evaluate(sources.expr);
+    const items = value.kind === 'list' ? value.items : [value];
+    for (const item of items) {
+      if (item.kind === 'null') continue;
+      const reference = asString(item);
+      if (reference !== undefined) add(reference, item.site ?? sources.loc, undefined, undefined);
+      else problems.push({ message: `cannot tell which source the build uses: ${reasonOf(item)}`, location: item.site ?? sources.loc });
+    }
+  }
+  for (const block of body.blocks) {
+    if (block.type === 'source') {
+      add(block.labels[0] ?? '', block.loc, { body: block.body, scope: undefined, loc: block.loc }, undefined);
+    } else if (block.type === 'dynamic') {
+      let reported = false;
+      for (const expansion of expandDynamic(evaluator, block, undefined, problems)) {
+        const labels = attribute(block.body, 'labels');
+        const value = labels === undefined ? undefined : evaluator.evaluate(labels.expr, expansion.scope);
+        const first = value?.kind === 'list' ? value.items[0] : value;
+        const reference = first === undefined ? undefined : asString(first);
+        if (reference === undefined) {
+          if (!reported) {
+            const reason = first === undefined ? 'it has no labels' : reasonOf(first);
+            problems.push({ message: `cannot tell which source this dynamic block overrides: ${reason}`, location: block.loc });
+          }
+          reported = true;
+          continue;
+        }
+        add(reference, block.loc, { body: expansion.body, scope: expansion.scope, loc: block.loc }, expansion.key);
+      }
+    }
+  }
+  return uses;
+}
+
+/** One candidate per use; amazon-ebsvolume gives one per `ebs_volumes` block instead. */
+function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | undefined, problems: TemplateProblem[]): Candidate[] {
+  const { declaration, override } = use;
+  const localName = override === undefined ? undefined : evaluateName(evaluator, attribute(override.body, 'name'), override.scope);
+  const accessor = bind(
+    'source',
+    object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
+    undefined,
+    false,
+  );
+  const declared: BoundBody = { body: declaration.body, scope: accessor };
+  const overriding: BoundBody | undefined = override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) };
+
+  const name = `${declaration.type}.${localName ?? declaration.name}${use.key === undefined ? '' : `[${use.key}]`}`;
+  const base = { type: declaration.type, build, file: override?.loc.file ?? declaration.file };
+  if (declaration.type !== 'amazon-ebsvolume') {
+    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: AMI_BUILDER, setting: merged(declared, overriding) }];
+  }
+  // Blocks merge by adding: the build's volumes come after the source's.
+  const volumes = [declared, ...(overriding === undefined ? [] : [overriding])].flatMap((bound) => volumesOf(evaluator, bound, problems));
+  if (volumes.length === 0) {
+    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: EBS_VOLUME, setting: () => undefined }];
+  }
+  return volumes.map((volume, position) => ({
+    ...base,
+    name: `${name} ebs_volumes[${position}]`,
+    file: volume.loc.file,
+    loc: volume.loc,
+    shape: EBS_VOLUME,
+    setting: merged(volume, undefined),
+  }));
+}
+
+function volumesOf(evaluator: Evaluator, bound: BoundBody, problems: TemplateProblem[]): (BoundBody & { loc: SourceLocation })[] {
+  const volumes: (BoundBody & { loc: SourceLocation })[] = [];
+  for (const block of bound.body.blocks) {
+    if (block.type === 'ebs_volumes') volumes.push({ body: block.body, scope: bound.scope, loc: block.loc });
+    else if (block.type === 'dynamic') {
+      for (const expansion of expandDynamic(evaluator, block, bound.scope, problems)) volumes.push({ ...expansion, loc: block.loc });
+    }
+  }
+  return volumes;
+}
+
+function postProcessorCandidates(
+  body: Body,
+  file: string,
+  build: string,
+  uses: readonly SourceUse[],
+  buildName: string | undefined,
+): Candidate[] {
+  const blocks: Block[] = [];
+  for (const block of body.blocks) {
+    if (block.type === 'post-processor') blocks.push(block);
+    else if (block.type === 'post-processors') blocks.push(...block.body.blocks);
+  }
+  // A post-processor runs once per source of the build: `source.name` is known only when there is one.
+  const [single] = uses;
+  let scope: Scope | undefined;
+  if (uses.length === 1 && single !== undefined) {
+    scope = bind('source', object(new Map<string, Value>([['type', str(single.declaration.type)], ['name', str(single.declaration.name)]])), scope, false);
+  }
+  if (buildName !== undefined) scope = bind('build', object(new Map<string, Value>([['name', str(buildName)]])), scope, false);
+  return blocks.map((block) => ({
+    type: block.labels[0] ?? 'amazon-import',
+    name: block.labels[0] ?? 'amazon-import',
+    build,
+    file,
+    loc: block.loc,
+    shape: IMPORT_POST_PROCESSOR,
+    setting: merged({ body: block.body, scope }, undefined),
+  }));
+}
+
+interface Expansion extends BoundBody {
+  readonly key: string | undefined;
+}
+
+/**
+ * `dynamic "x" { for_each = ..., iterator = it, content { ... } }`: one body per element, with
+ * the iterator (named after the block unless `iterator` says otherwise) holding `key` and `value`.
+ * When the collection is unknown, one body whose iterator is that unknown.
+ */
+function expandDynamic(evaluator: Evaluator, block: Block, scope: Scope | undefined, problems: TemplateProblem[]): Expansion[] {
+  const content = block.body.blocks.find((inner) => inner.type === 'content');
+  const forEach = attribute(block.body, 'for_each');
+  if (content === undefined || forEach === undefined) {
+    problems.push({ message: `the dynamic "${block.labels[0] ?? ''}" block needs for_each and a content block`, location: block.loc });
+    return [];
+  }
+  const iteratorExpr = attribute(block.body, 'iterator')?.expr;
+  const iterator = iteratorExpr?.type === 'reference' ? iteratorExpr.name : (block.labels[0] ?? 'each');
+  const pairs = evaluator.iterate(forEach.expr, scope, forEach.expr.loc);
+  if (!Array.isArray(pairs)) return [{ body: content.body, scope: bind(iterator, pairs, scope), key: '?' }];
+  return pairs.map(([key, value]) => ({
+    body: content.body,
+    scope: bind(iterator, object(new Map([['key', key], ['value', value]])), scope),
+    key: asString(key) ?? '?',
+  }));
+}
+
+/** The override's attribute if it sets one, else the source's. */
+function merged(declared: BoundBody, overriding: BoundBody | undefined): (name: string) => BoundAttribute | undefined {
+  return (name) => {
+    const fromOverride = overriding === undefined ? undefined : attribute(overriding.body, name);
+    if (fromOverride !== undefined && overriding !== undefined) return { attribute: fromOverride, scope: overriding.scope };
+    const fromSource = attribute(declared.body, name);
+    return fromSource === undefined ? undefined : { attribute: fromSource, scope: declared.scope };
+  };
+}
+
+/**
+ * Packer merges a build's source block into the source with hcl.MergeBodies, which refuses a
+ * setting given in both ("Duplicate argument"). The reader still uses the build's value.
+ */
+function reportDuplicates(declaration: SourceDeclaration, override: BoundBody, problems: TemplateProblem[]): void {
+  for (const setting of override.body.attributes) {
+    if (setting.name === 'name') continue;
+    const original = attribute(declaration.body, setting.name);
+    if (original === undefined) continue;
+    problems.push({
+      message: `${setting.name} is set both here and in source "${declaration.type}" "${declaration.name}" (${formatLocation(original.loc)}); Packer rejects a setting given twice ("Duplicate argument"), this value is used here`,
+      location: setting.loc,
+    });
+  }
+}
+
+function withParent(scope: Scope | undefined, parent: Scope): Scope {
+  if (scope === undefined) return parent;
+  return bind(scope.name, scope.value, withParent(scope.parent, parent), scope.traced);
+}
+
+function evaluateName(evaluator: Evaluator, bound: ReturnType<typeof attribute>, scope: Scope | undefined): string | undefined {
+  if (bound === undefined) return undefined;
+  const value = evaluator.evaluate(bound.expr, scope);
+  const text = asString(value);
+  return text === undefined || text === '' ? undefined : text;
+}
+
+/**
+ * Names that images of several builds share get their build; names still shared (the same
+ * source twice in one build, two imports in one build) get a number.
+ */
+function uniqueNames(candidates: readonly Candidate[]): { candidate: Candidate; name: string }[] {
+  const buildsByName = new Map<string, Set<string | undefined>>();
+  for (const candidate of candidates) {
+    const builds = buildsByName.get(candidate.name) ?? new Set<string | undefined>();
+    buildsByName.set(candidate.name, builds.add(candidate.build));
+  }
+  const withBuilds = candidates.map((candidate) =>
+    (buildsByName.get(candidate.name)?.size ?? 0) > 1 && candidate.build !== undefined ? `${candidate.name} (${candidate.build})` : candidate.name,
+  );
+  const counts = new Map<string, number>();
+  for (const name of withBuilds) counts.set(name, (counts.get(name) ?? 0) + 1);
+  const seen = new Map<string, number>();
+  return candidates.map((candidate, position) => {
+    const name = withBuilds[position] ?? candidate.name;
+    if ((counts.get(name) ?? 0) <= 1) return { candidate, name };
+    const index = (seen.get(name) ?? 0) + 1;
+    seen.set(name, index);
+    return { candidate, name: `${name} #${index}` };
+  });
+}
+
+function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string): TemplateImage {
+  const { shape, setting } = candidate;
+  const fields: Partial<Record<SharingField, EvaluatedField>> = {};
+  for (const field of shape.fields) {
+    const bound = setting(field);
+    if (bound !== undefined) fields[field] = evaluateListField(evaluator, field, bound);
+  }
+  const amiNameSetting = shape.amiName === undefined ? undefined : setting(shape.amiName);
+  const amiName: EvaluatedScalar<string> | undefined = amiNameSetting === undefined ? undefined : evaluateStringSetting(evaluator, amiNameSetting);
+  const encryptSetting = setting(shape.encrypt);
+  const encryptBoot = encryptSetting === undefined ? undefined : evaluateBoolSetting(evaluator, encryptSetting);
+  const customerKmsKey = evaluateCustomerKey(
+    evaluator,
+    setting(shape.kmsKey),
+    shape.regionKmsKeys === undefined ? undefined : setting(shape.regionKmsKeys),
+  );
+  return {
+    format: 'packer-hcl',
+    type: candidate.type,
+    name,
+    file: candidate.file,
+    location: candidate.loc,
+    fields,
+    ...(amiName === undefined ? {} : { amiName }),
+    ...(encryptBoot === undefined ? {} : { encryptBoot }),
+    ...(customerKmsKey === undefined ? {} : { customerKmsKey }),
+  };
+}
+
+function reasonOf(value: Value): string {
+  if (value.kind === 'unknown') return value.reason;
+  if (value.kind === 'error') return value.message;
+  return `expected a string like "source.amazon-ebs.name", found ${value.kind}`;
+}

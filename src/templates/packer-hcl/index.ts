@@ -1,0 +1,81 @@
+import { dirname } from 'node:path';
+import { parse as parseJson } from '@humanwhocodes/momoa';
+import type { ReadOptions, SourceFile, TemplateProblem, TemplateReadResult } from '../model.js';
+import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
+import { Evaluator, type EvaluationEnvironment } from './evaluate.js';
+import { loadHclParser, parseHclBody, parseHclTree } from './hcl-parser.js';
+import { collectImages } from './images.js';
+import { parseHclJson } from './json-syntax.js';
+import type { Body } from './syntax.js';
+import { at, Budget, unknown } from './value.js';
+import { VariableValues } from './variables.js';
+
+/** Evaluation steps allowed per configuration, plus a share per character of input. */
+const BASE_BUDGET = 500_000;
+const BUDGET_PER_CHARACTER = 1;
+
+/**
+ * Reads one Packer HCL2 configuration (the `*.pkr.hcl` and `*.pkr.json` files of a folder) and
+ * returns every AMI-producing source as it is built, with its sharing fields evaluated and
+ * located. Syntax errors and unusable inputs are problems, never exceptions.
+ */
+export async function readPackerHcl(
+  files: readonly SourceFile[],
+  autoVarFiles: readonly SourceFile[],
+  options: ReadOptions,
+): Promise<TemplateReadResult> {
+  const parser = await loadHclParser();
+  const problems: TemplateProblem[] = [];
+  const bodies: { file: string; body: Body }[] = [];
+  // Packer reads a folder's files in lexical order.
+  const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+  for (const file of sorted) {
+    const parsed = isJson(file.path)
+      ? parseHclJson(parser, file.path, file.text, CONFIGURATION_SCHEMA)
+      : parseHclBody(parser, file.path, file.text, CONFIGURATION_SCHEMA);
+    if (parsed.ok) bodies.push({ file: file.path, body: parsed.value });
+    else problems.push(parsed.problem);
+  }
+  const configuration = assembleConfiguration(bodies, problems);
+
+  const size = files.reduce((total, file) => total + file.text.length, 0);
+  const base = {
+    useEnv: options.useEnv,
+    env: options.env,
+    pathRoot: sorted[0] === undefined ? '.' : dirname(sorted[0].path),
+    budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
+  };
+  // Defaults and var-files are values, not expressions over other variables.
+  const literalEnvironment: EvaluationEnvironment = {
+    ...base,
+    variable: (name) => at(unknown(`var.${name} cannot be used in a variable's value`), undefined),
+    locals: undefined,
+  };
+  const variables = new VariableValues(
+    { parser, declarations: configuration.variables, autoVarFiles, options, problems },
+    new Evaluator(literalEnvironment),
+  );
+  const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
+  const images = collectImages(configuration, evaluator, problems);
+  return { images, problems };
+}
+
+/** Bare parse of the same files without evaluation, for the benchmark's baseline (parse + free the tree). */
+export async function parseHclOnly(files: readonly SourceFile[]): Promise<void> {
+  const parser = await loadHclParser();
+  for (const file of files) {
+    if (!isJson(file.path)) {
+      parseHclTree(parser, file.text);
+      continue;
+    }
+    try {
+      parseJson(file.text, { mode: 'json' });
+    } catch {
+      // Invalid JSON costs its parse all the same; the reader reports it.
+    }
+  }
+}
+
+function isJson(path: string): boolean {
+  return path.endsWith('.json');
+}

@@ -1,0 +1,279 @@
+import type { SourceLocation } from '../../core/index.js';
+
+/**
+ * Where a value is seen and where it came from. `site` is where the value is written or used in
+ * the expression being evaluated; a reference (`var.x`, `local.y`) moves the site to the
+ * reference and keeps the first definition it went through as `origin`, named by `via`.
+ */
+export interface Provenance {
+  readonly site?: SourceLocation;
+  readonly origin?: SourceLocation;
+  readonly via?: string;
+}
+
+export interface StringValue extends Provenance {
+  readonly kind: 'string';
+  readonly value: string;
+}
+
+export interface NumberValue extends Provenance {
+  readonly kind: 'number';
+  readonly value: number;
+}
+
+export interface BoolValue extends Provenance {
+  readonly kind: 'bool';
+  readonly value: boolean;
+}
+
+export interface NullValue extends Provenance {
+  readonly kind: 'null';
+}
+
+/** A tuple, list or set: HCL's conversions between them do not matter to the reader. */
+export interface ListValue extends Provenance {
+  readonly kind: 'list';
+  readonly items: readonly Value[];
+}
+
+/** An object or map; iteration follows HCL's lexical key order (see `sortedEntries`). */
+export interface ObjectValue extends Provenance {
+  readonly kind: 'object';
+  readonly entries: ReadonlyMap<string, Value>;
+}
+
+/** A value that cannot be known before the build, with the root cause. */
+export interface UnknownValue extends Provenance {
+  readonly kind: 'unknown';
+  readonly reason: string;
+  readonly mayInclude?: readonly string[];
+  /** In a list: stands for any number of elements (`concat(known, unknown)`), not exactly one. */
+  readonly spread?: boolean;
+}
+
+/** An expression Packer would reject (wrong type, missing key): `try()` falls back from it. */
+export interface ErrorValue extends Provenance {
+  readonly kind: 'error';
+  readonly message: string;
+}
+
+export type Value = StringValue | NumberValue | BoolValue | NullValue | ListValue | ObjectValue | UnknownValue | ErrorValue;
+
+export const NULL: NullValue = { kind: 'null' };
+const TRUE: BoolValue = { kind: 'bool', value: true };
+const FALSE: BoolValue = { kind: 'bool', value: false };
+export const EMPTY_LIST: ListValue = { kind: 'list', items: [] };
+
+export function str(value: string, site?: SourceLocation): StringValue {
+  return site === undefined ? { kind: 'string', value } : { kind: 'string', value, site };
+}
+
+export function num(value: number, site?: SourceLocation): NumberValue {
+  return site === undefined ? { kind: 'number', value } : { kind: 'number', value, site };
+}
+
+export function bool(value: boolean): BoolValue {
+  return value ? TRUE : FALSE;
+}
+
+export function list(items: readonly Value[], site?: SourceLocation): ListValue {
+  return site === undefined ? { kind: 'list', items } : { kind: 'list', items, site };
+}
+
+export function object(entries: ReadonlyMap<string, Value>, site?: SourceLocation): ObjectValue {
+  return site === undefined ? { kind: 'object', entries } : { kind: 'object', entries, site };
+}
+
+export function unknown(reason: string, extra: { mayInclude?: readonly string[]; spread?: boolean } = {}): UnknownValue {
+  const value: { kind: 'unknown'; reason: string; mayInclude?: readonly string[]; spread?: boolean } = { kind: 'unknown', reason };
+  if (extra.mayInclude !== undefined && extra.mayInclude.length > 0) value.mayInclude = extra.mayInclude;
+  if (extra.spread === true) value.spread = true;
+  return value;
+}
+
+export function error(message: string): ErrorValue {
+  return { kind: 'error', message };
+}
+
+/** The same value, seen at `site`. */
+export function at<T extends Value>(value: T, site: SourceLocation | undefined): T {
+  if (site !== undefined) return { ...value, site };
+  return value.site === undefined ? value : dropSite(value);
+}
+
+/**
+ * The value of a reference used at `site`: every element's site moves to the use site, and the
+ * first reference a value goes through records where it was defined (`origin`) and how (`via`).
+ */
+export function throughReference(value: Value, site: SourceLocation, via: string, budget: Budget): Value {
+  budget.spend(1);
+  if (budget.exhausted) return { ...unknown(BUDGET_EXHAUSTED), site };
+  const moved: Record<string, unknown> = { ...value, site };
+  if (value.via === undefined) {
+    moved['via'] = via;
+    if (value.site === undefined) delete moved['origin'];
+    else moved['origin'] = value.site;
+  }
+  if (value.kind === 'list') {
+    moved['items'] = value.items.map((item) => throughReference(item, site, via, budget));
+  } else if (value.kind === 'object') {
+    const entries = new Map<string, Value>();
+    for (const [key, entry] of value.entries) entries.set(key, throughReference(entry, site, via, budget));
+    moved['entries'] = entries;
+  }
+  return moved as unknown as Value;
+}
+
+/** Removes sites everywhere: values given on the command line have no place in a file. */
+export function withoutSites(value: Value): Value {
+  if (value.kind === 'list') return dropSite({ ...value, items: value.items.map(withoutSites) });
+  if (value.kind === 'object') {
+    const entries = new Map<string, Value>();
+    for (const [key, entry] of value.entries) entries.set(key, withoutSites(entry));
+    return dropSite({ ...value, entries });
+  }
+  return dropSite(value);
+}
+
+function dropSite<T extends Value>(value: T): T {
+  const copy: Record<string, unknown> = { ...value };
+  delete copy['site'];
+  return copy as T;
+}
+
+export const BUDGET_EXHAUSTED = 'evaluation stopped: the configuration takes too much work to evaluate';
+
+/** Counts evaluation work so that a hostile configuration ends with an unknown, not a hang. */
+export class Budget {
+  private remaining: number;
+
+  constructor(limit: number) {
+    this.remaining = limit;
+  }
+
+  spend(amount: number): void {
+    this.remaining -= amount;
+  }
+
+  get exhausted(): boolean {
+    return this.remaining < 0;
+  }
+}
+
+/** HCL iterates objects and maps in lexical key order. */
+export function sortedEntries(value: ObjectValue): [string, Value][] {
+  return [...value.entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/** The first unknown or error inside a value, which makes an operation on it unknown. */
+export function firstUnknown(value: Value): UnknownValue | ErrorValue | undefined {
+  if (value.kind === 'unknown' || value.kind === 'error') return value;
+  if (value.kind === 'list') {
+    for (const item of value.items) {
+      const found = firstUnknown(item);
+      if (found !== undefined) return found;
+    }
+  } else if (value.kind === 'object') {
+    for (const entry of value.entries.values()) {
+      const found = firstUnknown(entry);
+      if (found !== undefined) return found;
+    }
+  }
+  return undefined;
+}
+
+const MAX_MAY_INCLUDE = 50;
+
+/** The known strings a value holds, for an unknown's `mayInclude`. */
+export function collectStrings(value: Value, into: Set<string> = new Set()): Set<string> {
+  if (into.size >= MAX_MAY_INCLUDE) return into;
+  switch (value.kind) {
+    case 'string':
+      into.add(value.value);
+      break;
+    case 'number':
+      into.add(formatNumber(value.value));
+      break;
+    case 'bool':
+      into.add(String(value.value));
+      break;
+    case 'list':
+      for (const item of value.items) collectStrings(item, into);
+      break;
+    case 'object':
+      for (const entry of value.entries.values()) collectStrings(entry, into);
+      break;
+    case 'unknown':
+      for (const candidate of value.mayInclude ?? []) into.add(candidate);
+      break;
+    default:
+      break;
+  }
+  return into;
+}
+
+/** Structural equality of known values (HCL's `==`: types must match too). */
+export function equal(a: Value, b: Value): boolean {
+  switch (a.kind) {
+    case 'string':
+    case 'number':
+    case 'bool':
+      return b.kind === a.kind && b.value === a.value;
+    case 'null':
+      return b.kind === 'null';
+    case 'list':
+      return b.kind === 'list' && a.items.length === b.items.length && a.items.every((item, index) => {
+        const other = b.items[index];
+        return other !== undefined && equal(item, other);
+      });
+    case 'object':
+      if (b.kind !== 'object' || a.entries.size !== b.entries.size) return false;
+      for (const [key, entry] of a.entries) {
+        const other = b.entries.get(key);
+        if (other === undefined || !equal(entry, other)) return false;
+      }
+      return true;
+    default:
+      return false;
+  }
+}
+
+/** Numbers as HCL prints them in strings: integers without a fraction. */
+export function formatNumber(value: number): string {
+  return Number.isInteger(value) ? value.toFixed(0) : String(value);
+}
+
+/** A primitive as a string (HCL converts numbers and bools), or undefined. */
+export function asString(value: Value): string | undefined {
+  switch (value.kind) {
+    case 'string':
+      return value.value;
+    case 'number':
+      return formatNumber(value.value);
+    case 'bool':
+      return String(value.value);
+    default:
+      return undefined;
+  }
+}
+
+export function describeKind(value: Value): string {
+  switch (value.kind) {
+    case 'string':
+      return 'a string';
+    case 'number':
+      return 'a number';
+    case 'bool':
+      return 'a bool';
+    case 'null':
+      return 'null';
+    case 'list':
+      return 'a list';
+    case 'object':
+      return 'an object';
+    case 'unknown':
+      return 'an unknown value';
+    case 'error':
+      return 'an invalid value';
+  }
+}

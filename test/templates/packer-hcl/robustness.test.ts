@@ -1,0 +1,125 @@
+/**
+ * Hostile or unusual input ends with an unknown or a problem, never a hang, a stack overflow or
+ * an exception: reference cycles, deep nesting, exponential values, big files.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { parseHclOnly } from '../../../src/templates/packer-hcl/index.js';
+import { describeItem, only, readFiles, values } from './read-config.js';
+
+async function usersOf(text: string): Promise<string[] | undefined> {
+  const result = await readFiles({ 'r.pkr.hcl': text });
+  return values(only(result.images), 'ami_users');
+}
+
+const DEEP = 5000;
+
+describe('reference cycles', () => {
+  it('makes every local of a cycle unknown, naming the cycle', async () => {
+    const text = 'locals {\n  a = local.b\n  b = concat(local.a, ["111122223333"])\n  c = local.a\n}\nsource "amazon-ebs" "x" {\n  ami_users  = local.c\n  ami_groups = local.b\n}\n';
+    const image = only((await readFiles({ 'r.pkr.hcl': text })).images);
+    assert.deepEqual(values(image, 'ami_users'), ['?local.a is part of a reference cycle']);
+    assert.deepEqual(values(image, 'ami_groups'), ['?local.a is part of a reference cycle']);
+  });
+
+  it('makes a local that refers to itself unknown', async () => {
+    assert.deepEqual(await usersOf('locals {\n  a = [local.a]\n}\nsource "amazon-ebs" "x" {\n  ami_users = local.a\n}\n'), [
+      '?local.a is part of a reference cycle',
+    ]);
+  });
+
+  it('keeps locals outside the cycle known', async () => {
+    const text = 'locals {\n  a = local.a\n  ok = ["111122223333"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = concat(local.ok, try(local.a, []))\n}\n';
+    assert.deepEqual(await usersOf(text), ['111122223333', '?local.a is part of a reference cycle']);
+  });
+
+  it('defines a local with the local block too', async () => {
+    assert.deepEqual(await usersOf('local "ids" {\n  expression = ["111122223333"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = local.ids\n}\n'), ['111122223333']);
+  });
+});
+
+describe('deep nesting', () => {
+  const cases: Record<string, string> = {
+    parentheses: `${'('.repeat(DEEP)}["1"]${')'.repeat(DEEP)}`,
+    lists: `${'['.repeat(DEEP)}"1"${']'.repeat(DEEP)}`,
+    'binary operators': `["\${${Array.from({ length: DEEP }, () => '1').join(' + ')}}"]`,
+    'unary operators': `["\${${'-'.repeat(DEEP)}1}"]`,
+    conditionals: `[${'true ? "a" : '.repeat(DEEP)}"b"]`,
+    'function calls': `[${'lower('.repeat(DEEP)}"A"${')'.repeat(DEEP)}]`,
+    objects: `[${'{ a = '.repeat(DEEP)}1${' }'.repeat(DEEP)}]`,
+    'attribute chains': `[var.m${'.a'.repeat(DEEP)}]`,
+    'index chains': `[var.m${'[0]'.repeat(DEEP)}]`,
+  };
+  for (const [name, expr] of Object.entries(cases)) {
+    it(`survives ${DEEP} levels of ${name} with an unknown, not a stack overflow`, async () => {
+      const items = await usersOf(`variable "m" {\n  default = {}\n}\nsource "amazon-ebs" "x" {\n  ami_users = ${expr}\n}\n`);
+      assert.equal(items?.length, 1);
+      assert.match(items[0] ?? '', /^\?/);
+    });
+  }
+
+  it('says why when an expression is too deep', async () => {
+    assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ${'('.repeat(DEEP)}["1"]${')'.repeat(DEEP)}\n}\n`), [
+      '?the expression is nested more than 200 levels deep',
+    ]);
+  });
+
+  it('evaluates nesting within the limit', async () => {
+    assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ${'('.repeat(50)}["1"]${')'.repeat(50)}\n}\n`), ['1']);
+  });
+
+  it('stops a long chain of locals with an unknown', async () => {
+    const chain = Array.from({ length: DEEP }, (_, index) => `  l${index} = local.l${index + 1}`).join('\n');
+    const items = await usersOf(`locals {\n${chain}\n  l${DEEP} = ["1"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = local.l0\n}\n`);
+    assert.deepEqual(items, ['?the expression is nested more than 400 levels deep (counting references)']);
+  });
+
+  it('survives deep JSON: too deep for the JSON parser is a problem, too deep to evaluate an unknown', async () => {
+    const json = (depth: number): string => `{"source": {"amazon-ebs": {"x": {"ami_users": [${'['.repeat(depth)}${']'.repeat(depth)}]}}}}`;
+    const tooDeep = await readFiles({ 'r.pkr.json': json(DEEP) });
+    assert.deepEqual(tooDeep.images, []);
+    assert.deepEqual(tooDeep.problems.map((problem) => problem.message), ['the JSON is nested too deeply to read']);
+    const deep = await readFiles({ 'r.pkr.json': json(300) });
+    assert.deepEqual(values(only(deep.images), 'ami_users'), ['?a list where Packer expects a string; Packer rejects it']);
+  });
+});
+
+describe('runaway evaluation', () => {
+  it('stops values that double at every local with an unknown', async () => {
+    const locals = Array.from({ length: 40 }, (_, index) => `  e${index} = [local.e${index + 1}, local.e${index + 1}]`).join('\n');
+    const items = await usersOf(`locals {\n${locals}\n  e40 = ["x"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = flatten(local.e0)\n}\n`);
+    assert.deepEqual(items, ['?evaluation stopped: the configuration takes too much work to evaluate']);
+  });
+});
+
+describe('big files', () => {
+  it('reads a file of thousands of sources and builds', async () => {
+    const count = 3000;
+    const text = Array.from(
+      { length: count },
+      (_, index) =>
+        `variable "v${index}" {\n  default = ["${String(index).padStart(12, '0')}"]\n}\nsource "amazon-ebs" "s${index}" {\n  ami_users = var.v${index}\n}\nbuild {\n  sources = ["source.amazon-ebs.s${index}"]\n  provisioner "shell" {\n    inline = ["echo ${index}"]\n  }\n}\n`,
+    ).join('');
+    const result = await readFiles({ 'big.pkr.hcl': text });
+    assert.equal(result.images.length, count);
+    const last = result.images.at(-1);
+    assert.equal(last?.name, `amazon-ebs.s${count - 1}`);
+    assert.deepEqual(last?.fields.ami_users?.items.map(describeItem), [String(count - 1).padStart(12, '0')]);
+    assert.equal(last?.fields.ami_users?.items[0]?.location.line, 12 * (count - 1) + 5);
+  });
+
+  it('reads a long string', async () => {
+    const value = 'é'.repeat(200_000);
+    assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ["${value}"]\n}\n`), [value]);
+  });
+});
+
+describe('parseHclOnly', () => {
+  it('parses broken HCL and JSON without throwing, as the benchmark\'s baseline', async () => {
+    await assert.doesNotReject(parseHclOnly([
+      { path: 'a.pkr.hcl', text: 'source "amazon-ebs" "x" {' },
+      { path: 'b.pkr.json', text: '{ "source": ' },
+      { path: 'c.pkr.hcl', text: 'locals {\n  a = 1\n}\n' },
+    ]));
+  });
+});

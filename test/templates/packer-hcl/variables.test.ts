@@ -1,0 +1,187 @@
+/**
+ * Variable values in Packer's precedence (defaults < PKR_VAR_x < *.auto.pkrvars.* < --var-file
+ * and --var in command-line order), their parsing, and the problems of bad inputs.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { TemplateReadResult, VariableInput } from '../../../src/templates/model.js';
+import { memoryReader, only, options, readFiles, span, values } from './read-config.js';
+
+const CONFIG = {
+  'main.pkr.hcl': [
+    'variable "who" {',
+    '  type    = list(string)',
+    '  default = ["000000000000"]',
+    '}',
+    'variable "name" {',
+    '  default = "from-default"',
+    '}',
+    'source "amazon-ebs" "x" {',
+    '  ami_users = var.who',
+    '  ami_name  = var.name',
+    '}',
+  ].join('\n'),
+};
+
+const VAR_FILES: Readonly<Record<string, string>> = {
+  'one.pkrvars.hcl': 'who = ["333333333333"]\n',
+  'two.pkrvars.json': '{\n  "who": ["444444444444"],\n  "name": "from-json"\n}\n',
+  'broken.pkrvars.hcl': 'who = [\n',
+  'extra.pkrvars.hcl': 'who = ["666666666666"]\nunknown_one = 1\n',
+};
+
+const AUTO: Readonly<Record<string, string>> = {
+  // Given out of order: the reader sorts them, the later one wins.
+  'b.auto.pkrvars.hcl': 'who = ["222222222222"]\n',
+  'a.auto.pkrvars.hcl': 'who = ["111111111111"]\nname = "from-auto"\n',
+};
+
+function read(variables: readonly VariableInput[], extra: { auto?: boolean; useEnv?: boolean; env?: Record<string, string> } = {}): Promise<TemplateReadResult> {
+  return readFiles(
+    CONFIG,
+    options({ variables, readFile: memoryReader(VAR_FILES), useEnv: extra.useEnv ?? false, env: extra.env ?? {} }),
+    extra.auto === true ? AUTO : {},
+  );
+}
+
+async function who(variables: readonly VariableInput[], extra: { auto?: boolean; useEnv?: boolean; env?: Record<string, string> } = {}): Promise<string[] | undefined> {
+  return values(only((await read(variables, extra)).images), 'ami_users');
+}
+
+const varFile = (path: string): VariableInput => ({ kind: 'var-file', path });
+const cliVar = (name: string, value: string): VariableInput => ({ kind: 'var', name, value });
+
+describe('variable precedence', () => {
+  it('uses the default when nothing else is given', async () => {
+    assert.deepEqual(await who([]), ['000000000000']);
+  });
+
+  it('PKR_VAR_x beats the default, only with --use-env', async () => {
+    const env = { PKR_VAR_who: '["555555555555"]' };
+    assert.deepEqual(await who([], { env }), ['000000000000']);
+    assert.deepEqual(await who([], { env, useEnv: true }), ['555555555555']);
+  });
+
+  it('auto var-files beat PKR_VAR_x and each other in lexical order', async () => {
+    assert.deepEqual(await who([], { auto: true, useEnv: true, env: { PKR_VAR_who: '["555555555555"]' } }), ['222222222222']);
+    const image = only((await read([], { auto: true })).images);
+    assert.deepEqual(image.amiName?.kind === 'known' ? image.amiName.value : undefined, 'from-auto');
+    assert.equal(span(image.fields.ami_users?.items[0]?.origin), 'b.auto.pkrvars.hcl:1:8-1:22');
+  });
+
+  it('--var-file beats the auto var-files', async () => {
+    assert.deepEqual(await who([varFile('one.pkrvars.hcl')], { auto: true }), ['333333333333']);
+  });
+
+  it('--var-file and --var apply in command-line order, the later winning', async () => {
+    assert.deepEqual(await who([varFile('one.pkrvars.hcl'), cliVar('who', '["777777777777"]')], { auto: true }), ['777777777777']);
+    assert.deepEqual(await who([cliVar('who', '["777777777777"]'), varFile('one.pkrvars.hcl')], { auto: true }), ['333333333333']);
+    assert.deepEqual(await who([varFile('one.pkrvars.hcl'), varFile('two.pkrvars.json')]), ['444444444444']);
+    assert.deepEqual(await who([varFile('two.pkrvars.json'), varFile('one.pkrvars.hcl')]), ['333333333333']);
+  });
+
+  it('reads JSON var-files with positions', async () => {
+    const image = only((await read([varFile('two.pkrvars.json')])).images);
+    assert.equal(span(image.fields.ami_users?.items[0]?.origin), 'two.pkrvars.json:2:11-2:25');
+    assert.equal(image.amiName?.kind === 'known' ? image.amiName.value : undefined, 'from-json');
+  });
+});
+
+describe('--var values', () => {
+  it('is a plain string for an untyped or string variable, even when it looks like an expression', async () => {
+    const image = only((await read([cliVar('name', '["a", "b"]')])).images);
+    assert.deepEqual(image.amiName?.kind === 'known' ? image.amiName.value : undefined, '["a", "b"]');
+  });
+
+  it('is an HCL expression for a list variable', async () => {
+    assert.deepEqual(await who([cliVar('who', '["111122223333", "444455556666"]')]), ['111122223333', '444455556666']);
+  });
+
+  it('reports an expression that does not parse, and leaves the variable unknown', async () => {
+    const result = await read([cliVar('who', '["unclosed"')]);
+    assert.match(only(result.problems).message, /^--var who: the value is not a valid HCL expression/);
+    assert.deepEqual(values(only(result.images), 'ami_users'), ['?--var who is not a valid HCL expression']);
+  });
+
+  it('reports a --var for an undeclared variable', async () => {
+    const result = await read([cliVar('nope', 'x')]);
+    assert.deepEqual(result.problems.map((problem) => problem.message), ['--var nope: no variable "nope" is declared; Packer rejects it']);
+  });
+
+  it('reports a value of the wrong type as Packer would, as an unknown item', async () => {
+    const result = await read([cliVar('who', '"all"')]);
+    assert.deepEqual(values(only(result.images), 'ami_users'), ['?variable "who" is a list, but is given a string']);
+  });
+});
+
+describe('var-file problems', () => {
+  it('turns an unreadable var-file into a problem, not an exception', async () => {
+    const result = await read([varFile('missing.pkrvars.hcl')]);
+    const problem = only(result.problems);
+    assert.equal(problem.message, 'cannot read var-file missing.pkrvars.hcl: ENOENT');
+    assert.equal(problem.location.file, 'missing.pkrvars.hcl');
+    assert.deepEqual(values(only(result.images), 'ami_users'), ['000000000000']);
+  });
+
+  it('reports a var-file with a syntax error at its position', async () => {
+    const result = await read([varFile('broken.pkrvars.hcl')]);
+    const problem = only(result.problems);
+    assert.equal(problem.location.file, 'broken.pkrvars.hcl');
+    assert.equal(problem.location.line, 2);
+  });
+
+  it('warns about a var-file setting an undeclared variable and applies the rest', async () => {
+    const result = await read([varFile('extra.pkrvars.hcl')]);
+    const problem = only(result.problems);
+    assert.equal(problem.message, 'the var-file sets "unknown_one", but no variable "unknown_one" is declared');
+    assert.equal(span(problem.location), 'extra.pkrvars.hcl:2:1-2:16');
+    assert.deepEqual(values(only(result.images), 'ami_users'), ['666666666666']);
+  });
+});
+
+describe('variables without a value', () => {
+  it('treats a missing default and default = null alike: no value', async () => {
+    const text = [
+      'variable "a" {',
+      '  type = list(string)',
+      '}',
+      'variable "b" {',
+      '  type    = list(string)',
+      '  default = null',
+      '}',
+      'source "amazon-ebs" "x" {',
+      '  ami_users  = var.a',
+      '  ami_groups = var.b',
+      '  snapshot_users = var.undeclared',
+      '}',
+    ].join('\n');
+    const image = only((await readFiles({ 'x.pkr.hcl': text })).images);
+    assert.deepEqual(values(image, 'ami_users'), ['?variable "a" has no value']);
+    assert.deepEqual(values(image, 'ami_groups'), ['?variable "b" has no value']);
+    assert.deepEqual(values(image, 'snapshot_users'), ['?variable "undeclared" is not declared']);
+  });
+
+  it('reads env() in a default only with --use-env, and an unset variable as empty', async () => {
+    const text = 'variable "g" {\n  default = env("AMI_GROUPS")\n}\nsource "amazon-ebs" "x" {\n  ami_groups = [var.g]\n}\n';
+    const without = only((await readFiles({ 'x.pkr.hcl': text }, options({ env: { AMI_GROUPS: 'all' } }))).images);
+    assert.deepEqual(values(without, 'ami_groups'), ['?env("AMI_GROUPS") is not read without --use-env']);
+    const withEnv = only((await readFiles({ 'x.pkr.hcl': text }, options({ useEnv: true, env: { AMI_GROUPS: 'all' } }))).images);
+    assert.deepEqual(values(withEnv, 'ami_groups'), ['all']);
+    const unset = only((await readFiles({ 'x.pkr.hcl': text }, options({ useEnv: true, env: {} }))).images);
+    assert.deepEqual(values(unset, 'ami_groups'), ['']);
+  });
+
+  it('reads the older `variables { }` block as untyped variables with defaults', async () => {
+    const text = 'variables {\n  groups = ["all"]\n}\nsource "amazon-ebs" "x" {\n  ami_groups = var.groups\n}\n';
+    assert.deepEqual(values(only((await readFiles({ 'x.pkr.hcl': text })).images), 'ami_groups'), ['all']);
+  });
+
+  it('reports a variable declared twice, keeping the first', async () => {
+    const result = await readFiles({
+      'a.pkr.hcl': 'variable "g" {\n  default = ["all"]\n}\n',
+      'b.pkr.hcl': 'variable "g" {\n  default = []\n}\nsource "amazon-ebs" "x" {\n  ami_groups = var.g\n}\n',
+    });
+    assert.match(only(result.problems).message, /^variable "g" is declared twice \(first at a\.pkr\.hcl:1:1\)/);
+    assert.deepEqual(values(only(result.images), 'ami_groups'), ['all']);
+  });
+});

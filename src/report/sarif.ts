@@ -74,7 +74,8 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
     // Every file listed was read and checked, including those that only supply values (var files).
     artifacts: files.map((file) => ({ location: artifactLocation(file), roles: ['analysisTarget'] })),
     results: findings.map((finding) => toResult(finding, ruleIndex, artifactIndex)),
-    columnKind: 'unicodeCodePoints',
+    // The readers count columns as JavaScript does (tree-sitter and momoa alike): UTF-16 code units.
+    columnKind: 'utf16CodeUnits',
   };
   return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
 }

@@ -61,7 +61,7 @@ describe('formatSarif', () => {
     assert.equal(log.$schema, 'https://json.schemastore.org/sarif-2.1.0.json');
     assert.equal(log.version, '2.1.0');
     assert.equal(run(output).tool.driver.name, 'amiguard');
-    assert.equal(run(output).columnKind, 'unicodeCodePoints');
+    assert.equal(run(output).columnKind, 'utf16CodeUnits');
     assert.ok(output.endsWith('}\n'));
   });
 

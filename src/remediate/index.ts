@@ -1,0 +1,46 @@
+/**
+ * Remediation: plan (pure) from findings' actions, apply with a write-ahead journal, undo from
+ * the journal. See DESIGN.md "Reliability and safety".
+ */
+export {
+  blockPublicAccessStepKey,
+  describePlan,
+  planRemediation,
+  resourceStepKey,
+  type BlockPublicAccessTarget,
+  type EnableBlockPublicAccessStep,
+  type Plan,
+  type PlanOptions,
+  type PlanStep,
+  type RemoveGrantsStep,
+  type ResourceRef,
+  type StepCause,
+  type UnfixableFinding,
+} from './plan.js';
+export { applyPlan, type ApplyEvent, type ApplyOptions, type ApplyResult, type StepResult, type StepStatus } from './apply.js';
+export {
+  undoJournal,
+  type PlaceRef,
+  type UndoBlockPublicAccessResult,
+  type UndoEvent,
+  type UndoGrantsResult,
+  type UndoOptions,
+  type UndoResult,
+  type UndoStatus,
+  type UndoStepResult,
+} from './undo.js';
+export {
+  JOURNAL_VERSION,
+  JournalError,
+  readJournal,
+  type AfterRecord,
+  type BeforeRecord,
+  type BlockPublicAccessBeforeRecord,
+  type Journal,
+  type JournalRecord,
+  type RemoveGrantsBeforeRecord,
+  type RunRecord,
+  type UndoRecord,
+} from './journal.js';
+export { ApplyInterrupted, type InterruptOptions } from './interrupt.js';
+export { REMEDIATION_OPERATIONS } from './resources.js';

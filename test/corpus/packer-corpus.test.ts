@@ -3,60 +3,19 @@
  * match the label in manifest.json (see the corpus README for what each label means).
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DEFAULT_POLICY } from '../../src/policy/index.js';
 import { RULES, runRules } from '../../src/rules/index.js';
-import { readTemplates, type SharingField, type TemplateImage } from '../../src/templates/index.js';
-
-const CORPUS = resolve(import.meta.dirname, '../../../shared/corpus/packer');
-
-type Tri = boolean | 'depends-on-variable';
-interface Expected {
-  readonly public_ami: Tri;
-  readonly public_snapshot: Tri;
-  readonly shared_accounts: readonly string[];
-  readonly snapshot_shared_accounts: readonly string[];
-  readonly shared_orgs: readonly string[];
-}
-interface Case {
-  readonly id: string;
-  readonly var_files_applied: readonly string[];
-  readonly expected: Expected;
-}
-
-/** What the corpus labels, computed from amiguard's evaluated templates. */
-function summarize(images: readonly TemplateImage[]): Expected {
-  const items = (fields: readonly SharingField[]) =>
-    images.flatMap((image) => fields.flatMap((field) => image.fields[field]?.items ?? []));
-  const publicness = (field: SharingField): Tri => {
-    const all = items([field]);
-    if (all.some((item) => item.kind === 'known' && item.value === 'all')) return true;
-    return all.some((item) => item.kind === 'unknown') ? 'depends-on-variable' : false;
-  };
-  const values = (fields: readonly SharingField[]): string[] => {
-    const all = items(fields);
-    if (all.some((item) => item.kind === 'unknown')) return ['variable'];
-    return [...new Set(all.flatMap((item) => (item.kind === 'known' ? [item.value] : [])))].sort();
-  };
-  return {
-    public_ami: publicness('ami_groups'),
-    public_snapshot: publicness('snapshot_groups'),
-    shared_accounts: values(['ami_users']),
-    snapshot_shared_accounts: values(['snapshot_users']),
-    shared_orgs: values(['ami_org_arns', 'ami_ou_arns']),
-  };
-}
+import { readTemplates } from '../../src/templates/index.js';
+import { CORPUS, corpusPresent, expectedLabels, labelsOf, loadManifest } from './manifest.js';
 
 describe('Packer corpus (../shared/corpus/packer/manifest.json)', () => {
   it('is present beside the repository', () => {
-    assert.ok(existsSync(join(CORPUS, 'manifest.json')), `expected the shared corpus at ${CORPUS}`);
+    assert.ok(corpusPresent(), `expected the shared corpus at ${CORPUS}`);
   });
 
-  const manifest = existsSync(join(CORPUS, 'manifest.json'))
-    ? (JSON.parse(readFileSync(join(CORPUS, 'manifest.json'), 'utf8')) as Case[])
-    : [];
+  const manifest = loadManifest();
 
   for (const entry of manifest) {
     it(entry.id, async () => {
@@ -69,15 +28,8 @@ describe('Packer corpus (../shared/corpus/packer/manifest.json)', () => {
         env: {},
       });
       assert.deepEqual(read.problems, [], 'a corpus template should read without problems');
-      const actual = summarize(read.images);
+      assert.deepEqual(labelsOf(read.images), expectedLabels(entry));
       const expected = entry.expected;
-      assert.deepEqual(actual, {
-        public_ami: expected.public_ami,
-        public_snapshot: expected.public_snapshot,
-        shared_accounts: [...expected.shared_accounts].sort(),
-        snapshot_shared_accounts: [...expected.snapshot_shared_accounts].sort(),
-        shared_orgs: [...expected.shared_orgs].sort(),
-      });
 
       // The rules see the same thing: a public label gives a public-* finding, and only then.
       const findings = runRules({ subjects: read.subjects, problems: read.problems, policy: DEFAULT_POLICY, rules: RULES, now: new Date() });

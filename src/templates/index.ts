@@ -79,7 +79,19 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     images.push(...result.images);
     problems.push(...result.problems);
   }
-  return { images, subjects: images.map(toImageSubject), problems, artifacts };
+  return { images, subjects: images.map(toImageSubject), problems: distinctProblems(problems), artifacts };
+}
+
+/** A var-file's problem is found once per template that reads it; say it once. */
+function distinctProblems(problems: readonly TemplateProblem[]): TemplateProblem[] {
+  const seen = new Set<string>();
+  return problems.filter((problem) => {
+    const { file, line, column } = problem.location;
+    const key = `${file}:${line}:${column}:${problem.message}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
 }
 
 function loadSource(absolute: string, path: string): SourceFile | { problem: TemplateProblem } {

@@ -22,7 +22,7 @@ describe('amiguard lint (CLI)', () => {
     assert.equal(result.code, 1);
     assert.match(result.stdout, /a\.pkr\.hcl/);
     assert.match(result.stdout, /2:17\s+error\s+.*public.*public-ami/);
-    assert.doesNotMatch(result.stdout, /\u001b\[/, 'no colours with NO_COLOR');
+    assert.ok(!result.stdout.includes('\u001b['), 'no colours with NO_COLOR');
     assert.equal(result.stderr, '');
   });
 
@@ -68,7 +68,7 @@ describe('amiguard lint (CLI)', () => {
     const dir = project({ 'a.json': PRIVATE_JSON, 'bad.yaml': 'allow:\n  accounts: ["12"]\n' });
     const cases: [string[], RegExp][] = [
       [['lint', 'missing-dir'], /cannot read missing-dir/],
-      [['lint', '--format', 'xml'], /--format must be one of text, json, sarif; got "xml"/],
+      [['lint', '--format', 'xml'], /--format must be one of text, json, sarif(, html)?; got "xml"/],
       [['lint', '--config', 'bad.yaml'], /bad\.yaml:2:14: allow\.accounts\[0\]: "12" is not an account id/],
       [['lint', '--var', 'novalue'], /--var "novalue" is not NAME=VALUE/],
       [['lint', '--var-file', 'nope.pkrvars.hcl'], /cannot read var-file nope\.pkrvars\.hcl/],
@@ -97,6 +97,6 @@ describe('amiguard lint (CLI)', () => {
   it('prints help with examples', async () => {
     const result = await runCli(['lint', '--help']);
     assert.equal(result.code, 0);
-    assert.match(result.stdout, /Examples:\n  amiguard lint/);
+    assert.ok(result.stdout.includes('Examples:\n  amiguard lint'));
   });
 });

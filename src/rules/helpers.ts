@@ -39,6 +39,13 @@ export function removalOf(grant: Grant): RemediationAction | undefined {
   };
 }
 
+/** How to fix it: in a template, edit the field; in AWS, let amiguard fix remove the grant. */
+export function remediationFor(grant: Grant, ruleId: string, inTemplate: string): string {
+  return grant.location.kind === 'aws'
+    ? `amiguard fix --only ${ruleId} --apply --journal FILE removes it (undo with amiguard undo FILE)`
+    : inTemplate;
+}
+
 /** Spreads an optional action into a report. */
 export function withRemoval(grant: Grant): { action?: RemediationAction } {
   const action = removalOf(grant);
@@ -78,7 +85,7 @@ export function reportPublicGrants(
       location: grant.location,
       related: originOf(grant),
       key: `${grant.field}:all`,
-      remediation: remediation(grant.field),
+      remediation: remediationFor(grant, target === 'ami' ? 'public-ami' : 'public-snapshot', remediation(grant.field)),
       ...withRemoval(grant),
     });
   }
@@ -136,7 +143,11 @@ export function reportUnapproved(
         location: grant.location,
         related: originOf(grant),
         key: `${grant.field}:${granteeKey(grant.grantee)}`,
-        remediation: `if ${what} should have access, add it to ${allowKey} in the policy file; otherwise remove it from ${grant.field}`,
+        remediation: `if ${what} should have access, add it to ${allowKey} in the policy file; otherwise ${remediationFor(
+          grant,
+          `unapproved-${kind}`,
+          `remove it from ${grant.field}`,
+        )}`,
         ...withRemoval(grant),
       });
     }

@@ -1,5 +1,5 @@
 import { describeGrantee, granteeKey, type Rule } from '../core/index.js';
-import { describeSource, isPublicGrant, originOf, withRemoval } from './helpers.js';
+import { describeSource, isPublicGrant, originOf, remediationFor, withRemoval } from './helpers.js';
 
 export const snapshotSharingMismatch: Rule = {
   id: 'snapshot-sharing-mismatch',
@@ -34,7 +34,7 @@ export const snapshotSharingMismatch: Rule = {
           location: grant.location,
           related: originOf(grant),
           key: `${grant.field}:public`,
-          remediation: `remove "all" from ${grant.field}`,
+          remediation: remediationFor(grant, 'snapshot-sharing-mismatch', `remove "all" from ${grant.field}`),
           ...withRemoval(grant),
         });
       } else if (!launchable.has(granteeKey(grant.grantee)) && !launchByGroup && !launchUnknown) {
@@ -44,7 +44,7 @@ export const snapshotSharingMismatch: Rule = {
           location: grant.location,
           related: originOf(grant),
           key: `${grant.field}:${granteeKey(grant.grantee)}`,
-          remediation: 'share the snapshots with the accounts the AMI is shared with, or with none',
+          remediation: remediationFor(grant, 'snapshot-sharing-mismatch', 'share the snapshots with the accounts the AMI is shared with, or with none'),
           ...withRemoval(grant),
         });
       }

@@ -115,6 +115,18 @@ export function granteeKey(grantee: Grantee): string {
   }
 }
 
+/** The grantees of `a` that are also in `b` (by identity, not object). */
+export function intersection(a: readonly Grantee[], b: readonly Grantee[]): Grantee[] {
+  const keys = new Set(b.map(granteeKey));
+  return a.filter((grantee) => keys.has(granteeKey(grantee)));
+}
+
+/** The grantees of `a` that are not in `b`. */
+export function difference(a: readonly Grantee[], b: readonly Grantee[]): Grantee[] {
+  const keys = new Set(b.map(granteeKey));
+  return a.filter((grantee) => !keys.has(granteeKey(grantee)));
+}
+
 /** The organization id (`o-...`) an organization or OU ARN belongs to. */
 export function organizationIdOf(arn: string): string | undefined {
   return /:(?:organization|ou)\/(o-[a-z0-9]+)/.exec(arn)?.[1];

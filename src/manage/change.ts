@@ -1,4 +1,4 @@
-import { AmiguardError, describeGrantee, granteeKey, type Grantee } from '../core/index.js';
+import { AmiguardError, describeGrantee, difference, intersection, type Grantee } from '../core/index.js';
 import { toAmiguardError } from '../aws/errors.js';
 import { getLaunchPermissions, getVolumePermissions, modifyLaunchPermissions, modifyVolumePermissions, type ImageInfo } from '../aws/images.js';
 import type { AwsSession } from '../aws/session.js';
@@ -31,16 +31,6 @@ export interface ChangeRequest {
   readonly dryRun: boolean;
   /** Remove every grant (unshare --everyone). */
   readonly everyone?: boolean;
-}
-
-function difference(a: readonly Grantee[], b: readonly Grantee[]): Grantee[] {
-  const keys = new Set(b.map(granteeKey));
-  return a.filter((grantee) => !keys.has(granteeKey(grantee)));
-}
-
-function intersection(a: readonly Grantee[], b: readonly Grantee[]): Grantee[] {
-  const keys = new Set(b.map(granteeKey));
-  return a.filter((grantee) => keys.has(granteeKey(grantee)));
 }
 
 export function checkOwner(image: ImageInfo, account: string): void {

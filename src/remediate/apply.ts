@@ -10,7 +10,8 @@ import type { AwsSession } from '../aws/session.js';
 import { Checkpoints, type InterruptOptions } from './interrupt.js';
 import { checkJournalWritable, JournalWriter, stampRecord, type AfterRecord, type UnstampedRecord } from './journal.js';
 import type { EnableBlockPublicAccessStep, Plan, PlanStep, RemoveGrantsStep } from './plan.js';
-import { AwsCalls, BLOCKING_STATE, difference, intersection, isBlocking, isStepFailure, recordedError } from './resources.js';
+import { difference, intersection } from '../core/index.js';
+import { AwsCalls, BLOCKING_STATE, isBlocking, isStepFailure, recordedError } from './resources.js';
 
 export interface ApplyOptions extends InterruptOptions {
   /** The session to use for an account (its own credentials, or an assumed role). */

@@ -22,15 +22,6 @@ export const REMEDIATION_OPERATIONS = {
   undo: [...READS, 'ModifyImageAttribute', 'ModifySnapshotAttribute', 'DisableImageBlockPublicAccess', 'DisableSnapshotBlockPublicAccess'],
 } as const satisfies Readonly<Record<'fix' | 'undo', readonly AwsOperation[]>>;
 
-export function intersection(a: readonly Grantee[], b: readonly Grantee[]): Grantee[] {
-  const keys = new Set(b.map(granteeKey));
-  return a.filter((grantee) => keys.has(granteeKey(grantee)));
-}
-
-export function difference(a: readonly Grantee[], b: readonly Grantee[]): Grantee[] {
-  const keys = new Set(b.map(granteeKey));
-  return a.filter((grantee) => !keys.has(granteeKey(grantee)));
-}
 
 export function sortGrantees(grantees: Iterable<Grantee>): Grantee[] {
   const unique = new Map<string, Grantee>();

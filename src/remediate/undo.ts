@@ -4,7 +4,7 @@
  * access back off where a fix turned it on. It never removes a grant.
  */
 import { randomUUID } from 'node:crypto';
-import { AmiguardError, type Grantee } from '../core/index.js';
+import { AmiguardError, difference, intersection, type Grantee } from '../core/index.js';
 import type { AwsSession } from '../aws/session.js';
 import { Checkpoints, type InterruptOptions } from './interrupt.js';
 import {
@@ -20,8 +20,6 @@ import { blockPublicAccessStepKey, compareByPlace, resourceStepKey, type BlockPu
 import {
   AwsCalls,
   BLOCKING_STATE,
-  difference,
-  intersection,
   isBlocking,
   isStepFailure,
   recordedError,

@@ -1,6 +1,7 @@
 // The README's first command: amiguard's main job on its embedded default, with no AWS account
 // and no network. Lints examples/ against examples/amiguard.yaml, then starts the sandbox with
-// the sample estate and shows who can launch every AMI of each of its accounts.
+// the sample estate, shows who can launch every AMI of each of its accounts, and audits the
+// whole organization against examples/amiguard-estate.yaml.
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox } from '../dist/src/sandbox/index.js';
@@ -35,6 +36,16 @@ try {
     });
     if (code !== 0) failures.push(`show (${who})`);
   }
+  console.log('\n# the whole organization, every region, against examples/amiguard-estate.yaml');
+  const audit = await amiguard(['audit', '--organization', '--role', 'AmiguardAuditRole', '--config', 'examples/amiguard-estate.yaml'], {
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
+  // Like lint, audit exits 1 when it finds something, as it does here on purpose.
+  if (audit === 2) failures.push('audit');
 } finally {
   await sandbox.close();
 }

@@ -19,6 +19,8 @@ export interface AuditedImage {
   readonly id: string;
   readonly name: string;
   readonly public: boolean;
+  /** `available`, `disabled`, `pending`...: a disabled AMI has no launch permissions and cannot be changed until enabled. */
+  readonly state?: string;
   readonly creationDate?: string;
   /** Who may launch it (DescribeImageAttribute launchPermission). */
   readonly launch: readonly Grantee[];

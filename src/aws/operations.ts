@@ -18,6 +18,12 @@ export const AWS_OPERATIONS = {
   EnableSnapshotBlockPublicAccess: { iam: 'ec2:EnableSnapshotBlockPublicAccess', why: 'turn on snapshot block public access' },
   DisableSnapshotBlockPublicAccess: { iam: 'ec2:DisableSnapshotBlockPublicAccess', why: 'turn off snapshot block public access' },
   GetCallerIdentity: { iam: undefined, why: 'learn which account the credentials belong to (needs no permission)' },
+  AssumeRole: { iam: 'sts:AssumeRole', why: 'read other accounts through a role (--role)' },
+  DescribeOrganization: { iam: 'organizations:DescribeOrganization', why: 'learn the organization the account belongs to' },
+  ListAccounts: { iam: 'organizations:ListAccounts', why: 'list the accounts of the organization (--organization)' },
+  ListRoots: { iam: 'organizations:ListRoots', why: 'walk the organization\'s tree of OUs' },
+  ListOrganizationalUnitsForParent: { iam: 'organizations:ListOrganizationalUnitsForParent', why: 'walk the organization\'s tree of OUs' },
+  ListAccountsForParent: { iam: 'organizations:ListAccountsForParent', why: 'learn which OU each account is in' },
 } as const;
 
 export type AwsOperation = keyof typeof AWS_OPERATIONS;

@@ -1,7 +1,9 @@
 import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
+import { auditCommand } from './commands/audit.js';
 import { blockPublicAccessCommand } from './commands/block-public-access.js';
+import { fixCommand, undoCommand } from './commands/fix.js';
 import { makeIamPolicyCommand } from './commands/iam-policy.js';
 import { lintCommand } from './commands/lint.js';
 import { makePublicCommand } from './commands/make-public.js';
@@ -19,6 +21,9 @@ export const COMMANDS: readonly Command[] = [
   makePrivateCommand,
   makePublicCommand,
   blockPublicAccessCommand,
+  auditCommand,
+  fixCommand,
+  undoCommand,
   makeIamPolicyCommand(() => COMMANDS),
   rulesCommand,
   sandboxCommand,

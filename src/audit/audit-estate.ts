@@ -1,0 +1,97 @@
+/**
+ * An audit from start to finish, as data: read the estate, resolve the organization when the
+ * policy approves organizations or OUs, run the rules, and summarise per account and region.
+ */
+import type { AccountMembership, Finding, OrganizationDirectory, RegionSummary, Report, ResolvedPolicy } from '../core/index.js';
+import { reportRules } from '../lint/index.js';
+import { RULES, runRules } from '../rules/index.js';
+import type { AwsSession } from '../aws/session.js';
+import { TOOL } from '../version.js';
+import type { Inventory } from './model.js';
+import { readOrganizationDirectory } from './organization.js';
+import { readInventory, type ReadOptions } from './read-inventory.js';
+import { inventorySubjects } from './rule-subjects.js';
+
+export interface AuditOptions extends ReadOptions {
+  readonly policy: ResolvedPolicy;
+  readonly now?: Date;
+}
+
+export interface AuditResult {
+  readonly inventory: Inventory;
+  readonly findings: readonly Finding[];
+  readonly report: Report;
+}
+
+const UNAPPROVED = new Set(['unapproved-account', 'unapproved-organization', 'unapproved-ou']);
+
+export async function auditEstate(options: AuditOptions): Promise<AuditResult> {
+  const inventory = await readInventory(options);
+  const directory = await organizationDirectory(options.session, options.policy, inventory);
+  const { subjects, regions } = inventorySubjects(inventory);
+  const findings = runRules({
+    subjects,
+    regions,
+    problems: [],
+    policy: options.policy,
+    rules: RULES,
+    now: options.now ?? new Date(),
+    ...(directory === undefined ? {} : { directory }),
+  });
+  return {
+    inventory,
+    findings,
+    report: {
+      tool: TOOL,
+      findings,
+      rules: reportRules(RULES, options.policy),
+      artifacts: [],
+      estate: { regions: summarize(inventory, findings), failures: inventory.failures },
+    },
+  };
+}
+
+/**
+ * The org-aware allow list needs to know who is in the organization, but only when the policy
+ * approves an organization or OU; when Organizations cannot be read, each membership is
+ * unresolved with the reason, so the finding can say so.
+ */
+async function organizationDirectory(
+  session: AwsSession,
+  policy: ResolvedPolicy,
+  inventory: Inventory,
+): Promise<OrganizationDirectory | undefined> {
+  if (policy.organizations.size === 0 && policy.ous.size === 0) return undefined;
+  const region = inventory.regions[0]?.region ?? (await session.defaultRegion());
+  const directory = await readOrganizationDirectory(session, region);
+  if ('unavailable' in directory) {
+    const unknown: AccountMembership = { known: false, reason: `Organizations could not be read: ${directory.unavailable}` };
+    return { membership: () => unknown };
+  }
+  return directory;
+}
+
+function summarize(inventory: Inventory, findings: readonly Finding[]): RegionSummary[] {
+  const outside = new Set<string>();
+  for (const finding of findings) {
+    if (!UNAPPROVED.has(finding.ruleId) || finding.location.kind !== 'aws') continue;
+    outside.add(`${finding.location.account}/${finding.location.region}/${finding.location.resourceId}`);
+  }
+  return inventory.regions.map((region) => {
+    const key = (id: string) => `${region.account}/${region.region}/${id}`;
+    return {
+      account: region.account,
+      region: region.region,
+      images: region.images.length,
+      publicImages: region.images.filter((image) => image.launch.some((grantee) => grantee.kind === 'public')).length,
+      publicSnapshots:
+        region.images.reduce(
+          (sum, image) => sum + image.snapshots.filter((snapshot) => snapshot.permissions.some((grantee) => grantee.kind === 'public')).length,
+          0,
+        ) + region.orphanPublicSnapshots.length,
+      sharedOutsidePolicy: region.images.filter(
+        (image) => outside.has(key(image.id)) || image.snapshots.some((snapshot) => outside.has(key(snapshot.id))),
+      ).length,
+    };
+  });
+}

@@ -1,0 +1,157 @@
+/**
+ * A client-side mirror of EC2's request throttling (AWS-FACTS.md "Throttling"): one token bucket
+ * per account, region and action, sized by the action's class. Calls wait for a token instead of
+ * being refused, so that a long audit runs at the limit without RequestLimitExceeded. See
+ * https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html ("each API is
+ * evaluated individually").
+ */
+
+export type ThrottleClass =
+  | 'non-mutating'
+  | 'unfiltered-non-mutating'
+  | 'modify-attribute'
+  | 'mutating'
+  | 'block-public-access';
+
+export interface BucketLimits {
+  readonly capacity: number;
+  readonly refillPerSecond: number;
+}
+
+export const EC2_RATE_LIMITS: Readonly<Record<ThrottleClass, BucketLimits>> = {
+  'non-mutating': { capacity: 100, refillPerSecond: 20 },
+  'unfiltered-non-mutating': { capacity: 50, refillPerSecond: 10 },
+  'modify-attribute': { capacity: 100, refillPerSecond: 5 },
+  mutating: { capacity: 50, refillPerSecond: 5 },
+  'block-public-access': { capacity: 1, refillPerSecond: 0.1 },
+};
+
+/** Parameters that make a listing filtered or paginated, and so an ordinary non-mutating call. */
+const SCOPING_PARAMETERS = ['Filters', 'ImageIds', 'Owners', 'ExecutableUsers', 'SnapshotIds', 'OwnerIds', 'RestorableByUserIds', 'MaxResults'];
+
+/** The class of an EC2 action, from its name and (for listings) its parameters. */
+export function ec2ThrottleClass(action: string, input: object): ThrottleClass {
+  if (/^(Enable|Disable)(Image|Snapshot)BlockPublicAccess$/.test(action)) return 'block-public-access';
+  if (action === 'ModifyImageAttribute' || action === 'ModifySnapshotAttribute') return 'modify-attribute';
+  if (action === 'DescribeImages' || action === 'DescribeSnapshots') {
+    const scoped = SCOPING_PARAMETERS.some((name) => {
+      const value: unknown = (input as Record<string, unknown>)[name];
+      return value !== undefined && !(Array.isArray(value) && value.length === 0);
+    });
+    return scoped ? 'non-mutating' : 'unfiltered-non-mutating';
+  }
+  return /^(Describe|Get|List)/.test(action) ? 'non-mutating' : 'mutating';
+}
+
+export interface RateOptions {
+  /**
+   * Multiplies every refill rate, to match a sandbox run at `speed: N`; `Infinity` turns the
+   * limiter off. Default 1 (AWS's rates).
+   */
+  readonly speed?: number;
+  /** Bucket sizes and refill rates by class; AWS's (EC2_RATE_LIMITS) where not given. */
+  readonly limits?: Partial<Record<ThrottleClass, BucketLimits>>;
+  /**
+   * Share of each bucket's capacity left unused (default 0.1), so that requests that reach AWS
+   * closer together than they left (network jitter) still find a token there.
+   */
+  readonly headroom?: number;
+  /** Milliseconds; `performance.now` by default. Tests drive time through it. */
+  readonly clock?: () => number;
+  readonly sleep?: (ms: number) => Promise<void>;
+}
+
+/**
+ * A token bucket that hands out reservations: a caller takes a token now, or is told how many
+ * whole milliseconds to wait for the one it has reserved. The bucket's clock runs ahead to the
+ * last reservation, which queues callers in arrival order without polling, and each token is
+ * taken at the moment it is used. In any interval of `t` ms it grants at most
+ * `capacity + t * refillPerMs` tokens.
+ */
+export class TokenBucket {
+  private tokens: number;
+  /** The time `tokens` is counted at: now, or the last reservation when callers are queued. */
+  private updated: number;
+  private readonly capacity: number;
+  private readonly refillPerMs: number;
+
+  constructor(capacity: number, refillPerSecond: number, now: number) {
+    if (!(capacity >= 1) || !(refillPerSecond > 0)) throw new RangeError('a bucket needs capacity >= 1 and a positive refill rate');
+    this.capacity = capacity;
+    this.refillPerMs = refillPerSecond / 1000;
+    this.tokens = capacity;
+    this.updated = now;
+  }
+
+  /** Reserves one token; returns the whole milliseconds to wait before using it (0: use it now). */
+  reserve(now: number): number {
+    const at = Math.max(now, this.updated);
+    const available = Math.min(this.capacity, this.tokens + (at - this.updated) * this.refillPerMs);
+    // Rounded up so that a timer of that many milliseconds finds the token there.
+    const wait = Math.ceil(at - now + (available >= 1 ? 0 : (1 - available) / this.refillPerMs));
+    const granted = now + wait;
+    this.tokens = Math.min(this.capacity, available + (granted - at) * this.refillPerMs) - 1;
+    this.updated = granted;
+    return wait;
+  }
+}
+
+/** Buckets by key (`account/region/action`), created full on first use. */
+export class RateLimiter {
+  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly speed: number;
+  private readonly limits: Readonly<Record<ThrottleClass, BucketLimits>>;
+  private readonly headroom: number;
+  private readonly clock: () => number;
+  private readonly sleep: (ms: number) => Promise<void>;
+
+  constructor(options: RateOptions = {}) {
+    const speed = options.speed ?? 1;
+    if (!(speed > 0)) throw new RangeError(`speed must be a positive number, got ${speed}`);
+    const headroom = options.headroom ?? 0.1;
+    if (!(headroom >= 0 && headroom < 1)) throw new RangeError(`headroom must be at least 0 and below 1, got ${headroom}`);
+    this.speed = speed;
+    this.limits = { ...EC2_RATE_LIMITS, ...options.limits };
+    this.headroom = headroom;
+    this.clock = options.clock ?? (() => performance.now());
+    this.sleep = options.sleep ?? ((ms) => new Promise((resolve) => setTimeout(resolve, ms)));
+  }
+
+  /** False when the limiter lets everything through (speed Infinity). */
+  get enabled(): boolean {
+    return this.speed !== Number.POSITIVE_INFINITY;
+  }
+
+  /** The limits the buckets of a class use: capacity less the headroom, refill times the speed. */
+  effectiveLimits(throttleClass: ThrottleClass): BucketLimits {
+    const { capacity, refillPerSecond } = this.limits[throttleClass];
+    return { capacity: Math.max(1, Math.floor(capacity * (1 - this.headroom))), refillPerSecond: refillPerSecond * this.speed };
+  }
+
+  /** Resolves when the caller may send one request of the bucket `key`. */
+  async acquire(key: string, throttleClass: ThrottleClass): Promise<void> {
+    if (!this.enabled) return;
+    const wait = this.bucket(key, throttleClass).reserve(this.clock());
+    if (wait > 0) await this.sleep(wait);
+  }
+
+  private bucket(key: string, throttleClass: ThrottleClass): TokenBucket {
+    const bucketKey = `${key}/${throttleClass}`;
+    let bucket = this.buckets.get(bucketKey);
+    if (bucket === undefined) {
+      const { capacity, refillPerSecond } = this.effectiveLimits(throttleClass);
+      bucket = new TokenBucket(capacity, refillPerSecond, this.clock());
+      this.buckets.set(bucketKey, bucket);
+    }
+    return bucket;
+  }
+}
+
+/**
+ * The least time AWS's buckets allow for `calls` requests of one bucket: the burst is free, the
+ * rest come at the refill rate. Buckets are independent, so a run's bound is its slowest bucket.
+ */
+export function tokenBucketLowerBoundMs(calls: number, limits: BucketLimits, speed = 1): number {
+  if (speed === Number.POSITIVE_INFINITY) return 0;
+  return (Math.max(0, calls - limits.capacity) / (limits.refillPerSecond * speed)) * 1000;
+}

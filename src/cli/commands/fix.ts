@@ -1,0 +1,246 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeGrantee, UsageError, type Grantee } from '../../core/index.js';
+import { getCallerIdentity, assumeRole, renewingCredentials, roleArn } from '../../aws/roles.js';
+import { toAmiguardError } from '../../aws/errors.js';
+import { AwsSession } from '../../aws/session.js';
+import { applyPlan, describePlan, planRemediation, undoJournal, REMEDIATION_OPERATIONS, type Plan, type StepResult, type UndoStepResult } from '../../remediate/index.js';
+import type { AuditResult } from '../../audit/audit-estate.js';
+import { RULE_IDS } from '../../rules/index.js';
+import { parseCommandArgs, type ParsedArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { AUDIT_OPERATIONS, reportFailures, runAudit } from './audit.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
+import type { Command } from './command.js';
+import { ESTATE_HELP, ESTATE_OPTIONS } from './estate-options.js';
+
+/**
+ * A session per account: the credentials' own, or the role assumed in the account (--role),
+ * once per account and renewed before it expires.
+ */
+function accountSessions(parsed: ParsedArgs, io: Io): { sessionFor: (account: string) => Promise<AwsSession>; destroy: () => void } {
+  const base = sessionFrom(parsed, io);
+  const role = typeof parsed.values['role'] === 'string' ? parsed.values['role'] : undefined;
+  const externalId = typeof parsed.values['external-id'] === 'string' ? parsed.values['external-id'] : undefined;
+  const sessions = new Map<string, Promise<AwsSession>>();
+  const open = async (account: string): Promise<AwsSession> => {
+    const region = await base.defaultRegion();
+    const sts = base.sts(region);
+    const caller = await getCallerIdentity(sts).catch((error: unknown) => {
+      throw toAmiguardError(error, { service: 'sts', action: 'GetCallerIdentity', region });
+    });
+    if (caller.account === account) return base;
+    if (role === undefined) throw new UsageError(`account ${account} is not the credentials' account (${caller.account}): pass --role to reach it`);
+    const target = { roleArn: roleArn(caller.partition, account, role), sessionName: 'amiguard-fix', ...(externalId === undefined ? {} : { externalId }) };
+    const first = await assumeRole(sts, target).catch((error: unknown) => {
+      throw toAmiguardError(error, { service: 'sts', action: 'AssumeRole', region, resource: target.roleArn });
+    });
+    return new AwsSession({ ...base.options, credentials: renewingCredentials(first, () => assumeRole(sts, target)) });
+  };
+  return {
+    sessionFor: (account) => {
+      let session = sessions.get(account);
+      if (session === undefined) {
+        session = open(account);
+        sessions.set(account, session);
+      }
+      return session;
+    },
+    destroy: () => {
+      for (const session of sessions.values()) void session.then((opened) => opened.destroy(), () => undefined);
+      base.destroy();
+    },
+  };
+}
+
+function grants(grantees: readonly Grantee[]): string {
+  return grantees.map(describeGrantee).join(', ');
+}
+
+function stepLine(result: StepResult): string {
+  const step = result.step;
+  const what = step.kind === 'remove-grants' ? `${step.account}/${step.region}/${step.resource.id}` : `${step.account}/${step.region} block public access for ${step.target}`;
+  switch (result.status) {
+    case 'changed':
+      return step.kind === 'remove-grants' ? `${what}: removed ${grants(result.removed)}` : `${what}: enabled${result.blockPublicAccess?.pending === true ? ' (AWS applies it within 10 minutes)' : ''}`;
+    case 'unchanged':
+      return `${what}: nothing to do (already gone: ${grants(result.alreadyGone)})`;
+    case 'would-change':
+      return `${what}: would remove ${grants(result.removed)} (dry run)`;
+    case 'failed':
+      return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+  }
+}
+
+/**
+ * A public grant made before block public access was turned on stays; once removed, AWS refuses
+ * to add it back while the setting is on, so undo could not restore it. Said before applying.
+ */
+function irreversible(plan: Plan, audit: AuditResult): string[] {
+  const blocking = new Map(
+    audit.inventory.regions.map((region) => [
+      `${region.account}/${region.region}`,
+      { image: region.blockPublicAccess.images.state !== 'unblocked', snapshot: region.blockPublicAccess.snapshots.state !== 'unblocked' },
+    ]),
+  );
+  return plan.steps.flatMap((step) => {
+    if (step.kind !== 'remove-grants' || !step.grantees.some((grantee) => grantee.kind === 'public')) return [];
+    if (blocking.get(`${step.account}/${step.region}`)?.[step.resource.kind] !== true) return [];
+    return [
+      `note: ${step.account}/${step.region}/${step.resource.id} was public before block public access was turned on in ${step.region}; once removed, undo cannot make it public again while that setting is on`,
+    ];
+  });
+}
+
+export const fixCommand: Command = {
+  name: 'fix',
+  summary: 'Plan, and with --apply carry out, the removal of what the policy forbids (journaled, undoable)',
+  operations: [...new Set([...AUDIT_OPERATIONS, ...REMEDIATION_OPERATIONS.fix])],
+  help: `Usage: amiguard fix [--apply --journal FILE] [options]
+
+Audits the estate (same scope options as audit), then plans which grants to remove from which
+AMI or snapshot so that the policy's findings go away, and prints the plan. Nothing changes
+without --apply. It never adds a grant, never makes anything public, and touches only AMIs and
+snapshots a finding names.
+
+With --apply, each change is journaled first: the journal (JSON lines, flushed to disk) records
+the exact prior state before the change, then the outcome. Only what is still there is removed.
+If the run is interrupted, run the same command again with the same journal: it converges.
+amiguard undo JOURNAL puts back everything the journal removed.
+
+Options:
+  --apply                  carry out the plan
+  --journal FILE           where to write the journal (required with --apply; appended to)
+  --only RULE[,RULE]       fix only these rules' findings (e.g. public-ami,public-snapshot)
+  --block-public-access    also turn on block public access where it is off
+  --dry-run                with --apply: ask AWS whether each change would succeed, change nothing
+${ESTATE_HELP}
+${AWS_OPTIONS_HELP}
+
+Exit codes: 0 planned (or applied) without failure, 2 a step failed or the estate could not be
+read (the journal and output name what).
+
+Examples:
+  amiguard fix --config amiguard.yaml
+  amiguard fix --only public-ami,public-snapshot --apply --journal fix-2026-11-26.jsonl
+  amiguard fix --organization --role AmiguardFixRole --apply --journal fix.jsonl --block-public-access
+`,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const parsed = parseCommandArgs('fix', args, {
+      ...AWS_OPTIONS,
+      ...ESTATE_OPTIONS,
+      apply: { type: 'boolean' },
+      journal: { type: 'string' },
+      only: { type: 'string' },
+      'block-public-access': { type: 'boolean' },
+      'dry-run': { type: 'boolean' },
+    });
+    const apply = parsed.values['apply'] === true;
+    const journal = parsed.values['journal'];
+    if (apply && typeof journal !== 'string') throw new UsageError('--apply needs --journal FILE: the record of what was removed, for undo');
+    const onlyArg = parsed.values['only'];
+    const only = typeof onlyArg === 'string' ? onlyArg.split(',').map((rule) => rule.trim()).filter((rule) => rule !== '') : undefined;
+    const unknownRules = (only ?? []).filter((rule) => !RULE_IDS.includes(rule));
+    if (unknownRules.length > 0) throw new UsageError(`--only: unknown rule ${unknownRules.join(', ')}`, `the rules are: ${RULE_IDS.join(', ')}`);
+
+    const result = await runAudit(parsed, io);
+    reportFailures(result, io, 'fix');
+    const plan = planRemediation(result.findings, {
+      ...(only === undefined ? {} : { only }),
+      blockPublicAccess: parsed.values['block-public-access'] === true,
+    });
+    io.stdout.write(describePlan(plan));
+    for (const warning of irreversible(plan, result)) io.stdout.write(`${warning}\n`);
+    const partial = result.inventory.failures.length > 0 && parsed.values['allow-partial'] !== true;
+    if (!apply) {
+      if (plan.steps.length > 0) io.stdout.write('\nNothing was changed. Run again with --apply --journal FILE to carry out the plan.\n');
+      return partial ? 2 : 0;
+    }
+    if (typeof journal !== 'string') return 2;
+    const sessions = accountSessions(parsed, io);
+    try {
+      const applied = await applyPlan(plan, {
+        sessionFor: sessions.sessionFor,
+        journalPath: resolve(io.cwd, journal),
+        dryRun: parsed.values['dry-run'] === true,
+        onStep: (event) => {
+          if (event.type === 'step-done') io.stdout.write(`[${event.index + 1}/${event.total}] ${stepLine(event.result)}\n`);
+        },
+      });
+      if (applied.repairedJournalLine !== undefined) {
+        io.stderr.write(`amiguard fix: the journal's line ${applied.repairedJournalLine} was half-written by an interrupted run; it was cut off (no change had been made on its account)\n`);
+      }
+      if (!applied.dryRun && plan.steps.length > 0) io.stdout.write(`\nJournal: ${journal}. To put everything back: amiguard undo ${journal}\n`);
+      return applied.failed.length > 0 || partial ? 2 : 0;
+    } finally {
+      sessions.destroy();
+    }
+  },
+};
+
+function undoLine(result: UndoStepResult): string {
+  const what = result.kind === 'restore-grants' ? `${result.account}/${result.region}/${result.resource.id}` : `${result.account}/${result.region} block public access for ${result.target}`;
+  if (result.status === 'failed') return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+  if (result.kind === 'restore-block-public-access') {
+    if (result.status === 'skipped') return `${what}: left alone: ${result.reason ?? ''}`;
+    return `${what}: ${result.status === 'unchanged' ? 'already' : result.status === 'would-change' ? 'would be set back to' : 'set back to'} ${result.to}`;
+  }
+  const restored = result.status === 'would-change' ? 'would add back' : 'added back';
+  return result.status === 'unchanged' ? `${what}: nothing to do (already there: ${grants(result.alreadyThere)})` : `${what}: ${restored} ${grants(result.restored)}`;
+}
+
+export const undoCommand: Command = {
+  name: 'undo',
+  summary: 'Put back every grant a fix journal removed (idempotent)',
+  operations: [...REMEDIATION_OPERATIONS.undo, 'GetCallerIdentity', 'AssumeRole'],
+  help: `Usage: amiguard undo JOURNAL [--dry-run] [options]
+
+Reads the journal written by fix --apply and adds back every grant any of its runs removed, and
+turns block public access back off where fix turned it on. It never removes anything; running it
+twice changes nothing the second time. If the journal shows an AMI or snapshot was public before
+the fix, undo makes it public again, and says so.
+
+Options:
+  --role NAME, --external-id ID   reach other accounts of the journal, as for fix
+  --dry-run                       ask AWS whether each change would succeed, change nothing
+${AWS_OPTIONS_HELP}
+
+Exit codes: 0 restored, 2 a step failed or the journal cannot be read (named by line).
+
+Examples:
+  amiguard undo fix-2026-11-26.jsonl
+  amiguard undo fix.jsonl --role AmiguardFixRole --dry-run
+`,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const parsed = parseCommandArgs('undo', args, {
+      ...AWS_OPTIONS,
+      role: { type: 'string' },
+      'external-id': { type: 'string' },
+      'dry-run': { type: 'boolean' },
+    });
+    const [journal, ...rest] = parsed.positionals;
+    if (journal === undefined) throw new UsageError('name the journal written by fix --apply', 'amiguard undo fix.jsonl');
+    if (rest.length > 0) throw new UsageError(`undo takes one journal; got also ${rest.join(' ')}`);
+    const path = resolve(io.cwd, journal);
+    if (!existsSync(path)) throw new UsageError(`no journal at ${journal}`);
+    const sessions = accountSessions(parsed, io);
+    try {
+      const result = await undoJournal(path, {
+        sessionFor: sessions.sessionFor,
+        dryRun: parsed.values['dry-run'] === true,
+        onStep: (event) => {
+          if (event.type === 'step-done') io.stdout.write(`[${event.index + 1}/${event.total}] ${undoLine(event.result)}\n`);
+        },
+      });
+      for (const place of result.publicRestored) {
+        io.stderr.write(`amiguard undo: ${place.account}/${place.region}/${place.resource.id} is public again, as it was before the fix\n`);
+      }
+      if (result.truncatedJournalLine !== undefined) {
+        io.stderr.write(`amiguard undo: ignored the half-written line ${result.truncatedJournalLine} of ${journal} (an interrupted run)\n`);
+      }
+      return result.failed.length > 0 ? 2 : 0;
+    } finally {
+      sessions.destroy();
+    }
+  },
+};

@@ -1,0 +1,173 @@
+/**
+ * The client-side limiter, against the sandbox's own token buckets as the oracle: every request
+ * the limiter lets go at a given (injected) time must be one EC2's bucket accepts at that time.
+ */
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  EC2_RATE_LIMITS,
+  RateLimiter,
+  TokenBucket,
+  ec2ThrottleClass,
+  tokenBucketLowerBoundMs,
+  type ThrottleClass,
+} from '../../src/aws/rate-limit.js';
+import { THROTTLE_LIMITS } from '../../src/sandbox/index.js';
+import { Throttle } from '../../src/sandbox/throttle.js';
+
+/** A clock that moves only when a caller sleeps: sleeping is instant and advances it. */
+function virtualTime() {
+  const time = { now: 0 };
+  return {
+    time,
+    clock: () => time.now,
+    sleep: (ms: number) => {
+      time.now += ms;
+      return Promise.resolve();
+    },
+  };
+}
+
+/** Deterministic pseudo-random numbers in [0, 1). */
+function random(seed: number): () => number {
+  let state = seed;
+  return () => {
+    state = (state * 1103515245 + 12345) % 2147483648;
+    return state / 2147483648;
+  };
+}
+
+describe('rate limits', () => {
+  it('mirror AWS-FACTS.md, as the sandbox does', () => {
+    assert.deepEqual(EC2_RATE_LIMITS, THROTTLE_LIMITS);
+    assert.deepEqual(EC2_RATE_LIMITS['non-mutating'], { capacity: 100, refillPerSecond: 20 });
+  });
+
+  it('classify actions as EC2 throttles them', () => {
+    assert.equal(ec2ThrottleClass('DescribeImageAttribute', { ImageId: 'ami-1', Attribute: 'launchPermission' }), 'non-mutating');
+    assert.equal(ec2ThrottleClass('DescribeImages', { Owners: ['self'], MaxResults: 1000 }), 'non-mutating');
+    assert.equal(ec2ThrottleClass('DescribeImages', {}), 'unfiltered-non-mutating');
+    assert.equal(ec2ThrottleClass('DescribeSnapshots', { SnapshotIds: [] }), 'unfiltered-non-mutating');
+    assert.equal(ec2ThrottleClass('DescribeSnapshots', { SnapshotIds: ['snap-1'] }), 'non-mutating');
+    assert.equal(ec2ThrottleClass('GetImageBlockPublicAccessState', {}), 'non-mutating');
+    assert.equal(ec2ThrottleClass('ModifyImageAttribute', {}), 'modify-attribute');
+    assert.equal(ec2ThrottleClass('ModifySnapshotAttribute', {}), 'modify-attribute');
+    assert.equal(ec2ThrottleClass('EnableSnapshotBlockPublicAccess', {}), 'block-public-access');
+    assert.equal(ec2ThrottleClass('ResetImageAttribute', {}), 'mutating');
+  });
+
+  it('give the token-bucket lower bound of a run', () => {
+    assert.equal(tokenBucketLowerBoundMs(1250, EC2_RATE_LIMITS['non-mutating']), 57_500);
+    assert.equal(tokenBucketLowerBoundMs(1250, EC2_RATE_LIMITS['non-mutating'], 10), 5_750);
+    assert.equal(tokenBucketLowerBoundMs(80, EC2_RATE_LIMITS['non-mutating']), 0);
+    assert.equal(tokenBucketLowerBoundMs(1250, EC2_RATE_LIMITS['non-mutating'], Number.POSITIVE_INFINITY), 0);
+  });
+});
+
+describe('TokenBucket', () => {
+  it('hands out the burst at once, then one token per refill interval, in call order', () => {
+    const bucket = new TokenBucket(3, 2, 0);
+    assert.deepEqual([0, 0, 0, 0, 0].map(() => bucket.reserve(0)), [0, 0, 0, 500, 1000]);
+    // Time spent idle refills it, but never above its capacity.
+    const idle = new TokenBucket(3, 2, 0);
+    for (let i = 0; i < 3; i += 1) idle.reserve(0);
+    assert.equal(idle.reserve(10_000), 0);
+    assert.deepEqual([idle.reserve(10_000), idle.reserve(10_000), idle.reserve(10_000)], [0, 0, 500]);
+  });
+
+  it('never grants more than capacity + refill x time in any window', () => {
+    const bucket = new TokenBucket(10, 5, 0);
+    const next = random(7);
+    const grants: number[] = [];
+    let now = 0;
+    for (let i = 0; i < 500; i += 1) {
+      now += next() < 0.2 ? next() * 3000 : 0;
+      grants.push(now + bucket.reserve(now));
+    }
+    grants.sort((a, b) => a - b);
+    for (let i = 0; i < grants.length; i += 1) {
+      for (let j = i; j < grants.length; j += 1) {
+        const window = (grants[j] ?? 0) - (grants[i] ?? 0);
+        assert.ok(j - i + 1 <= 10 + (window / 1000) * 5 + 1e-9, `${j - i + 1} grants in ${window} ms`);
+      }
+    }
+  });
+});
+
+describe('RateLimiter', () => {
+  const cases: [ThrottleClass, number][] = [
+    ['non-mutating', 1],
+    ['non-mutating', 20],
+    ['modify-attribute', 1],
+    ['unfiltered-non-mutating', 5],
+    ['block-public-access', 1],
+  ];
+  for (const [throttleClass, speed] of cases) {
+    it(`never sends a ${throttleClass} request EC2's bucket would refuse (speed ${speed}), one caller at a time`, async () => {
+      const { time, clock, sleep } = virtualTime();
+      const limiter = new RateLimiter({ speed, clock, sleep });
+      const oracle = new Throttle(speed, clock);
+      const next = random(speed);
+      let accepted = 0;
+      for (let i = 0; i < 400; i += 1) {
+        // Now and then the caller pauses, and the buckets refill.
+        if (next() < 0.05) time.now += next() * 20_000;
+        const key = next() < 0.5 ? '111111111111/us-east-1/DescribeImageAttribute' : '111111111111/eu-west-1/DescribeImageAttribute';
+        await limiter.acquire(key, throttleClass);
+        assert.ok(oracle.take(key, throttleClass), `request ${i} at ${time.now} ms would be throttled`);
+        accepted += 1;
+      }
+      assert.equal(accepted, 400);
+    });
+  }
+
+  it('spreads a burst of concurrent callers over the refill, never beyond the bucket', async () => {
+    let now = 0;
+    const waits: number[] = [];
+    const limiter = new RateLimiter({
+      clock: () => now,
+      sleep: (ms) => {
+        waits.push(ms);
+        return Promise.resolve();
+      },
+    });
+    await Promise.all(Array.from({ length: 300 }, () => limiter.acquire('a/us-east-1/DescribeImageAttribute', 'non-mutating')));
+    // 90 at once (the bucket less its headroom), then one every 50 ms.
+    assert.equal(waits.length, 210);
+    assert.equal(Math.max(...waits), 210 * 50);
+    const oracle = new Throttle(1, () => now);
+    const grants = [...Array.from({ length: 90 }, () => 0), ...waits].sort((a, b) => a - b);
+    for (const at of grants) {
+      now = at;
+      assert.ok(oracle.take('a', 'non-mutating'), `a request at ${at} ms would be throttled`);
+    }
+  });
+
+  it('keeps separate buckets per key, and lets everything through at speed Infinity', async () => {
+    const { time, clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ clock, sleep });
+    for (let i = 0; i < 90; i += 1) await limiter.acquire('a', 'non-mutating');
+    for (let i = 0; i < 90; i += 1) await limiter.acquire('b', 'non-mutating');
+    assert.equal(time.now, 0);
+    await limiter.acquire('a', 'non-mutating');
+    assert.equal(time.now, 50);
+
+    const open = new RateLimiter({ speed: Number.POSITIVE_INFINITY, clock, sleep });
+    assert.equal(open.enabled, false);
+    for (let i = 0; i < 1000; i += 1) await open.acquire('a', 'block-public-access');
+    assert.equal(time.now, 50);
+  });
+
+  it('keeps a tenth of each bucket in reserve and scales the refill by the speed', () => {
+    const limiter = new RateLimiter({ speed: 20 });
+    assert.deepEqual(limiter.effectiveLimits('non-mutating'), { capacity: 90, refillPerSecond: 400 });
+    assert.deepEqual(limiter.effectiveLimits('unfiltered-non-mutating'), { capacity: 45, refillPerSecond: 200 });
+    assert.deepEqual(limiter.effectiveLimits('block-public-access'), { capacity: 1, refillPerSecond: 2 });
+    assert.deepEqual(new RateLimiter({ headroom: 0 }).effectiveLimits('non-mutating'), { capacity: 100, refillPerSecond: 20 });
+  });
+
+  it('rejects a speed or headroom that makes no sense', () => {
+    assert.throws(() => new RateLimiter({ speed: 0 }), RangeError);
+    assert.throws(() => new RateLimiter({ headroom: 1 }), RangeError);
+  });
+});

@@ -10,7 +10,7 @@ const bin = fileURLToPath(new URL('../bin/amiguard.js', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function amiguard(args, env = {}) {
-  console.log(`\n$ amiguard ${args.join(' ')}`);
+  console.log(`\n$ amiguard ${args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg}'`)).join(' ')}`);
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [bin, ...args], { cwd: root, stdio: 'inherit', env: { ...process.env, ...env } });
     child.on('error', reject);

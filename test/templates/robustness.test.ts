@@ -3,7 +3,7 @@
  * huge files, deep nesting, and cyclic references each give a result or a problem with a place.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
@@ -123,5 +123,23 @@ describe('hostile files', () => {
     writeFileSync(join(dir, 'image.pkr.hcl'), Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x00]));
     const result = await lint({ paths: ['blob.json', 'image.pkr.hcl'], cwd: dir, env: {} });
     assert.deepEqual(result.findings.map((finding) => finding.ruleId), ['parse-error', 'parse-error']);
+  });
+});
+
+describe('reading in worker threads', () => {
+  it('gives exactly what a sequential read gives, in the same order', async () => {
+    const { readTemplates } = await import('../../src/templates/index.js');
+    const dir = mkdtempSync(join(tmpdir(), 'amiguard-workers-'));
+    for (let index = 0; index < 12; index++) {
+      writeFileSync(join(dir, `t${index}.json`), `{"builders": [{"type": "amazon-ebs", "ami_users": ["${String(index).padStart(12, '1')}"]}]}\n`);
+      mkdirSync(join(dir, `h${index}`));
+      writeFileSync(join(dir, `h${index}`, 'x.pkr.hcl'), `source "amazon-ebs" "x" {\n  ami_groups = ${index % 2 === 0 ? '["all"]' : '[]'}\n}\nbuild {\n  sources = ["source.amazon-ebs.x"]\n}\n`);
+    }
+    writeFileSync(join(dir, 'broken.json'), '{"builders": [');
+    const request = { paths: [], cwd: dir, variables: [], useEnv: false, env: {} };
+    const sequential = await readTemplates({ ...request, workers: 1 });
+    const parallel = await readTemplates({ ...request, workers: 3 });
+    assert.equal(sequential.images.length, 24);
+    assert.deepEqual(parallel, sequential);
   });
 });

@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     [`bare parse (median of ${REPEATS})`, `${parseMs.toFixed(0)} ms`],
     [`full lint: parse + evaluate + rules (median of ${REPEATS})`, `${lintMs.toFixed(0)} ms = ${Math.round((templateFiles / lintMs) * 1000)} files/s`],
     ['ratio full lint / bare parse', `${(lintMs / parseMs).toFixed(2)}x (target <= 1.5x)`],
-    ['end to end lint() with discovery and reads', `${endMs.toFixed(0)} ms = ${Math.round((templateFiles / endMs) * 1000)} files/s, ${endToEnd.findings.length} findings`],
+    ['end to end lint() with discovery, reads and worker threads', `${endMs.toFixed(0)} ms = ${Math.round((templateFiles / endMs) * 1000)} files/s, ${endToEnd.findings.length} findings`],
     ['peak memory (max RSS)', `${peakMb.toFixed(0)} MB`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

@@ -59,16 +59,22 @@ export const describeSnapshots: Ec2Action = {
   },
 };
 
+/** Describe and Reset: the attribute is checked, only the owner may act, and DryRun stops here. */
+function ownedSnapshotAttribute(context: Parameters<Ec2Action['run']>[0]) {
+  const attribute = context.params.required('Attribute');
+  const snapshot = findSnapshot(context, context.params.required('SnapshotId'));
+  checkAttribute(attribute);
+  if (snapshot.ownerId !== context.accountId) throw notAuthorizedFor('snapshot', snapshot.id);
+  stopIfDryRun(context);
+  return { attribute, snapshot };
+}
+
 // https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_DescribeSnapshotAttribute.html
 export const describeSnapshotAttribute: Ec2Action = {
   params: [exactParam('Attribute'), exactParam('SnapshotId'), DRY_RUN_PARAM],
   throttleClass: () => 'non-mutating',
   run(context) {
-    const attribute = context.params.required('Attribute');
-    const snapshot = findSnapshot(context, context.params.required('SnapshotId'));
-    checkAttribute(attribute);
-    if (snapshot.ownerId !== context.accountId) throw notAuthorizedFor('snapshot', snapshot.id);
-    stopIfDryRun(context);
+    const { attribute, snapshot } = ownedSnapshotAttribute(context);
     const id = element('snapshotId', snapshot.id);
     return attribute === 'createVolumePermission'
       ? id + itemList('createVolumePermission', [...snapshot.createVolumePermissions.values()], writePermission)
@@ -127,11 +133,7 @@ export const resetSnapshotAttribute: Ec2Action = {
   params: [exactParam('Attribute'), exactParam('SnapshotId'), DRY_RUN_PARAM],
   throttleClass: () => 'modify-attribute',
   run(context) {
-    const attribute = context.params.required('Attribute');
-    const snapshot = findSnapshot(context, context.params.required('SnapshotId'));
-    checkAttribute(attribute);
-    if (snapshot.ownerId !== context.accountId) throw notAuthorizedFor('snapshot', snapshot.id);
-    stopIfDryRun(context);
+    const { attribute, snapshot } = ownedSnapshotAttribute(context);
     if (attribute === 'createVolumePermission') snapshot.createVolumePermissions.clear();
     return RETURN_TRUE;
   },

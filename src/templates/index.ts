@@ -1,8 +1,7 @@
-import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
-import { InputError, sourceLocation, type ImageSubject } from '../core/index.js';
+import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind } from '../core/index.js';
 import { discoverTemplates } from './discover.js';
 import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { readPackerHcl } from './packer-hcl/index.js';
@@ -12,9 +11,6 @@ import { toImageSubject } from './subject.js';
 export * from './model.js';
 export { discoverTemplates } from './discover.js';
 export { toImageSubject } from './subject.js';
-
-/** Larger files are reported rather than read: no real template comes near this. */
-export const MAX_TEMPLATE_BYTES = 64 * 1024 * 1024;
 
 export interface TemplateReadRequest {
   readonly paths: readonly string[];
@@ -93,9 +89,9 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
   for (const unit of units) {
     const problems: TemplateProblem[] = [];
     const artifacts: string[] = [];
-    const load = (path: string): SourceFile | undefined => {
+    const load = (path: string, kind: InputKind): SourceFile | undefined => {
       artifacts.push(path);
-      const loaded = loadSource(resolve(context.cwd, path), path);
+      const loaded = loadSource(resolve(context.cwd, path), path, kind);
       if ('problem' in loaded) {
         problems.push(loaded.problem);
         return undefined;
@@ -104,24 +100,33 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
     };
     let images: readonly TemplateImage[] = [];
     if (unit.kind === 'json') {
-      const file = load(unit.path);
+      const file = load(unit.path, 'template');
       if (file !== undefined) {
         const result = readPackerJson(file, jsonOptions);
         images = result.images;
-        problems.push(...result.problems);
+        append(problems, result.problems);
       }
     } else {
-      const files = unit.files.map(load).filter((file): file is SourceFile => file !== undefined);
-      const autoVarFiles = unit.autoVarFiles.map(load).filter((file): file is SourceFile => file !== undefined);
+      const files = loaded(unit.files.map((path) => load(path, 'template')));
+      const autoVarFiles = loaded(unit.autoVarFiles.map((path) => load(path, 'var-file')));
       if (files.length > 0) {
         const result = await readPackerHcl(files, autoVarFiles, options);
         images = result.images;
-        problems.push(...result.problems);
+        append(problems, result.problems);
       }
     }
-    results.push({ images, problems, artifacts });
+    results.push({ images, problems: capPerFile(problems), artifacts });
   }
   return results;
+}
+
+function loaded(files: readonly (SourceFile | undefined)[]): SourceFile[] {
+  return files.filter((file): file is SourceFile => file !== undefined);
+}
+
+/** `push(...items)` passes every item as an argument: a var-file with a million entries overflows the stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function joinReads(reads: readonly UnitsRead[]): UnitsRead {
@@ -166,6 +171,28 @@ function startReadWorker(workerData: { units: readonly ReadUnit[]; context: Read
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
 }
 
+/** More problems than this in one file are summed up in one: a list of thousands helps no one. */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
+function capPerFile(problems: readonly TemplateProblem[]): TemplateProblem[] {
+  const counts = new Map<string, number>();
+  const kept: TemplateProblem[] = [];
+  for (const problem of problems) {
+    const count = (counts.get(problem.location.file) ?? 0) + 1;
+    counts.set(problem.location.file, count);
+    if (count <= MAX_PROBLEMS_PER_FILE) kept.push(problem);
+  }
+  for (const [file, count] of counts) {
+    if (count > MAX_PROBLEMS_PER_FILE) {
+      kept.push({
+        message: `${count - MAX_PROBLEMS_PER_FILE} more problems in this file are not listed (${count} in all)`,
+        location: sourceLocation(file, 1, 1),
+      });
+    }
+  }
+  return kept;
+}
+
 /** A var-file's problem is found once per template that reads it; say it once. */
 function distinctProblems(problems: readonly TemplateProblem[]): TemplateProblem[] {
   const seen = new Set<string>();
@@ -178,28 +205,17 @@ function distinctProblems(problems: readonly TemplateProblem[]): TemplateProblem
   });
 }
 
-function loadSource(absolute: string, path: string): SourceFile | { problem: TemplateProblem } {
+/** A template or auto var-file through the bounded reader; one it refuses is a problem at its first line. */
+function loadSource(absolute: string, path: string, kind: InputKind): SourceFile | { problem: TemplateProblem } {
   const at = sourceLocation(path, 1, 1);
-  let buffer: Buffer;
-  try {
-    const size = statSync(absolute).size;
-    if (size > MAX_TEMPLATE_BYTES) {
-      return { problem: { message: `file is ${Math.round(size / 1048576)} MB, over the ${MAX_TEMPLATE_BYTES / 1048576} MB that amiguard reads; not a template`, location: at } };
-    }
-    buffer = readFileSync(absolute);
-  } catch (error) {
-    return { problem: { message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, location: at } };
-  }
-  if (buffer.subarray(0, 8192).includes(0)) {
+  const read = tryReadInputFile(absolute, MAX_INPUT_BYTES[kind]);
+  if (!read.ok) return { problem: { message: `cannot read ${kind}: ${read.reason}`, location: at } };
+  if (read.bytes.subarray(0, 8192).includes(0)) {
     return { problem: { message: 'binary file (it contains NUL bytes), not a Packer template', location: at } };
   }
-  return { path, text: buffer.toString('utf8') };
+  return { path, text: read.bytes.toString('utf8') };
 }
 
 function readVarFile(absolute: string, path: string): string {
-  try {
-    return readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read var-file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
-  }
+  return readInputText(absolute, 'var-file', path);
 }

@@ -2,14 +2,14 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind } from '../core/index.js';
-import { discoverTemplates } from './discover.js';
+import { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
 import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { readPackerHcl } from './packer-hcl/index.js';
 import { readPackerJson } from './packer-json/index.js';
 import { toImageSubject } from './subject.js';
 
 export * from './model.js';
-export { discoverTemplates } from './discover.js';
+export { discoverTemplates, type Discovered, type HclConfiguration, type SkippedPath } from './discover.js';
 export { toImageSubject } from './subject.js';
 
 export interface TemplateReadRequest {
@@ -28,6 +28,19 @@ export interface TemplatesRead {
   readonly problems: readonly TemplateProblem[];
   /** Every template file read, as shown to the user. */
   readonly artifacts: readonly string[];
+  readonly coverage: TemplateCoverage;
+}
+
+/**
+ * What a lint run read and what it did not, as plain data for the report. `read` lists the
+ * template and auto var-files read; `skipped` what was found and not read: from the walk
+ * (unlistable folders, excluded folders, .json files that are not templates) and files the
+ * bounded reader refused (over the size limit, not a regular file, binary), in path order.
+ * Every `unreadable` entry is also a problem (a parse-error finding).
+ */
+export interface TemplateCoverage {
+  readonly read: readonly string[];
+  readonly skipped: readonly SkippedPath[];
 }
 
 /** One template reading: a legacy JSON file, or one folder's HCL configuration. */
@@ -53,10 +66,37 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     ...discovered.jsonTemplates.map((path): ReadUnit => ({ kind: 'json', path })),
     ...discovered.hclConfigurations.map((config): ReadUnit => ({ kind: 'hcl', files: config.files, autoVarFiles: config.autoVarFiles })),
   ];
+  // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
+  if (units.length === 0) throw noTemplateFound(request.paths, discovered);
   const workers = request.workers ?? (units.length >= PARALLEL_FROM ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
   const read = workers > 1 ? await readInWorkers(units, context, workers) : await readUnits(units, context);
-  return { ...read, subjects: read.images.map(toImageSubject), problems: distinctProblems(read.problems) };
+  const unlisted = discovered.skipped
+    .filter((entry) => entry.kind === 'unreadable')
+    .map((entry): TemplateProblem => ({ message: `${entry.reason}; any template in it was not checked`, location: sourceLocation(entry.path, 1, 1) }));
+  const refused = new Set(read.unread.map((entry) => entry.path));
+  return {
+    images: read.images,
+    subjects: read.images.map(toImageSubject),
+    problems: distinctProblems([...unlisted, ...read.problems]),
+    artifacts: read.artifacts,
+    coverage: {
+      read: read.artifacts.filter((path) => !refused.has(path)),
+      skipped: [...discovered.skipped, ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    },
+  };
+}
+
+/** What lint looks for, and what it found instead, so that the user can tell a wrong path from a closed folder. */
+function noTemplateFound(paths: readonly string[], discovered: Discovered): InputError {
+  const where = paths.length === 0 ? 'the current folder' : paths.join(', ');
+  const skipped = discovered.skipped.filter((entry) => entry.kind !== 'excluded');
+  const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
+  if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
+  return new InputError(
+    `no Packer template found in ${where}: amiguard lint reads *.pkr.hcl and *.pkr.json files (HCL2) and *.json files with a top-level "builders" key (legacy JSON)${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
+    { hint: 'name the folder or files that hold the templates, e.g. amiguard lint packer/; node_modules and dot-folders are not searched' },
+  );
 }
 
 export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'workers'>;
@@ -65,6 +105,8 @@ export interface UnitsRead {
   readonly images: readonly TemplateImage[];
   readonly problems: readonly TemplateProblem[];
   readonly artifacts: readonly string[];
+  /** Artifacts the bounded reader refused. */
+  readonly unread: readonly SkippedPath[];
 }
 
 /** Reads the units one after another, in order. */
@@ -89,11 +131,13 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
   for (const unit of units) {
     const problems: TemplateProblem[] = [];
     const artifacts: string[] = [];
+    const unread: SkippedPath[] = [];
     const load = (path: string, kind: InputKind): SourceFile | undefined => {
       artifacts.push(path);
       const loaded = loadSource(resolve(context.cwd, path), path, kind);
       if ('problem' in loaded) {
         problems.push(loaded.problem);
+        unread.push({ path, kind: 'unreadable', reason: loaded.problem.message });
         return undefined;
       }
       return loaded;
@@ -115,7 +159,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
         append(problems, result.problems);
       }
     }
-    results.push({ images, problems: capPerFile(problems), artifacts });
+    results.push({ images, problems: capPerFile(problems), artifacts, unread });
   }
   return results;
 }
@@ -134,6 +178,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
     images: reads.flatMap((read) => read.images),
     problems: reads.flatMap((read) => read.problems),
     artifacts: reads.flatMap((read) => read.artifacts),
+    unread: reads.flatMap((read) => read.unread),
   };
 }
 
@@ -146,7 +191,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
 async function readInWorkers(units: readonly ReadUnit[], context: ReadContext, workers: number): Promise<UnitsRead> {
   const shares = Array.from({ length: Math.min(workers, units.length) }, (_, worker) => units.filter((_unit, index) => index % workers === worker));
   const results = await Promise.all(shares.map((share) => runWorker(share, { ...context, env: { ...context.env } })));
-  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [] }));
+  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [], unread: [] }));
 }
 
 function runWorker(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {

@@ -1,3 +1,6 @@
+/** Values from templates, policies and AWS reach the terminal only through this (control characters escaped). */
+export { printable } from '../report/printable.js';
+
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Io {
   readonly cwd: string;

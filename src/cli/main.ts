@@ -11,7 +11,7 @@ import { rulesCommand } from './commands/rules.js';
 import { sandboxCommand } from './commands/sandbox.js';
 import { makePrivateCommand, shareCommand, unshareCommand } from './commands/share.js';
 import { showCommand } from './commands/show.js';
-import { processIo, type Io } from './io.js';
+import { printable, processIo, type Io } from './io.js';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
@@ -65,7 +65,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   }
   const command = COMMANDS.find((candidate) => candidate.name === name);
   if (command === undefined) {
-    io.stderr.write(`amiguard: error: unknown command "${name}"\n  hint: the commands are ${COMMANDS.map((c) => c.name).join(', ')}; run amiguard --help\n`);
+    io.stderr.write(`amiguard: error: unknown command "${printable(name)}"\n  hint: the commands are ${COMMANDS.map((c) => c.name).join(', ')}; run amiguard --help\n`);
     return 2;
   }
   if (args.includes('-h') || args.includes('--help')) {
@@ -76,15 +76,21 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     return await command.run(args, io);
   } catch (error) {
     if (error instanceof AmiguardError) {
-      io.stderr.write(`amiguard ${command.name}: error: ${error.message}\n`);
-      if (error.hint !== undefined) io.stderr.write(`  hint: ${error.hint}\n`);
+      // Messages carry paths, policy keys and AWS text: escaped, so a terminal obeys none of their control characters.
+      io.stderr.write(`amiguard ${command.name}: error: ${printable(error.message)}\n`);
+      if (error.hint !== undefined) io.stderr.write(`  hint: ${printable(error.hint)}\n`);
       if (io.env['AMIGUARD_DEBUG'] !== undefined && error.cause !== undefined) {
-        io.stderr.write(`  cause: ${error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause)}\n`);
+        io.stderr.write(`  cause: ${printableLines(error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause))}\n`);
       }
       return 2;
     }
     io.stderr.write(`amiguard ${command.name}: internal error (this is a bug in amiguard; please report it with the command you ran):\n`);
-    io.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    io.stderr.write(`${printableLines(error instanceof Error ? (error.stack ?? error.message) : String(error))}\n`);
     return 2;
   }
+}
+
+/** A stack trace keeps its line breaks; anything else unprintable is escaped. */
+function printableLines(text: string): string {
+  return text.split('\n').map(printable).join('\n');
 }

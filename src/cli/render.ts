@@ -1,7 +1,11 @@
-/** Text and JSON renderings of AWS views and change outcomes (pure functions to strings). */
+/**
+ * Text and JSON renderings of AWS views and change outcomes (pure functions to strings). Every
+ * text line carries AWS values (names, descriptions, ARNs, messages): each is escaped whole.
+ */
 import { describeGrantee, type Grantee } from '../core/index.js';
 import type { ChangeOutcome } from '../manage/change.js';
 import type { ImageView } from '../manage/inspect.js';
+import { printable } from './io.js';
 
 export function grantList(grantees: readonly Grantee[]): string {
   return grantees.length === 0 ? 'no one but the owner' : grantees.map(describeGrantee).join(', ');
@@ -22,7 +26,7 @@ export function renderImageViews(views: readonly ImageView[]): string {
         `  block public access in ${image.region}: images ${bpa.images.state} (${bpa.images.managedBy}), snapshots ${bpa.snapshots.state} (${bpa.snapshots.managedBy})`,
         ...view.warnings.map((warning) => `  ! ${warning}`),
       ];
-      return lines.join('\n');
+      return lines.map(printable).join('\n');
     })
     .join('\n\n')
     .concat('\n');
@@ -60,22 +64,24 @@ export function imageViewsJson(views: readonly ImageView[]): string {
 
 export function renderOutcomes(outcomes: readonly ChangeOutcome[]): string {
   return outcomes
-    .map((outcome) => {
-      const what = outcome.resource.kind === 'image' ? `${outcome.imageId} (${outcome.region})` : `  snapshot ${outcome.resource.id}`;
-      if (outcome.skipped !== undefined) return `${what}: skipped: ${outcome.skipped}`;
-      const verb = outcome.dryRun ? 'would ' : '';
-      const parts: string[] = [];
-      if (outcome.added.length > 0) parts.push(`${verb}add ${grantList(outcome.added)}`);
-      if (outcome.removed.length > 0) parts.push(`${verb}remove ${grantList(outcome.removed)}`);
-      if (parts.length === 0) {
-        const already = outcome.direction === 'add' ? 'already granted to' : 'not granted to';
-        return `${what}: nothing to change${outcome.unchanged.length > 0 ? ` (${already} ${grantList(outcome.unchanged)})` : ''}`;
-      }
-      const after = outcome.after === undefined ? '' : `; now: ${grantList(outcome.after)}`;
-      return `${what}: ${parts.join(', ')}${outcome.dryRun ? ' (dry run: AWS says the request would succeed; nothing changed)' : ''}${after}`;
-    })
+    .map((outcome) => printable(outcomeLine(outcome)))
     .join('\n')
     .concat('\n');
+}
+
+function outcomeLine(outcome: ChangeOutcome): string {
+  const what = outcome.resource.kind === 'image' ? `${outcome.imageId} (${outcome.region})` : `  snapshot ${outcome.resource.id}`;
+  if (outcome.skipped !== undefined) return `${what}: skipped: ${outcome.skipped}`;
+  const verb = outcome.dryRun ? 'would ' : '';
+  const parts: string[] = [];
+  if (outcome.added.length > 0) parts.push(`${verb}add ${grantList(outcome.added)}`);
+  if (outcome.removed.length > 0) parts.push(`${verb}remove ${grantList(outcome.removed)}`);
+  if (parts.length === 0) {
+    const already = outcome.direction === 'add' ? 'already granted to' : 'not granted to';
+    return `${what}: nothing to change${outcome.unchanged.length > 0 ? ` (${already} ${grantList(outcome.unchanged)})` : ''}`;
+  }
+  const after = outcome.after === undefined ? '' : `; now: ${grantList(outcome.after)}`;
+  return `${what}: ${parts.join(', ')}${outcome.dryRun ? ' (dry run: AWS says the request would succeed; nothing changed)' : ''}${after}`;
 }
 
 export function outcomesJson(outcomes: readonly ChangeOutcome[]): string {

@@ -1,6 +1,7 @@
 export * from './errors.js';
 export * from './finding.js';
 export * from './grantee.js';
+export * from './input-file.js';
 export * from './location.js';
 export type * from './policy.js';
 export type * from './report.js';

@@ -1,9 +1,11 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import {
   ConfigurationError,
+  MAX_INPUT_BYTES,
   parseGrantee,
+  tryReadInputFile,
   type ApprovedEntry,
   type PublicException,
   type ResolvedPolicy,
@@ -40,15 +42,13 @@ export function findAndLoadPolicy(configPath: string | undefined, cwd: string, k
 }
 
 export function loadPolicy(path: string, knownRules: readonly string[], displayPath = path): ResolvedPolicy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigurationError(`cannot read policy file ${displayPath}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'pass an existing file with --config, or run without one to use the built-in default policy',
-      cause: error,
+  const read = tryReadInputFile(path, MAX_INPUT_BYTES.policy);
+  if (!read.ok) {
+    throw new ConfigurationError(`cannot read policy file ${displayPath}: ${read.reason}`, {
+      hint: 'pass a regular file with --config, or run without one to use the built-in default policy',
     });
   }
+  const text = read.bytes.toString('utf8');
   return parsePolicy(text, displayPath, knownRules);
 }
 

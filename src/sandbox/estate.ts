@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { parse as parseYaml } from 'yaml';
-import { AmiguardError } from '../core/index.js';
+import { AmiguardError, MAX_INPUT_BYTES, tryReadInputFile } from '../core/index.js';
 
 /**
  * What the sandbox serves: accounts with their credentials, roles, AMIs and snapshots per
@@ -164,12 +163,9 @@ const IMAGE_STATES: readonly string[] = ['available', 'pending', 'failed', 'disa
 
 /** Reads an estate file: `.json` as JSON, anything else as YAML (a superset of JSON). */
 export function loadEstate(path: string): Estate {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new AmiguardError('SANDBOX', `cannot read the estate file ${path}`, { cause: error });
-  }
+  const read = tryReadInputFile(path, MAX_INPUT_BYTES.estate);
+  if (!read.ok) throw new AmiguardError('SANDBOX', `cannot read the estate file ${path}: ${read.reason}`);
+  const text = read.bytes.toString('utf8');
   let data: unknown;
   try {
     data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text);

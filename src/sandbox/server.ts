@@ -9,6 +9,7 @@ import { FaultInjector } from './faults.js';
 import { denialMessage, isDenied } from './iam.js';
 import { handleOrganizations, organizationsErrorBody } from './organizations.js';
 import { QueryParams, exactParam } from './query.js';
+import { parseAuthorization, verifySignature, type SignedRequest, type SigV4Authorization } from './sigv4.js';
 import { handleSts, stsErrorResponse, stsResponse } from './sts.js';
 import { Throttle } from './throttle.js';
 import type { Principal, World } from './world.js';
@@ -55,12 +56,6 @@ class StatsCounter implements SandboxStats {
   }
 }
 
-interface Credential {
-  readonly accessKeyId: string;
-  readonly region: string;
-  readonly service: string;
-}
-
 interface Answer {
   readonly status: number;
   readonly contentType: string;
@@ -80,8 +75,9 @@ const JSON_1_1 = 'application/x-amz-json-1.1';
 
 /**
  * The HTTP front: routes a request to EC2, STS or Organizations by its SigV4 credential scope
- * (or X-Amz-Target), identifies the caller by the access key id in that scope, applies injected
- * faults and throttling, and answers in the service's own protocol. Signatures are not checked.
+ * (or X-Amz-Target), identifies the caller by the access key id in that scope and checks the
+ * signature against that key's secret, applies injected faults and throttling, and answers in
+ * the service's own protocol.
  */
 export async function startServer(options: ServerOptions): Promise<RunningServer> {
   const { world } = options;
@@ -90,9 +86,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   const faults = options.faults === undefined ? undefined : new FaultInjector(options.faults, options.seed ^ 0x5eed);
 
   const handle = async (request: IncomingMessage, response: ServerResponse): Promise<void> => {
-    const body = await readBody(request);
+    const bytes = await readBody(request);
+    const body = bytes.toString('utf8');
+    const signed: SignedRequest = { method: request.method ?? 'GET', url: request.url ?? '/', headers: request.headers, body: bytes };
     const requestId = randomUUID();
-    const credential = parseCredential(request.headers.authorization);
+    const credential = parseAuthorization(request.headers.authorization);
     const target = headerValue(request.headers['x-amz-target']);
     const organizationsCall = target?.startsWith(ORGANIZATIONS_TARGET) === true || credential?.service === 'organizations';
     // The Query protocol accepts parameters in the URL as well as in the form body.
@@ -123,14 +121,14 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     try {
       const now = new Date();
       if (service === 'organizations') {
-        const principal = authenticate(world, service, credential, request, now);
+        const principal = authenticate(world, service, credential, signed, now);
         const input = parseJson(body);
         answer = { status: 200, contentType: JSON_1_1, body: JSON.stringify(handleOrganizations(world, principal, action, input)) };
       } else if (service === 'sts') {
-        const principal = authenticate(world, service, credential, request, now);
+        const principal = authenticate(world, service, credential, signed, now);
         answer = { status: 200, contentType: XML, body: stsResponse(action, requestId, handleSts(world, principal, action, query, now)) };
       } else {
-        answer = { status: 200, contentType: XML, body: ec2Response(action, requestId, runEc2(action, query, credential, request, now)) };
+        answer = { status: 200, contentType: XML, body: ec2Response(action, requestId, runEc2(action, query, credential, signed, now)) };
       }
     } catch (error) {
       answer = renderError(service, asApiError(error, stats), requestId);
@@ -138,11 +136,11 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
     send(response, requestId, answer);
   };
 
-  const runEc2 = (action: string, query: QueryParams, credential: Credential | undefined, request: IncomingMessage, now: Date): string => {
+  const runEc2 = (action: string, query: QueryParams, credential: SigV4Authorization | undefined, signed: SignedRequest, now: Date): string => {
     if (action === '') throw new ApiError('MissingAction', 'The request must contain the parameter Action');
     const ec2Action = EC2_ACTIONS.get(action);
     if (ec2Action === undefined) throw new ApiError('InvalidAction', `The action ${action} is not valid for this web service.`);
-    const principal = authenticate(world, 'ec2', credential, request, now);
+    const principal = authenticate(world, 'ec2', credential, signed, now);
     const region = credential?.region ?? '';
     // AWS answers AuthFailure in a region the account has not enabled.
     if (world.accounts.get(principal.accountId)?.enabledRegions.has(region) !== true) {
@@ -193,27 +191,19 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   };
 }
 
-/** The credential scope of a SigV4 Authorization header: `Credential=AKID/date/region/service/aws4_request`. */
-function parseCredential(authorization: string | undefined): Credential | undefined {
-  const match = /Credential=([^/,\s]+)\/\d{8}\/([^/]+)\/([^/]+)\/aws4_request/.exec(authorization ?? '');
-  if (match === null) return undefined;
-  const [, accessKeyId = '', region = '', service = ''] = match;
-  return { accessKeyId, region, service };
-}
-
 /** EC2 or STS: by the credential scope's service, else by the API version of an unsigned request. */
-function queryServiceOf(credential: Credential | undefined, query: QueryParams): SandboxService {
+function queryServiceOf(credential: SigV4Authorization | undefined, query: QueryParams): SandboxService {
   if (credential?.service === 'sts') return 'sts';
   if (credential?.service === 'ec2') return 'ec2';
   return query.string('Version') === '2011-06-15' ? 'sts' : 'ec2';
 }
 
-/** The principal of the request's access key; a role session's key needs its session token. */
+/** The principal of the request's access key; a role session's key needs its session token; the signature must be its secret's. */
 function authenticate(
   world: World,
   service: SandboxService,
-  credential: Credential | undefined,
-  request: IncomingMessage,
+  credential: SigV4Authorization | undefined,
+  request: SignedRequest,
   now: Date,
 ): Principal {
   if (credential === undefined) {
@@ -232,6 +222,7 @@ function authenticate(
         ? new ApiError('InvalidClientTokenId', 'The security token included in the request is invalid.', 403)
         : new ApiError('UnrecognizedClientException', 'The security token included in the request is invalid.');
   }
+  verifySignature(service, credential, request, principal.secretAccessKey);
   if (principal.expiration !== undefined && principal.expiration.getTime() <= now.getTime()) {
     throw service === 'ec2'
       ? new ApiError('AuthFailure', 'AWS was not able to validate the provided access credentials', 401)
@@ -298,7 +289,7 @@ function headerValue(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value;
 }
 
-async function readBody(request: IncomingMessage): Promise<string> {
+async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request) {
@@ -307,5 +298,5 @@ async function readBody(request: IncomingMessage): Promise<string> {
     if (size > MAX_BODY_BYTES) throw new RangeError(`request body larger than ${MAX_BODY_BYTES} bytes`);
     chunks.push(buffer);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }

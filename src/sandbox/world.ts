@@ -19,6 +19,8 @@ export interface Principal {
   readonly arn: string;
   /** `AIDA...` for a user, `AROA...:<session>` for a role session, as GetCallerIdentity's UserId. */
   readonly userId: string;
+  /** What requests of this access key must be signed with (SigV4). */
+  readonly secretAccessKey: string;
   readonly denyActions: readonly string[];
   /** Role sessions only: the token that must accompany the access key. */
   readonly sessionToken?: string;
@@ -152,6 +154,7 @@ export class World {
           accountId: account.id,
           arn: `arn:aws:iam::${account.id}:user/${userName}`,
           userId: `AIDA${stableChars(`${account.id}/${userName}`, 17)}`,
+          secretAccessKey: key.secretAccessKey,
           denyActions: key.denyActions ?? [],
         });
       }
@@ -308,7 +311,6 @@ export class World {
 
   /** Adds a principal for a role session (sts:AssumeRole) and returns it. */
   addSession(accountId: string, roleName: string, sessionName: string, expiration: Date, denyActions: readonly string[]): Principal & {
-    readonly secretAccessKey: string;
     readonly sessionToken: string;
   } {
     const accessKeyId = `ASIA${this.random.chars(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`;

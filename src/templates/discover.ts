@@ -10,6 +10,7 @@ import {
   type Dirent,
 } from 'node:fs';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { describeFileError } from '../core/index.js';
 
 /** The files Packer reads as one HCL2 configuration: a folder's `*.pkr.hcl` / `*.pkr.json`. */
 export interface HclConfiguration {
@@ -26,9 +27,25 @@ export interface Discovered {
   readonly hclConfigurations: readonly HclConfiguration[];
   /** Explicitly named paths that are missing or cannot be read. */
   readonly unreadable: readonly { path: string; reason: string }[];
+  /** What the walk found and did not read, in path order. */
+  readonly skipped: readonly SkippedPath[];
+}
+
+/**
+ * A file or folder found under a named folder and not read. `unreadable` may hold templates that
+ * were not checked (a folder that cannot be listed, a FIFO named like a template): lint reports
+ * it as a problem. `excluded` (node_modules, dot-folders, a link back into the tree) and
+ * `not-a-template` (a .json file without a top-level "builders" key) hold none by design.
+ */
+export interface SkippedPath {
+  readonly path: string;
+  readonly kind: 'unreadable' | 'excluded' | 'not-a-template';
+  readonly reason: string;
 }
 
 const HCL_TEMPLATE = /\.pkr\.(?:hcl|json)$/;
+/** Names a walk would read, templates or var-files: one of them that cannot be read is worth a word. */
+const LOOKED_FOR = /\.(?:json|hcl)$/;
 const AUTO_VAR_FILE = /\.auto\.pkrvars\.(?:hcl|json)$/;
 const VAR_FILE = /\.pkrvars\.(?:hcl|json)$/;
 
@@ -64,6 +81,7 @@ class Discovery {
   private readonly jsonTemplates = new Map<string, string>();
   private readonly singleFiles = new Map<string, string>();
   private readonly unreadable = new Map<string, string>();
+  private readonly skipped = new Map<string, SkippedPath>();
 
   constructor(cwd: string) {
     this.cwd = cwd;
@@ -85,7 +103,7 @@ class Discovery {
         this.unreadable.set(shown, 'not a file or folder');
       }
     } catch (error) {
-      this.unreadable.set(shown, describeFailure(error));
+      this.unreadable.set(shown, describeFileError(error));
     }
   }
 
@@ -95,7 +113,8 @@ class Discovery {
     } else if (HCL_TEMPLATE.test(absolute) || absolute.endsWith('.hcl')) {
       // `packer build x.pkr.hcl` reads that file alone, without the folder's auto var-files.
       this.singleFiles.set(absolute, shown);
-    } else if (absolute.endsWith('.json') || looksLikeLegacyTemplate(absolute)) {
+    } else if (absolute.endsWith('.json') || looksLikeLegacyTemplate(absolute) !== false) {
+      // One that cannot be sniffed is read anyway, so that the reader reports why it cannot be.
       this.jsonTemplates.set(absolute, shown);
     } else {
       this.unreadable.set(shown, 'not a Packer template: expected a .pkr.hcl, .pkr.json, .hcl or .json file');
@@ -127,8 +146,9 @@ class Discovery {
       if (this.visitedFolders.has(real)) return [];
       this.visitedFolders.add(real);
       entries = readdirSync(folder, { withFileTypes: true });
-    } catch {
-      // A named folder was checked by addNamed; one found inside it that vanished or is closed is left out.
+    } catch (error) {
+      // Its templates, if any, go unchecked: say so rather than leave them out.
+      this.skip(folder, 'unreadable', `cannot list this folder: ${describeFileError(error)}`);
       return [];
     }
     entries.sort((a, b) => compare(a.name, b.name));
@@ -138,17 +158,32 @@ class Discovery {
       let kind: 'folder' | 'file' | 'other' = entry.isDirectory() ? 'folder' : entry.isFile() ? 'file' : 'other';
       if (entry.isSymbolicLink()) {
         const target = linkTarget(path);
-        const skipped =
-          target === undefined || isWithin(real, target.real) || roots.some((root) => isWithin(target.real, root));
-        kind = skipped ? 'other' : target.kind;
+        if (target === undefined) {
+          // An editor's lock file, a removed target: nothing to read, but worth listing.
+          if (LOOKED_FOR.test(entry.name)) this.skip(path, 'excluded', 'a symbolic link to nothing');
+          continue;
+        }
+        if (isWithin(real, target.real) || roots.some((root) => isWithin(target.real, root))) {
+          this.skip(path, 'excluded', `a symbolic link to ${this.show(target.real)}, read there or above`);
+          continue;
+        }
+        kind = target.kind;
       }
       if (kind === 'folder') {
-        if (!entry.name.startsWith('.') && entry.name !== 'node_modules') subfolders.push(path);
+        if (entry.name.startsWith('.') || entry.name === 'node_modules') this.skip(path, 'excluded', 'node_modules and dot-folders are not searched');
+        else subfolders.push(path);
       } else if (kind === 'file') {
         this.addFoundFile(folder, path, entry.name);
+      } else if (LOOKED_FOR.test(entry.name)) {
+        this.skip(path, 'unreadable', 'not a regular file (a FIFO, socket or device)');
       }
     }
     return subfolders;
+  }
+
+  private skip(path: string, kind: SkippedPath['kind'], reason: string): void {
+    const shown = this.show(path);
+    this.skipped.set(shown, { path: shown, kind, reason });
   }
 
   private addFoundFile(folder: string, path: string, name: string): void {
@@ -168,7 +203,11 @@ class Discovery {
 
   sniff(): void {
     for (const [path, shown] of this.jsonCandidates) {
-      if (!this.jsonTemplates.has(path) && looksLikeLegacyTemplate(path)) this.jsonTemplates.set(path, shown);
+      if (this.jsonTemplates.has(path)) continue;
+      const sniffed = looksLikeLegacyTemplate(path);
+      if (sniffed === true) this.jsonTemplates.set(path, shown);
+      else if (sniffed === false) this.skipped.set(shown, { path: shown, kind: 'not-a-template', reason: 'a .json file without a top-level "builders" key' });
+      else this.skipped.set(shown, { path: shown, kind: 'unreadable', reason: sniffed.reason });
     }
   }
 
@@ -176,7 +215,12 @@ class Discovery {
     const configurations: HclConfiguration[] = [];
     const inFolders = new Set<string>();
     for (const [path, folder] of this.folders) {
-      if (folder.files.size === 0) continue;
+      if (folder.files.size === 0) {
+        for (const shown of folder.autoVarFiles.values()) {
+          this.skipped.set(shown, { path: shown, kind: 'not-a-template', reason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json' });
+        }
+        continue;
+      }
       for (const file of folder.files.keys()) inFolders.add(file);
       configurations.push({
         dir: this.show(path),
@@ -195,6 +239,7 @@ class Discovery {
       unreadable: [...this.unreadable]
         .map(([path, reason]) => ({ path, reason }))
         .sort((a, b) => compare(a.path, b.path)),
+      skipped: [...this.skipped.values()].sort((a, b) => compare(a.path, b.path)),
     };
   }
 
@@ -233,12 +278,13 @@ const SNIFF_LIMIT_BYTES = 16 * 1024 * 1024;
  * scanned, not parsed, and only until the key shows up: binary files (a NUL byte in the first
  * 8 KB) and files that do not start like a JSON object are rejected at once.
  */
-function looksLikeLegacyTemplate(path: string): boolean {
+function looksLikeLegacyTemplate(path: string): boolean | { reason: string } {
   let descriptor: number;
   try {
-    descriptor = openSync(path, 'r');
-  } catch {
-    return false;
+    // Non-blocking: a file swapped for a FIFO since the walk saw it must not hang the run.
+    descriptor = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (error) {
+    return { reason: describeFileError(error) };
   }
   try {
     const scanner = new TopLevelKeyScanner('builders');
@@ -253,8 +299,8 @@ function looksLikeLegacyTemplate(path: string): boolean {
       position += bytesRead;
     }
     return false;
-  } catch {
-    return false;
+  } catch (error) {
+    return { reason: describeFileError(error) };
   } finally {
     closeSync(descriptor);
   }
@@ -362,22 +408,6 @@ class TopLevelKeyScanner {
 
 function isBlankOrBom(byte: number): boolean {
   return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf;
-}
-
-function describeFailure(error: unknown): string {
-  const code = (error as NodeJS.ErrnoException | undefined)?.code;
-  switch (code) {
-    case 'ENOENT':
-    case 'ENOTDIR':
-      return 'no such file or folder';
-    case 'EACCES':
-    case 'EPERM':
-      return 'permission denied';
-    case 'ELOOP':
-      return 'too many levels of symbolic links';
-    default:
-      return error instanceof Error ? error.message : String(error);
-  }
 }
 
 function sorted(values: Iterable<string>): string[] {

@@ -1,20 +1,16 @@
-import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
-import { InputError, sourceLocation, type ImageSubject } from '../core/index.js';
-import { discoverTemplates } from './discover.js';
+import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind } from '../core/index.js';
+import { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
 import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { readPackerHcl } from './packer-hcl/index.js';
 import { readPackerJson } from './packer-json/index.js';
 import { toImageSubject } from './subject.js';
 
 export * from './model.js';
-export { discoverTemplates } from './discover.js';
+export { discoverTemplates, type Discovered, type HclConfiguration, type SkippedPath } from './discover.js';
 export { toImageSubject } from './subject.js';
-
-/** Larger files are reported rather than read: no real template comes near this. */
-export const MAX_TEMPLATE_BYTES = 64 * 1024 * 1024;
 
 export interface TemplateReadRequest {
   readonly paths: readonly string[];
@@ -32,6 +28,19 @@ export interface TemplatesRead {
   readonly problems: readonly TemplateProblem[];
   /** Every template file read, as shown to the user. */
   readonly artifacts: readonly string[];
+  readonly coverage: TemplateCoverage;
+}
+
+/**
+ * What a lint run read and what it did not, as plain data for the report. `read` lists the
+ * template and auto var-files read; `skipped` what was found and not read: from the walk
+ * (unlistable folders, excluded folders, .json files that are not templates) and files the
+ * bounded reader refused (over the size limit, not a regular file, binary), in path order.
+ * Every `unreadable` entry is also a problem (a parse-error finding).
+ */
+export interface TemplateCoverage {
+  readonly read: readonly string[];
+  readonly skipped: readonly SkippedPath[];
 }
 
 /** One template reading: a legacy JSON file, or one folder's HCL configuration. */
@@ -57,10 +66,37 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     ...discovered.jsonTemplates.map((path): ReadUnit => ({ kind: 'json', path })),
     ...discovered.hclConfigurations.map((config): ReadUnit => ({ kind: 'hcl', files: config.files, autoVarFiles: config.autoVarFiles })),
   ];
+  // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
+  if (units.length === 0) throw noTemplateFound(request.paths, discovered);
   const workers = request.workers ?? (units.length >= PARALLEL_FROM ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
   const read = workers > 1 ? await readInWorkers(units, context, workers) : await readUnits(units, context);
-  return { ...read, subjects: read.images.map(toImageSubject), problems: distinctProblems(read.problems) };
+  const unlisted = discovered.skipped
+    .filter((entry) => entry.kind === 'unreadable')
+    .map((entry): TemplateProblem => ({ message: `${entry.reason}; any template in it was not checked`, location: sourceLocation(entry.path, 1, 1) }));
+  const refused = new Set(read.unread.map((entry) => entry.path));
+  return {
+    images: read.images,
+    subjects: read.images.map(toImageSubject),
+    problems: distinctProblems([...unlisted, ...read.problems]),
+    artifacts: read.artifacts,
+    coverage: {
+      read: read.artifacts.filter((path) => !refused.has(path)),
+      skipped: [...discovered.skipped, ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+    },
+  };
+}
+
+/** What lint looks for, and what it found instead, so that the user can tell a wrong path from a closed folder. */
+function noTemplateFound(paths: readonly string[], discovered: Discovered): InputError {
+  const where = paths.length === 0 ? 'the current folder' : paths.join(', ');
+  const skipped = discovered.skipped.filter((entry) => entry.kind !== 'excluded');
+  const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
+  if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
+  return new InputError(
+    `no Packer template found in ${where}: amiguard lint reads *.pkr.hcl and *.pkr.json files (HCL2) and *.json files with a top-level "builders" key (legacy JSON)${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
+    { hint: 'name the folder or files that hold the templates, e.g. amiguard lint packer/; node_modules and dot-folders are not searched' },
+  );
 }
 
 export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'workers'>;
@@ -69,6 +105,8 @@ export interface UnitsRead {
   readonly images: readonly TemplateImage[];
   readonly problems: readonly TemplateProblem[];
   readonly artifacts: readonly string[];
+  /** Artifacts the bounded reader refused. */
+  readonly unread: readonly SkippedPath[];
 }
 
 /** Reads the units one after another, in order. */
@@ -93,35 +131,46 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
   for (const unit of units) {
     const problems: TemplateProblem[] = [];
     const artifacts: string[] = [];
-    const load = (path: string): SourceFile | undefined => {
+    const unread: SkippedPath[] = [];
+    const load = (path: string, kind: InputKind): SourceFile | undefined => {
       artifacts.push(path);
-      const loaded = loadSource(resolve(context.cwd, path), path);
+      const loaded = loadSource(resolve(context.cwd, path), path, kind);
       if ('problem' in loaded) {
         problems.push(loaded.problem);
+        unread.push({ path, kind: 'unreadable', reason: loaded.problem.message });
         return undefined;
       }
       return loaded;
     };
     let images: readonly TemplateImage[] = [];
     if (unit.kind === 'json') {
-      const file = load(unit.path);
+      const file = load(unit.path, 'template');
       if (file !== undefined) {
         const result = readPackerJson(file, jsonOptions);
         images = result.images;
-        problems.push(...result.problems);
+        append(problems, result.problems);
       }
     } else {
-      const files = unit.files.map(load).filter((file): file is SourceFile => file !== undefined);
-      const autoVarFiles = unit.autoVarFiles.map(load).filter((file): file is SourceFile => file !== undefined);
+      const files = loaded(unit.files.map((path) => load(path, 'template')));
+      const autoVarFiles = loaded(unit.autoVarFiles.map((path) => load(path, 'var-file')));
       if (files.length > 0) {
         const result = await readPackerHcl(files, autoVarFiles, options);
         images = result.images;
-        problems.push(...result.problems);
+        append(problems, result.problems);
       }
     }
-    results.push({ images, problems, artifacts });
+    results.push({ images, problems: capPerFile(problems), artifacts, unread });
   }
   return results;
+}
+
+function loaded(files: readonly (SourceFile | undefined)[]): SourceFile[] {
+  return files.filter((file): file is SourceFile => file !== undefined);
+}
+
+/** `push(...items)` passes every item as an argument: a var-file with a million entries overflows the stack. */
+function append<T>(target: T[], items: readonly T[]): void {
+  for (const item of items) target.push(item);
 }
 
 function joinReads(reads: readonly UnitsRead[]): UnitsRead {
@@ -129,6 +178,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
     images: reads.flatMap((read) => read.images),
     problems: reads.flatMap((read) => read.problems),
     artifacts: reads.flatMap((read) => read.artifacts),
+    unread: reads.flatMap((read) => read.unread),
   };
 }
 
@@ -141,7 +191,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
 async function readInWorkers(units: readonly ReadUnit[], context: ReadContext, workers: number): Promise<UnitsRead> {
   const shares = Array.from({ length: Math.min(workers, units.length) }, (_, worker) => units.filter((_unit, index) => index % workers === worker));
   const results = await Promise.all(shares.map((share) => runWorker(share, { ...context, env: { ...context.env } })));
-  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [] }));
+  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [], unread: [] }));
 }
 
 function runWorker(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
@@ -166,6 +216,28 @@ function startReadWorker(workerData: { units: readonly ReadUnit[]; context: Read
   return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
 }
 
+/** More problems than this in one file are summed up in one: a list of thousands helps no one. */
+export const MAX_PROBLEMS_PER_FILE = 100;
+
+function capPerFile(problems: readonly TemplateProblem[]): TemplateProblem[] {
+  const counts = new Map<string, number>();
+  const kept: TemplateProblem[] = [];
+  for (const problem of problems) {
+    const count = (counts.get(problem.location.file) ?? 0) + 1;
+    counts.set(problem.location.file, count);
+    if (count <= MAX_PROBLEMS_PER_FILE) kept.push(problem);
+  }
+  for (const [file, count] of counts) {
+    if (count > MAX_PROBLEMS_PER_FILE) {
+      kept.push({
+        message: `${count - MAX_PROBLEMS_PER_FILE} more problems in this file are not listed (${count} in all)`,
+        location: sourceLocation(file, 1, 1),
+      });
+    }
+  }
+  return kept;
+}
+
 /** A var-file's problem is found once per template that reads it; say it once. */
 function distinctProblems(problems: readonly TemplateProblem[]): TemplateProblem[] {
   const seen = new Set<string>();
@@ -178,28 +250,17 @@ function distinctProblems(problems: readonly TemplateProblem[]): TemplateProblem
   });
 }
 
-function loadSource(absolute: string, path: string): SourceFile | { problem: TemplateProblem } {
+/** A template or auto var-file through the bounded reader; one it refuses is a problem at its first line. */
+function loadSource(absolute: string, path: string, kind: InputKind): SourceFile | { problem: TemplateProblem } {
   const at = sourceLocation(path, 1, 1);
-  let buffer: Buffer;
-  try {
-    const size = statSync(absolute).size;
-    if (size > MAX_TEMPLATE_BYTES) {
-      return { problem: { message: `file is ${Math.round(size / 1048576)} MB, over the ${MAX_TEMPLATE_BYTES / 1048576} MB that amiguard reads; not a template`, location: at } };
-    }
-    buffer = readFileSync(absolute);
-  } catch (error) {
-    return { problem: { message: `cannot read file: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, location: at } };
-  }
-  if (buffer.subarray(0, 8192).includes(0)) {
+  const read = tryReadInputFile(absolute, MAX_INPUT_BYTES[kind]);
+  if (!read.ok) return { problem: { message: `cannot read ${kind}: ${read.reason}`, location: at } };
+  if (read.bytes.subarray(0, 8192).includes(0)) {
     return { problem: { message: 'binary file (it contains NUL bytes), not a Packer template', location: at } };
   }
-  return { path, text: buffer.toString('utf8') };
+  return { path, text: read.bytes.toString('utf8') };
 }
 
 function readVarFile(absolute: string, path: string): string {
-  try {
-    return readFileSync(absolute, 'utf8');
-  } catch (error) {
-    throw new InputError(`cannot read var-file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, { cause: error });
-  }
+  return readInputText(absolute, 'var-file', path);
 }

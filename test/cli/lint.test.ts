@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { runCli } from './run-cli.js';
+import { BIN, runCli, type CliResult } from './run-cli.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'amiguard-cli-'));
@@ -98,5 +99,114 @@ describe('amiguard lint (CLI)', () => {
     const result = await runCli(['lint', '--help']);
     assert.equal(result.code, 0);
     assert.ok(result.stdout.includes('Examples:\n  amiguard lint'));
+  });
+});
+
+/**
+ * Runs the built CLI with a kill timer: a read that blocks (a FIFO) would otherwise hang the test
+ * run. The timer is a safety net, not a timing assertion: a killed run has no exit code and
+ * fails the test. `unprivileged` runs it as uid/gid 65534 when the tests run as root (as in CI),
+ * whom `chmod 000` does not stop.
+ */
+function runGuarded(args: readonly string[], cwd: string, unprivileged = false): Promise<CliResult> {
+  const asUser = unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      cwd,
+      env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), NO_COLOR: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 60_000,
+      ...asUser,
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', fail);
+    child.on('close', (code) => done({ code, stdout, stderr }));
+  });
+}
+
+/** A million var-file entries, each a distinct name: far over the var-file limit in either syntax. */
+function millionEntries(format: 'hcl' | 'json'): string {
+  const names = Array.from({ length: 1_000_000 }, (_, index) => `v${index}`);
+  return format === 'hcl' ? names.map((name) => `${name} = "x"\n`).join('') : JSON.stringify(Object.fromEntries(names.map((name) => [name, 'x'])));
+}
+
+describe('amiguard lint (CLI) on hostile input', () => {
+  it('exits 2 naming the path and what it looks for when there is no template to read', async () => {
+    const empty = project({ 'package.json': '{"name": "x"}', 'notes.md': 'hello' });
+    const result = await runCli(['lint'], { cwd: empty });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /no Packer template found in the current folder: amiguard lint reads \*\.pkr\.hcl and \*\.pkr\.json files \(HCL2\) and \*\.json files with a top-level "builders" key \(legacy JSON\); skipped: package\.json \(a \.json file without a top-level "builders" key\)/);
+    const named = await runCli(['lint', 'packer/'], { cwd: project({ 'a.pkr.hcl': PUBLIC_HCL }) });
+    assert.equal(named.code, 2);
+    assert.match(named.stderr, /cannot read packer: no such file or folder/);
+    mkdirSync(join(empty, 'packer'));
+    const emptyFolder = await runCli(['lint', 'packer'], { cwd: empty });
+    assert.equal(emptyFolder.code, 2);
+    assert.match(emptyFolder.stderr, /no Packer template found in packer: /);
+  });
+
+  it('a folder it cannot list is a finding, and no template at all is exit 2, never a silent pass', async () => {
+    const dir = project({ 'ok.pkr.hcl': 'source "amazon-ebs" "x" {\n  ami_groups = []\n}\nbuild {\n  sources = ["source.amazon-ebs.x"]\n}\n' });
+    chmodSync(dir, 0o755);
+    mkdirSync(join(dir, 'closed'));
+    writeFileSync(join(dir, 'closed', 'public.pkr.hcl'), PUBLIC_HCL);
+    chmodSync(join(dir, 'closed'), 0o000);
+    const result = await runGuarded(['lint', '--format', 'json'], dir, true);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as { findings: { ruleId: string; message: string; location: { file: string } }[] };
+    assert.deepEqual(
+      report.findings.map((finding) => [finding.ruleId, finding.location.file, finding.message]),
+      [['parse-error', 'closed', 'cannot list this folder: permission denied; any template in it was not checked']],
+    );
+    const onlyClosed = project({});
+    chmodSync(onlyClosed, 0o755);
+    mkdirSync(join(onlyClosed, 'closed'));
+    chmodSync(join(onlyClosed, 'closed'), 0o000);
+    const nothing = await runGuarded(['lint'], onlyClosed, true);
+    assert.equal(nothing.code, 2, nothing.stdout);
+    assert.match(nothing.stderr, /no Packer template found in the current folder: .*; skipped: closed \(cannot list this folder: permission denied\)/);
+  });
+
+  it('refuses a FIFO, /dev/zero and an oversized file as var-file or policy: exit 2, no hang', async () => {
+    const dir = project({ 'a.pkr.hcl': PUBLIC_HCL, 'huge.pkrvars.hcl': `x = "${'y'.repeat(5 * 1024 * 1024)}"\n` });
+    execFileSync('mkfifo', [join(dir, 'pipe.pkrvars.hcl'), join(dir, 'pipe.yaml')]);
+    const cases: [string[], RegExp][] = [
+      [['--var-file', 'pipe.pkrvars.hcl'], /cannot read var-file pipe\.pkrvars\.hcl: not a regular file: a FIFO \(named pipe\)/],
+      [['--var-file', '/dev/zero'], /cannot read var-file \/dev\/zero: not a regular file: a character device/],
+      [['--var-file', 'huge.pkrvars.hcl'], /cannot read var-file huge\.pkrvars\.hcl: 5\.0 MB, over the 4 MB limit/],
+      [['--config', 'pipe.yaml'], /cannot read policy file pipe\.yaml: not a regular file: a FIFO \(named pipe\)/],
+      [['--config', '/dev/zero'], /cannot read policy file \/dev\/zero: not a regular file: a character device/],
+      [['pipe.pkrvars.hcl'], /cannot read pipe\.pkrvars\.hcl: not a file or folder/],
+      [['/dev/zero'], /cannot read \/dev\/zero: not a file or folder/],
+    ];
+    for (const [args, message] of cases) {
+      const result = await runGuarded(['lint', ...args], dir);
+      assert.equal(result.code, 2, `${args.join(' ')}: ${result.stderr}`);
+      assert.match(result.stderr, message);
+      assert.doesNotMatch(result.stderr, /\n\s+at /, 'no stack trace');
+    }
+  });
+
+  it('a million-entry var-file (HCL or JSON) is a clear error, not a stack overflow', async () => {
+    const dir = project({ 'a.pkr.hcl': PUBLIC_HCL, 'many.pkrvars.hcl': millionEntries('hcl'), 'many.pkrvars.json': millionEntries('json') });
+    for (const file of ['many.pkrvars.hcl', 'many.pkrvars.json']) {
+      const result = await runGuarded(['lint', '--var-file', file], dir);
+      assert.equal(result.code, 2, `${file}: ${result.stderr}`);
+      assert.match(result.stderr, new RegExp(`cannot read var-file ${file.replace('.', '\\.')}: \\d+\\.\\d MB, over the 4 MB limit`));
+    }
+  });
+
+  it('an auto var-file with a million entries is a finding on that file', async () => {
+    const dir = project({ 'a.pkr.hcl': PUBLIC_HCL, 'many.auto.pkrvars.hcl': millionEntries('hcl') });
+    const result = await runGuarded(['lint', '--format', 'json'], dir);
+    assert.equal(result.code, 1, result.stderr);
+    const report = JSON.parse(result.stdout) as { findings: { ruleId: string; message: string; location: { file: string } }[] };
+    assert.deepEqual(
+      report.findings.filter((finding) => finding.ruleId === 'parse-error').map((finding) => [finding.location.file, finding.message.replace(/\d+\.\d/, 'N')]),
+      [['many.auto.pkrvars.hcl', 'cannot read var-file: N MB, over the 4 MB limit']],
+    );
   });
 });

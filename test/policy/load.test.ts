@@ -78,7 +78,7 @@ rules:
     assert.equal(findAndLoadPolicy(undefined, dir, RULE_IDS), DEFAULT_POLICY);
     writeFileSync(join(dir, 'amiguard.yaml'), 'allow:\n  accounts: ["111122223333"]\n');
     assert.equal(findAndLoadPolicy(undefined, dir, RULE_IDS).source, 'amiguard.yaml');
-    assert.throws(() => findAndLoadPolicy(join(dir, 'nope.yaml'), dir, RULE_IDS), /cannot read policy file .*nope\.yaml: ENOENT/);
+    assert.throws(() => findAndLoadPolicy(join(dir, 'nope.yaml'), dir, RULE_IDS), /cannot read policy file .*nope\.yaml: no such file or folder/);
   });
 });
 

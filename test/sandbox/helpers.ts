@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash, createHmac } from 'node:crypto';
 import { EC2Client } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -52,4 +53,36 @@ export async function withSandbox(
   } finally {
     await sandbox.close();
   }
+}
+
+/**
+ * Headers of a form POST to `url` signed with SigV4 (host, content type and date signed), written
+ * from the AWS documentation independently of the sandbox's verifier, for requests the SDK will
+ * not make. `date` defaults to now; `scopeDate` to its day.
+ */
+export function signV4(request: {
+  url: string;
+  body: string;
+  accessKeyId: string;
+  secret: string;
+  region: string;
+  service: string;
+  date?: Date;
+  scopeDate?: string;
+}): Record<string, string> {
+  const amzDate = (request.date ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  const day = request.scopeDate ?? amzDate.slice(0, 8);
+  const host = new URL(request.url).host;
+  const contentType = 'application/x-www-form-urlencoded';
+  const hash = (data: string): string => createHash('sha256').update(data).digest('hex');
+  const hmac = (key: string | Buffer, data: string): Buffer => createHmac('sha256', key).update(data).digest();
+  const canonical = ['POST', '/', '', `content-type:${contentType}`, `host:${host}`, `x-amz-date:${amzDate}`, '', 'content-type;host;x-amz-date', hash(request.body)].join('\n');
+  const scope = `${day}/${request.region}/${request.service}/aws4_request`;
+  const key = hmac(hmac(hmac(hmac(`AWS4${request.secret}`, day), request.region), request.service), 'aws4_request');
+  const signature = hmac(key, `AWS4-HMAC-SHA256\n${amzDate}\n${scope}\n${hash(canonical)}`).toString('hex');
+  return {
+    'content-type': contentType,
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=${request.accessKeyId}/${scope}, SignedHeaders=content-type;host;x-amz-date, Signature=${signature}`,
+  };
 }

@@ -3,23 +3,17 @@ import { describe, it } from 'node:test';
 import { DescribeImagesCommand, ModifyImageAttributeCommand } from '@aws-sdk/client-ec2';
 import type { Sandbox } from '../../src/sandbox/index.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_IDS } from '../../src/sandbox/index.js';
-import { ec2, rejectsWith, withSandbox } from './helpers.js';
+import { ec2, rejectsWith, signV4, withSandbox } from './helpers.js';
 
-/** A Query request as the wire carries it, signed in form only (the sandbox reads the scope). */
+/** A Query request as the wire carries it, SigV4-signed with the key's secret (or `secret`). */
 async function post(
   sandbox: Sandbox,
   body: string,
-  scope: { accessKeyId?: string; region?: string; service?: string } = {},
+  scope: { accessKeyId?: string; secret?: string; region?: string; service?: string } = {},
 ): Promise<{ status: number; contentType: string | null; text: string }> {
-  const { accessKeyId = SAMPLE_CREDENTIALS.management.accessKeyId, region = 'us-east-1', service = 'ec2' } = scope;
-  const response = await fetch(sandbox.url, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `AWS4-HMAC-SHA256 Credential=${accessKeyId}/20240101/${region}/${service}/aws4_request, SignedHeaders=host, Signature=0`,
-    },
-    body,
-  });
+  const { accessKeyId = SAMPLE_CREDENTIALS.management.accessKeyId, secret = SAMPLE_CREDENTIALS.management.secretAccessKey, region = 'us-east-1', service = 'ec2' } = scope;
+  const headers = signV4({ url: sandbox.url, body, accessKeyId, secret, region, service });
+  const response = await fetch(sandbox.url, { method: 'POST', headers, body });
   return { status: response.status, contentType: response.headers.get('content-type'), text: await response.text() };
 }
 

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import { discoverTemplates } from '../../src/templates/discover.js';
 
 const TREE = join(import.meta.dirname, '../fixtures/templates/discover/tree');
+const NO_BUILDERS = 'a .json file without a top-level "builders" key';
 
 /**
  * The checked-in tree, copied to a temporary folder and completed with what git cannot hold or
@@ -53,6 +55,20 @@ describe('discoverTemplates', () => {
         { dir: 'sub', files: ['sub/other.pkr.hcl'], autoVarFiles: [] },
       ],
       unreadable: [],
+      skipped: [
+        { path: '.hidden', kind: 'excluded', reason: 'node_modules and dot-folders are not searched' },
+        { path: 'binary.json', kind: 'not-a-template', reason: NO_BUILDERS },
+        { path: 'dangling.json', kind: 'excluded', reason: 'a symbolic link to nothing' },
+        { path: 'escaped-key.json', kind: 'not-a-template', reason: NO_BUILDERS },
+        { path: 'linked', kind: 'excluded', reason: 'a symbolic link to sub/deeper, read there or above' },
+        { path: 'list.json', kind: 'not-a-template', reason: NO_BUILDERS },
+        { path: 'nested.json', kind: 'not-a-template', reason: NO_BUILDERS },
+        { path: 'node_modules', kind: 'excluded', reason: 'node_modules and dot-folders are not searched' },
+        { path: 'only-vars/x.auto.pkrvars.hcl', kind: 'not-a-template', reason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json' },
+        { path: 'sub/loop', kind: 'excluded', reason: 'a symbolic link to ., read there or above' },
+        { path: 'text.json', kind: 'not-a-template', reason: NO_BUILDERS },
+        { path: 'var-file.json', kind: 'not-a-template', reason: NO_BUILDERS },
+      ],
     });
   });
 
@@ -62,6 +78,7 @@ describe('discoverTemplates', () => {
       jsonTemplates: ['sub/deeper/template.json'],
       hclConfigurations: [{ dir: 'sub', files: ['sub/other.pkr.hcl'], autoVarFiles: [] }],
       unreadable: [],
+      skipped: [{ path: 'sub/loop', kind: 'excluded', reason: 'a symbolic link to ., read there or above' }],
     });
     const fromInside = await discoverTemplates(['..'], join(root, 'sub'));
     assert.ok(fromInside.jsonTemplates.includes(`${root}/legacy.json`), 'paths outside the working folder are absolute');
@@ -79,6 +96,7 @@ describe('discoverTemplates', () => {
         { dir: 'sub', files: ['sub/plain.hcl'], autoVarFiles: [] },
       ],
       unreadable: [],
+      skipped: [],
     });
   });
 
@@ -99,6 +117,22 @@ describe('discoverTemplates', () => {
       { path: 'nope', reason: 'no such file or folder' },
       { path: 'prod.pkrvars.hcl', reason: 'a variables file, not a template: pass it with --var-file' },
     ]);
+  });
+
+  it('lists a FIFO named like a template as unreadable, without opening it (which would hang)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amiguard-fifo-'));
+    try {
+      execFileSync('mkfifo', [join(dir, 'pipe.pkr.hcl'), join(dir, 'pipe.json')]);
+      writeFileSync(join(dir, 'real.pkr.hcl'), 'source "amazon-ebs" "x" {}\n');
+      const discovered = await discoverTemplates([], dir);
+      assert.deepEqual(discovered.hclConfigurations, [{ dir: '.', files: ['real.pkr.hcl'], autoVarFiles: [] }]);
+      assert.deepEqual(discovered.skipped, [
+        { path: 'pipe.json', kind: 'unreadable', reason: 'not a regular file (a FIFO, socket or device)' },
+        { path: 'pipe.pkr.hcl', kind: 'unreadable', reason: 'not a regular file (a FIFO, socket or device)' },
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('reports a named file or folder that cannot be read', { skip: process.getuid?.() === 0 ? 'root reads everything' : false }, async () => {

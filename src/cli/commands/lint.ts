@@ -5,7 +5,7 @@ import { lint } from '../../lint/index.js';
 import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import type { VariableInput } from '../../templates/index.js';
 import { choice, parseCommandArgs } from '../args.js';
-import { useColor, type Io } from '../io.js';
+import { printable, useColor, type Io } from '../io.js';
 import type { Command } from './command.js';
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
@@ -84,7 +84,7 @@ Examples:
       } catch (error) {
         throw new InputError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
       }
-      io.stderr.write(`amiguard: wrote ${format} report with ${result.findings.length} finding(s) to ${output}\n`);
+      io.stderr.write(`amiguard: wrote ${format} report with ${result.findings.length} finding(s) to ${printable(output)}\n`);
     } else {
       io.stdout.write(text);
     }

@@ -1,7 +1,7 @@
 import { UsageError } from '../../core/index.js';
 import { loadEstate, SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox } from '../../sandbox/index.js';
 import { parseCommandArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { printable, type Io } from '../io.js';
 import type { Command } from './command.js';
 
 export const sandboxCommand: Command = {
@@ -40,10 +40,11 @@ Examples:
     const estate = typeof estatePath === 'string' ? loadEstate(estatePath) : SAMPLE_ESTATE;
     const speed = number('speed', 1);
     const sandbox = await startSandbox({ estate, port: number('port', 4566), speed: speed === 0 ? Infinity : speed });
-    io.stdout.write(`amiguard sandbox listening on ${sandbox.url} (${typeof estatePath === 'string' ? estatePath : 'sample estate'})\n`);
+    // The estate file's path, names and keys are shown escaped: it may come from anyone.
+    io.stdout.write(`amiguard sandbox listening on ${sandbox.url} (${typeof estatePath === 'string' ? printable(estatePath) : 'sample estate'})\n`);
     for (const account of estate.accounts) {
       const key = account.accessKeys?.[0];
-      if (key !== undefined) io.stdout.write(`  account ${account.id} ${account.name}: AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}\n`);
+      if (key !== undefined) io.stdout.write(`${printable(`  account ${account.id} ${account.name}: AWS_ACCESS_KEY_ID=${key.accessKeyId} AWS_SECRET_ACCESS_KEY=${key.secretAccessKey}`)}\n`);
     }
     io.stdout.write(`Try: AWS_ENDPOINT_URL=${sandbox.url} AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=... AWS_SECRET_ACCESS_KEY=... amiguard show --name '*' --regions all\n`);
     await new Promise<void>((resolve) => {

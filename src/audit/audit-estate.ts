@@ -2,12 +2,12 @@
  * An audit from start to finish, as data: read the estate, resolve the organization when the
  * policy approves organizations or OUs, run the rules, and summarise per account and region.
  */
-import type { AccountMembership, Coverage, CoverageGap, Finding, OrganizationDirectory, RegionSummary, Report, ResolvedPolicy } from '../core/index.js';
+import type { AccountMembership, Coverage, Finding, OrganizationDirectory, RegionSummary, Report, ResolvedPolicy } from '../core/index.js';
 import { reportRules } from '../lint/index.js';
 import { RULES, runRules } from '../rules/index.js';
 import type { AwsSession } from '../aws/session.js';
 import { TOOL } from '../version.js';
-import type { Inventory } from './model.js';
+import type { AuditFailure, Inventory } from './model.js';
 import { readOrganizationDirectory } from './organization.js';
 import { readInventory, type ReadOptions } from './read-inventory.js';
 import { inventorySubjects } from './rule-subjects.js';
@@ -28,8 +28,10 @@ export interface AuditResult {
 const UNAPPROVED = new Set(['unapproved-account', 'unapproved-organization', 'unapproved-ou']);
 
 export async function auditEstate(options: AuditOptions): Promise<AuditResult> {
-  const inventory = await readInventory(options);
-  const { directory, gap } = await organizationDirectory(options.session, options.policy, inventory);
+  const read = await readInventory(options);
+  const { directory, gap } = await organizationDirectory(options.session, options.policy, read);
+  // Membership not read is a failure like any other read: fix and the exit code count it too.
+  const inventory: Inventory = gap === undefined ? read : { ...read, failures: [...read.failures, gap] };
   const { subjects, regions } = inventorySubjects(inventory);
   const findings = runRules({
     subjects,
@@ -40,7 +42,7 @@ export async function auditEstate(options: AuditOptions): Promise<AuditResult> {
     now: options.now ?? new Date(),
     ...(directory === undefined ? {} : { directory }),
   });
-  const coverage: Coverage = { read: inventory.read, unread: gap === undefined ? inventory.failures : [...inventory.failures, gap] };
+  const coverage: Coverage = { read: inventory.read, unread: inventory.failures };
   return {
     inventory,
     findings,
@@ -65,7 +67,7 @@ async function organizationDirectory(
   session: AwsSession,
   policy: ResolvedPolicy,
   inventory: Inventory,
-): Promise<{ directory?: OrganizationDirectory; gap?: CoverageGap }> {
+): Promise<{ directory?: OrganizationDirectory; gap?: AuditFailure }> {
   if (policy.organizations.size === 0 && policy.ous.size === 0) return {};
   const region = inventory.regions[0]?.region ?? (await session.defaultRegion());
   const directory = await readOrganizationDirectory(session, region);
@@ -76,6 +78,7 @@ async function organizationDirectory(
       directory: { membership: () => unknown },
       gap: {
         kind: 'organization',
+        account: inventory.caller,
         reason: `${reason}; accounts shared with are checked against allow.accounts only, and those outside it need review`,
         ...(directory.action === undefined ? {} : { action: directory.action }),
       },

@@ -69,6 +69,8 @@ export interface AuditStats {
 }
 
 export interface Inventory {
+  /** The account of the credentials that read it. */
+  readonly caller: string;
   readonly regions: readonly RegionInventory[];
   /** Everything that could not be read, whole accounts and regions and parts of regions alike. */
   readonly failures: readonly AuditFailure[];

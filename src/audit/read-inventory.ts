@@ -179,6 +179,7 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
     read.sort((a, b) => compare(a.account ?? '', b.account ?? '') || compare(a.region ?? '', b.region ?? '') || compare(a.kind, b.kind));
     tally.report();
     return {
+      caller: caller.account,
       regions,
       failures,
       read,

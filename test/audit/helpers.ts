@@ -70,7 +70,7 @@ export function expectedRegion(sandbox: Sandbox, estate: Estate, account: string
 
 /** The inventory without its stats (which depend on retries), for comparisons. */
 export function contents(inventory: Inventory): Omit<Inventory, 'stats'> {
-  return { regions: inventory.regions, failures: inventory.failures, read: inventory.read };
+  return { caller: inventory.caller, regions: inventory.regions, failures: inventory.failures, read: inventory.read };
 }
 
 /**

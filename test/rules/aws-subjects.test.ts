@@ -15,6 +15,7 @@ const OU = 'arn:aws:organizations::111111111111:ou/o-sandbox0001/ou-prod-0000000
 const bpa = (images: string, snapshots: string, managedBy = 'account') => ({ images: { state: images, managedBy }, snapshots: { state: snapshots, managedBy } });
 
 const INVENTORY: Inventory = {
+  caller: '111111111111',
   regions: [
     {
       account: '111111111111',

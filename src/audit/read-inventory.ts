@@ -2,6 +2,7 @@
  * Reads an estate: accounts and regions in parallel, each account-region paced by its own token
  * buckets so that the audit runs at EC2's throttling limit without being throttled.
  */
+import type { CoverageRead } from '../core/index.js';
 import type { AwsCall } from '../aws/call-meter.js';
 import { toAmiguardError } from '../aws/errors.js';
 import { RateLimiter, type RateOptions } from '../aws/rate-limit.js';
@@ -110,7 +111,8 @@ class Tally {
 /**
  * Reads every AMI of the scope with its launch and snapshot permissions, the public snapshots
  * that back none, and block public access per region. What cannot be read is in `failures`,
- * named by account (and region) with the reason; the rest is read all the same. Throws only when
+ * named by account, region, kind and resource with the reason and IAM action; the rest is read
+ * all the same, and `read` says what was. Throws only when
  * nothing can be read: no usable credentials, or an organization whose accounts cannot be listed.
  */
 export async function readInventory(options: ReadOptions): Promise<Inventory> {
@@ -131,6 +133,7 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
     const { accounts, failures } = await accountsInScope(context);
     tally.accounts.total = accounts.length;
     const regions: RegionInventory[] = [];
+    const read: CoverageRead[] = [];
     const setupLimit = concurrencyLimit(PARALLEL_ACCOUNT_SETUP);
     const regionLimit = concurrencyLimit(options.parallelRegions ?? 32);
 
@@ -147,8 +150,13 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
               regionLimit(async () => {
                 const ec2 = clients.ec2(opened.session, account, region);
                 const result = await readRegion({ account, region, ec2, onImage: () => (tally.images += 1) });
-                if ('inventory' in result) regions.push(result.inventory);
-                else failures.push(result.failure);
+                if ('inventory' in result) {
+                  regions.push(result.inventory);
+                  read.push(...result.read);
+                  failures.push(...result.unread);
+                } else {
+                  failures.push(result.failure);
+                }
                 tally.regions.done += 1;
                 tally.report();
               }),
@@ -160,11 +168,21 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
     );
 
     regions.sort((a, b) => compare(a.account, b.account) || compare(a.region, b.region));
-    failures.sort((a, b) => compare(a.account, b.account) || compare(a.region ?? '', b.region ?? '') || compare(a.reason, b.reason));
+    failures.sort(
+      (a, b) =>
+        compare(a.account, b.account) ||
+        compare(a.region ?? '', b.region ?? '') ||
+        compare(a.kind, b.kind) ||
+        compare(a.resource ?? '', b.resource ?? '') ||
+        compare(a.reason, b.reason),
+    );
+    read.sort((a, b) => compare(a.account ?? '', b.account ?? '') || compare(a.region ?? '', b.region ?? '') || compare(a.kind, b.kind));
     tally.report();
     return {
+      caller: caller.account,
       regions,
       failures,
+      read,
       stats: {
         accounts: new Set(regions.map((region) => region.account)).size,
         regions: regions.length,

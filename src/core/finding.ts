@@ -23,6 +23,16 @@ export interface Finding {
   readonly remediation?: string;
   /** What `amiguard fix` would do about it, for findings on AWS resources that it can fix. */
   readonly action?: RemediationAction;
+  /**
+   * Set when whether the grant is allowed could not be decided (Organizations could not be
+   * read): such a finding needs review, and carries no action, since a change acts only on facts.
+   */
+  readonly approval?: UnknownApproval;
+}
+
+export interface UnknownApproval {
+  readonly status: 'unknown';
+  readonly reason: string;
 }
 
 /**

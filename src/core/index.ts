@@ -1,3 +1,4 @@
+export * from './coverage.js';
 export * from './errors.js';
 export * from './finding.js';
 export * from './grantee.js';

@@ -1,4 +1,4 @@
-import type { RelatedLocation, RemediationAction, Severity } from './finding.js';
+import type { RelatedLocation, RemediationAction, Severity, UnknownApproval } from './finding.js';
 import type { Location } from './location.js';
 import type { ImageSubject, RegionSubject } from './subject.js';
 import type { ResolvedPolicy } from './policy.js';
@@ -25,6 +25,7 @@ export interface RuleReport {
   readonly key: string;
   readonly remediation?: string;
   readonly action?: RemediationAction;
+  readonly approval?: UnknownApproval;
 }
 
 export interface RuleContext {

@@ -1,4 +1,4 @@
-import type { Finding, Location, Report, Severity } from '../core/index.js';
+import type { CoverageGap, CoverageRead, Finding, Location, Report, Severity } from '../core/index.js';
 import { sortFindings } from './order.js';
 import { ruleHelpUri, sortRules } from './rules.js';
 import { summarize } from './summary.js';
@@ -9,8 +9,20 @@ export interface JsonReport {
   readonly version: 1;
   readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
   readonly summary: ReportSummary;
+  /** What the findings rest on; present when the producer tracks it (audit always does). */
+  readonly coverage?: JsonCoverage;
   readonly findings: readonly JsonFinding[];
   readonly rules: readonly JsonRule[];
+}
+
+/**
+ * `complete` is false when anything was not read; `unread` then says what, where, why and which
+ * IAM action failed. What it covers is unknown: neither clean nor a finding.
+ */
+export interface JsonCoverage {
+  readonly complete: boolean;
+  readonly read: readonly CoverageRead[];
+  readonly unread: readonly CoverageGap[];
 }
 
 export interface JsonFinding {
@@ -21,6 +33,8 @@ export interface JsonFinding {
   readonly related: readonly { readonly message: string; readonly location: JsonLocation }[];
   readonly fingerprint: string;
   readonly remediation?: string;
+  /** Whether the grant is allowed could not be decided (e.g. Organizations unreadable): needs review. */
+  readonly approval?: { readonly status: 'unknown'; readonly reason: string };
 }
 
 export type JsonLocation =
@@ -51,6 +65,9 @@ export function formatJson(report: Report): string {
       informationUri: report.tool.informationUri,
     },
     summary: summarize(report),
+    ...(report.coverage === undefined
+      ? {}
+      : { coverage: { complete: report.coverage.unread.length === 0, read: report.coverage.read, unread: report.coverage.unread } }),
     findings: sortFindings(report.findings).map(toJsonFinding),
     rules: sortRules(report.rules).map((rule) => ({
       id: rule.id,
@@ -75,6 +92,7 @@ function toJsonFinding(finding: Finding): JsonFinding {
     })),
     fingerprint: finding.fingerprint,
     ...(finding.remediation === undefined ? {} : { remediation: finding.remediation }),
+    ...(finding.approval === undefined ? {} : { approval: finding.approval }),
   };
 }
 

@@ -1,5 +1,5 @@
-import { formatLocation } from '../core/index.js';
-import type { Finding, Report, Severity } from '../core/index.js';
+import { describeGap, formatLocation, gapPlace } from '../core/index.js';
+import type { Coverage, Finding, Report, Severity } from '../core/index.js';
 import { sortFindings } from './order.js';
 import { summarize } from './summary.js';
 import { printable } from './printable.js';
@@ -111,10 +111,26 @@ function formatSummary(report: Report, style: Style): string {
   // An AWS audit reads no files: "in 0 files" would say nothing.
   const where = files === 0 ? '' : ` in ${plural(files, 'file')}`;
   const total = errors + warnings + notes;
-  if (total === 0) return style.success(`✔ no problems${where}`);
   const worst = errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'note';
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
+  const unread = report.coverage?.unread ?? [];
+  if (unread.length > 0) {
+    // Never "no problems" over what was not read: say what is missing instead.
+    const found = total === 0 ? 'nothing found' : `${plural(total, 'problem')} (${counts})`;
+    const line = `⚠ incomplete: ${found} in what was read${where}; ${plural(unread.length, 'part')} could not be read:`;
+    return [style.bold(style.severity.warning(line)), ...formatGaps(unread, style)].join('\n');
+  }
+  if (total === 0) return style.success(`✔ no problems${where}`);
   return style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`));
+}
+
+/** One line per part not read: where, what, why, and the IAM action whose call failed. */
+function formatGaps(unread: Coverage['unread'], style: Style): string[] {
+  return unread.map((gap) => {
+    const place = gapPlace(gap);
+    const action = gap.action === undefined ? '' : `  ${style.dim(`[${printable(gap.action)}]`)}`;
+    return `  ${place === '' ? '' : `${printable(place)}: `}${describeGap(gap)} unknown: ${printable(gap.reason)}${action}`;
+  });
 }
 
 function plural(count: number, noun: string): string {

@@ -79,6 +79,7 @@ function toFinding(rule: Rule, severity: Exclude<SeveritySetting, 'off'>, scope:
     fingerprint: fingerprint(rule.id, scope, report.key),
     ...(report.remediation === undefined ? {} : { remediation: report.remediation }),
     ...(report.action === undefined ? {} : { action: report.action }),
+    ...(report.approval === undefined ? {} : { approval: report.approval }),
   };
 }
 

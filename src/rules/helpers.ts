@@ -129,6 +129,8 @@ export function reportUnapproved(
       const verdict = approval(grant.grantee);
       if (verdict.approved) continue;
       const what = describeGrantee(grant.grantee);
+      // Undecidable approval is for review, not for fix to act on: no action, and the reason as data.
+      const unresolved = verdict.unresolved;
       context.report({
         messageId: verdict.unresolved !== undefined ? 'unresolvedMembership' : context.policy.hasAllowList ? 'unapproved' : 'noPolicy',
         data: {
@@ -148,7 +150,7 @@ export function reportUnapproved(
           `unapproved-${kind}`,
           `remove it from ${grant.field}`,
         )}`,
-        ...withRemoval(grant),
+        ...(unresolved === undefined ? withRemoval(grant) : { approval: { status: 'unknown', reason: unresolved } }),
       });
     }
   }

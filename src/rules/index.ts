@@ -1,5 +1,6 @@
 import type { Rule } from '../core/index.js';
 import { blockPublicAccessOff } from './block-public-access-off.js';
+import { blockedPublicSnapshot } from './blocked-public-snapshot.js';
 import { encryptedShareDefaultKey } from './encrypted-share-default-key.js';
 import { invalidGrantee } from './invalid-grantee.js';
 import { parseError } from './parse-error.js';
@@ -14,6 +15,7 @@ import { unresolvedSharing } from './unresolved-sharing.js';
 /** Every rule, sorted by id. A meta-test checks that each id matches its file name. */
 export const RULES: readonly Rule[] = [
   blockPublicAccessOff,
+  blockedPublicSnapshot,
   encryptedShareDefaultKey,
   invalidGrantee,
   parseError,

@@ -8,6 +8,14 @@ import type { BlockPublicAccessTarget, ResourceRef } from '../../src/remediate/i
 import type { EstateLaunchPermission, EstateVolumePermission, Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
 
+/**
+ * The journal key of these tests: a folder of their own (inherited by the child processes of the
+ * kill tests), never the user's.
+ */
+export const STATE_DIR = mkdtempSync(join(tmpdir(), 'amiguard-state-'));
+process.env['AMIGUARD_STATE_DIR'] = STATE_DIR;
+process.on('exit', () => rmSync(STATE_DIR, { recursive: true, force: true }));
+
 export const IDS = SAMPLE_IDS;
 const { management, prod, dev, outsider } = SAMPLE_IDS.accounts;
 const PUBLIC: Grantee = { kind: 'public' };

@@ -45,7 +45,7 @@ describe('readJournal', () => {
       assert.equal(journal.records.length, 5);
       assert.equal(journal.truncatedLastLine?.line, 6);
 
-      const result = await undoJournal(workspace.journalPath, { sessionFor: workspace.sessions.sessionFor });
+      const result = await undoJournal(workspace.journalPath, { sessionFor: workspace.sessions.sessionFor, allowPublic: true });
       assert.equal(result.truncatedJournalLine, 6);
       assert.deepEqual(readState(workspace.sandbox), original);
       // The writer cut the torn line off before appending: the journal is whole again.
@@ -60,7 +60,7 @@ describe('readJournal', () => {
       const lines = await fixPublicDemo(workspace);
       writeFileSync(workspace.journalPath, lines.join('\n'));
       assert.equal(readJournal(workspace.journalPath).records.length, 5);
-      await undoJournal(workspace.journalPath, { sessionFor: workspace.sessions.sessionFor });
+      await undoJournal(workspace.journalPath, { sessionFor: workspace.sessions.sessionFor, allowPublic: true });
       const journal = readJournal(workspace.journalPath);
       assert.deepEqual(journal.records.map((record) => record.type), ['run', 'before', 'after', 'before', 'after', 'run', 'undo', 'undo']);
     });

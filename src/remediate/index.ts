@@ -12,6 +12,7 @@ export {
   type Plan,
   type PlanOptions,
   type PlanStep,
+  type RemoveGrantAction,
   type RemoveGrantsStep,
   type ResourceRef,
   type StepCause,
@@ -47,6 +48,8 @@ export {
   type RunRecord,
   type UndoRecord,
 } from './journal.js';
+export { recheckAfterRemovals } from './recheck.js';
+export { approvesGroups, undecidedApproval, type ApprovalEvidence } from './review.js';
 export { STATE_DIR_ENV, stateDirFrom } from './journal-key.js';
 export { ApplyInterrupted, type InterruptOptions } from './interrupt.js';
 export { REMEDIATION_OPERATIONS } from './resources.js';

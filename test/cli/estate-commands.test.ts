@@ -29,6 +29,7 @@ async function amiguard(args: readonly string[]): Promise<CliResult> {
       AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: 'true',
+      AMIGUARD_STATE_DIR: join(dir, 'state'),
     },
   });
   const declared = new Set<string>(COMMANDS.find((command) => command.name === args[0])?.operations ?? []);
@@ -119,7 +120,11 @@ describe('audit, fix and undo against the sandbox', () => {
     const again = await amiguard(['fix', '--apply', '--journal', 'fix.jsonl']);
     assert.match(again.stdout, /Nothing to fix/);
 
-    const undone = await amiguard(['undo', 'fix.jsonl']);
+    const refused = await amiguard(['undo', 'fix.jsonl']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, new RegExp(`${IMAGES.publicDemo} would become public again`));
+    assert.match(refused.stderr, /refusing to make 2 AMIs or snapshots public again without --i-understand-this-is-public/);
+    const undone = await amiguard(['undo', 'fix.jsonl', '--i-understand-this-is-public']);
     assert.equal(undone.code, 0, undone.stderr);
     assert.match(undone.stderr, /is public again, as it was before the fix/);
     assert.equal(state(), original);

@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { only, readFiles, span } from './read-config.js';
+import { only, readFiles, readFilesAsGiven, span } from './read-config.js';
 
 async function firstProblem(text: string): Promise<{ message: string; at: string | undefined }> {
-  const result = await readFiles({ 'e.pkr.hcl': text });
+  const result = await readFilesAsGiven({ 'e.pkr.hcl': text });
   assert.deepEqual(result.images, [], 'a broken file yields no images');
   const problem = only(result.problems);
   return { message: problem.message, at: span(problem.location) };

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EvaluatedScalar } from '../../../src/templates/model.js';
+import { toImageSubject } from '../../../src/templates/subject.js';
 import { at, only, options, readFixture, readText, values, varFiles } from './read-fixture.js';
 
 const LOCATIONS = 'locations.json';
@@ -261,5 +262,45 @@ describe('readPackerJson: where values come from', () => {
     assert.equal(scalar(read(regional).customerKmsKey), true);
     assert.equal(scalar(read({ kms_key_id: '{{user `missing`}}' }).customerKmsKey), '?user variable "missing" is not declared in "variables"');
     assert.equal(read({ encrypt_boot: true }).customerKmsKey, undefined);
+  });
+});
+
+describe('readPackerJson: comma-separated strings as AWS receives them', () => {
+  const text = [
+    '{"builders": [{',
+    '  "type": "amazon-ebs",',
+    '  "ami_users": "111111111111, 222222222222",',
+    '  "ami_groups": "all",',
+    '  "snapshot_users": "333333333333,444444444444"',
+    '}]}',
+  ].join('\n');
+  const image = only(readText('t.json', text).images);
+
+  it('splits without trimming: the item after ", " keeps its space', () => {
+    assert.deepEqual(values(image, 'ami_users'), ['111111111111', ' 222222222222']);
+    assert.deepEqual(image.fields.ami_users?.items[1]?.location, at('t.json', 3, 16, 3, 44));
+  });
+
+  it('counts no grant from a field AWS rejects whole, and reports the bad item', () => {
+    const subject = toImageSubject(image);
+    assert.deepEqual(
+      subject.launch.grants.map((grant) => `${grant.field} ${JSON.stringify(grant.grantee)}`),
+      ['ami_groups {"kind":"public"}'],
+    );
+    assert.deepEqual(
+      subject.launch.invalid.map((entry) => [entry.field, entry.raw, entry.problem, entry.location]),
+      [
+        [
+          'ami_users',
+          ' 222222222222',
+          '" 222222222222" is not an account id: it has surrounding white space; AWS rejects the whole ami_users change, so none of its 2 values is shared',
+          at('t.json', 3, 16, 3, 44),
+        ],
+      ],
+    );
+    assert.deepEqual(
+      subject.snapshot.grants.map((grant) => grant.grantee),
+      [{ kind: 'account', id: '333333333333' }, { kind: 'account', id: '444444444444' }],
+    );
   });
 });

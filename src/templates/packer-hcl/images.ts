@@ -125,7 +125,7 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
       if (item.kind === 'null') continue;
       const reference = asString(item);
       if (reference !== undefined) add(reference, item.site ?? sources.loc, undefined, undefined);
-      else problems.push({ message: `cannot tell which source the build uses: ${reasonOf(item)}`, location: item.site ?? sources.loc });
+      else problems.push({ message: `cannot tell which source the build uses: ${reasonOf(item)}`, location: item.site ?? sources.loc, unevaluated: true });
     }
   }
   for (const block of body.blocks) {
@@ -141,7 +141,7 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
         if (reference === undefined) {
           if (!reported) {
             const reason = first === undefined ? 'it has no labels' : reasonOf(first);
-            problems.push({ message: `cannot tell which source this dynamic block overrides: ${reason}`, location: block.loc });
+            problems.push({ message: `cannot tell which source this dynamic block overrides: ${reason}`, location: block.loc, unevaluated: true });
           }
           reported = true;
           continue;
@@ -303,17 +303,18 @@ function merged(declared: BoundBody, overriding: BoundBody | undefined): (name: 
 }
 
 /**
- * Packer merges a build's source block into the source with hcl.MergeBodies, which refuses a
- * setting given in both ("Duplicate argument"). The reader still uses the build's value.
+ * Packer merges a build's source block into the source with hcl.MergeBodies (plugin.go), which
+ * refuses a setting given in both ("Duplicate argument") at the second setting's name.
  */
 function reportDuplicates(declaration: SourceDeclaration, override: BoundBody, problems: TemplateProblem[]): void {
   for (const setting of override.body.attributes) {
     if (setting.name === 'name') continue;
     const original = attribute(declaration.body, setting.name);
     if (original === undefined) continue;
+    const { loc } = setting;
     problems.push({
-      message: `${setting.name} is set both here and in source "${declaration.type}" "${declaration.name}" (${formatLocation(original.loc)}); Packer rejects a setting given twice ("Duplicate argument"), this value is used here`,
-      location: setting.loc,
+      message: `Duplicate argument: ${setting.name} is already set in source "${declaration.type}" "${declaration.name}" (${formatLocation(original.loc)}); Packer refuses the configuration before building`,
+      location: { ...loc, endLine: loc.line, endColumn: loc.column + setting.name.length },
     });
   }
 }

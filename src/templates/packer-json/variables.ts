@@ -158,7 +158,7 @@ export function buildScope(file: string, variables: ValueNode | undefined, optio
         const origin = locationOf(file, member.value);
         if (definitions.has(name)) {
           problems.push({
-            message: `variable "${name}" is declared twice; Packer rejects duplicate keys (the last one is used here)`,
+            message: `variable "${name}" is declared twice; Packer rejects duplicate keys`,
             location: locationOf(file, member),
           });
         }

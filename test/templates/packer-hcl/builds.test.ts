@@ -50,7 +50,7 @@ describe('builds', () => {
     assert.deepEqual(alone, { images: [], problems: [] });
   });
 
-  it('applies a build-level source block: its fields win and are located there, its name renames the build', async () => {
+  it('applies a build-level source block: its fields add to the source\'s and are located there, its name renames the build', async () => {
     const text = [
       'source "amazon-ebs" "base" {', //         1
       '  ami_users = ["111122223333"]', //       2
@@ -61,11 +61,12 @@ describe('builds', () => {
       '    ami_groups = ["all"]', //             7
       '  }', //                                  8
       '  source "amazon-ebs.base" {', //         9
-      '    ami_users = ["444455556666"]', //     10
+      '    snapshot_users = ["444455556666"]', // 10
       '  }', //                                  11
       '}',
     ].join('\n');
     const result = await readFiles({ 'b.pkr.hcl': text });
+    assert.deepEqual(result.problems, []);
     const renamed = imageNamed(result, 'amazon-ebs.public');
     assert.equal(span(renamed.location), 'b.pkr.hcl:5:3-5:34');
     assert.deepEqual(values(renamed, 'ami_groups'), ['all']);
@@ -74,12 +75,31 @@ describe('builds', () => {
     assert.equal(span(renamed.fields.ami_users?.location), 'b.pkr.hcl:2:3-2:31');
 
     const overridden = imageNamed(result, 'amazon-ebs.base');
-    assert.deepEqual(values(overridden, 'ami_users'), ['444455556666']);
-    assert.equal(span(overridden.fields.ami_users?.items[0]?.location), 'b.pkr.hcl:10:18-10:32');
-    // Packer refuses a field set both in the source and in the build's source block.
+    assert.deepEqual(values(overridden, 'ami_users'), ['111122223333']);
+    assert.deepEqual(values(overridden, 'snapshot_users'), ['444455556666']);
+    assert.equal(span(overridden.fields.snapshot_users?.items[0]?.location), 'b.pkr.hcl:10:23-10:37');
+  });
+
+  it('refuses a setting given both in the source and in the build\'s source block ("Duplicate argument"): nothing is shared', async () => {
+    const text = [
+      'source "amazon-ebs" "base" {',
+      '  ami_users = ["111122223333"]',
+      '}',
+      'build {',
+      '  source "amazon-ebs.base" {',
+      '    ami_users = ["444455556666"]',
+      '  }',
+      '}',
+    ].join('\n');
+    const result = await readFiles({ 'b.pkr.hcl': text });
+    assert.deepEqual(result.images, []);
     const problem = only(result.problems);
-    assert.equal(span(problem.location), 'b.pkr.hcl:10:5-10:33');
-    assert.match(problem.message, /^ami_users is set both here and in source "amazon-ebs" "base" \(b\.pkr\.hcl:2:3\); Packer rejects/);
+    // Packer names the second setting's name (hcl mergedBodies).
+    assert.equal(span(problem.location), 'b.pkr.hcl:6:5-6:14');
+    assert.equal(
+      problem.message,
+      'Duplicate argument: ami_users is already set in source "amazon-ebs" "base" (b.pkr.hcl:2:3); Packer refuses the configuration before building',
+    );
   });
 
   it('knows source.name and source.type inside the source, with the build\'s name for it', async () => {
@@ -172,9 +192,8 @@ describe('builds', () => {
       '}',
     ].join('\n');
     const result = await readFiles({ 'b.pkr.hcl': text });
-    assert.equal(result.images.length, 3);
-    assert.equal(span(only(result.problems).location), 'b.pkr.hcl:9:7-9:27');
-    for (const image of result.images) assert.deepEqual(values(image, 'ami_groups'), ['all']);
+    assert.deepEqual(result.images, []);
+    assert.equal(span(only(result.problems).location), 'b.pkr.hcl:9:7-9:17');
   });
 
   it('keeps one build with unknown fields when for_each is unknown', async () => {

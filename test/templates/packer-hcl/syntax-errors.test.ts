@@ -74,13 +74,13 @@ describe('syntax errors', () => {
     assert.deepEqual(await firstProblem('locals {\n  a = ["é😀" "x"]\n}\n'), { message: 'unexpected \'"x"\'', at: 'e.pkr.hcl:2:14-2:17' });
   });
 
-  it('still reads the other files of the configuration', async () => {
+  it('refuses the whole configuration for one broken file, as Packer does: nothing is shared', async () => {
     const result = await readFiles({
       'broken.pkr.hcl': 'variable "x" {\n',
       'good.pkr.hcl': 'source "amazon-ebs" "x" {\n  ami_groups = ["all"]\n}\n',
     });
     assert.equal(only(result.problems).location.file, 'broken.pkr.hcl');
-    assert.deepEqual(only(result.images).fields.ami_groups?.items.map((item) => item.kind === 'known' && item.value), ['all']);
+    assert.deepEqual(result.images, []);
   });
 
   it('reports invalid JSON in a .pkr.json file at its position', async () => {

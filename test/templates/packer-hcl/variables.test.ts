@@ -113,10 +113,10 @@ describe('--var values', () => {
     assert.deepEqual(await who([cliVar('who', '["111122223333", "444455556666"]')]), ['111122223333', '444455556666']);
   });
 
-  it('reports an expression that does not parse, and leaves the variable unknown', async () => {
+  it('reports an expression that does not parse, and shares nothing: Packer stops there', async () => {
     const result = await read([cliVar('who', '["unclosed"')]);
     assert.match(only(result.problems).message, /^--var who: the value is not a valid HCL expression/);
-    assert.deepEqual(values(only(result.images), 'ami_users'), ['?--var who is not a valid HCL expression']);
+    assert.deepEqual(result.images, []);
   });
 
   it('reports a --var for an undeclared variable', async () => {
@@ -129,6 +129,7 @@ describe('--var values', () => {
     const problem = only(result.problems);
     assert.equal(problem.message, 'the value of --var who of var.who is not compatible with its type list(string): list of string required; Packer stops before building');
     assert.equal(span(problem.location), '<command line>:1:1-1:1');
+    assert.deepEqual(result.images, []);
   });
 });
 
@@ -138,7 +139,7 @@ describe('var-file problems', () => {
     const problem = only(result.problems);
     assert.equal(problem.message, 'cannot read var-file missing.pkrvars.hcl: ENOENT');
     assert.equal(problem.location.file, 'missing.pkrvars.hcl');
-    assert.deepEqual(values(only(result.images), 'ami_users'), ['000000000000']);
+    assert.deepEqual(result.images, []);
   });
 
   it('reports a var-file with a syntax error at its position', async () => {
@@ -197,13 +198,13 @@ describe('variables without a value', () => {
     assert.deepEqual(values(only((await readFiles({ 'x.pkr.hcl': text })).images), 'ami_groups'), ['all']);
   });
 
-  it('reports a variable declared twice, keeping the first', async () => {
+  it('reports a variable declared twice: Packer refuses the configuration, nothing is shared', async () => {
     const result = await readFiles({
       'a.pkr.hcl': 'variable "g" {\n  default = ["all"]\n}\n',
       'b.pkr.hcl': 'variable "g" {\n  default = []\n}\nsource "amazon-ebs" "x" {\n  ami_groups = var.g\n}\n',
     });
     assert.match(only(result.problems).message, /^variable "g" is declared twice \(first at a\.pkr\.hcl:1:1\)/);
-    assert.deepEqual(values(only(result.images), 'ami_groups'), ['all']);
+    assert.deepEqual(result.images, []);
   });
 });
 
@@ -243,6 +244,7 @@ describe('variable types', () => {
       problem.message,
       'the value of --var groups of var.groups is not compatible with its type tuple([string]): tuple required; Packer stops before building',
     );
+    assert.deepEqual(result.images, []);
   });
 
   it('reports a var-file value that does not convert at the value, naming the type', async () => {

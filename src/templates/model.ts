@@ -75,10 +75,22 @@ export interface TemplateImage {
   readonly customerKmsKey?: EvaluatedScalar<boolean>;
 }
 
-/** Something in the input that is not a sharing fact: a parse error, an unreadable var-file. */
+/**
+ * Something in the input that is not a sharing fact: a parse error, an unreadable var-file, a
+ * value of the wrong type. Packer stops on these before building anything, so a template with
+ * one shares nothing; except when `unevaluated` is set: then only amiguard could not evaluate
+ * part of it (its evaluation budget, a reference it cannot follow), Packer may well build it,
+ * and its images stay, with what is unknown.
+ */
 export interface TemplateProblem {
   readonly message: string;
   readonly location: SourceLocation;
+  readonly unevaluated?: true;
+}
+
+/** Whether Packer refuses a template with these problems before building (it then shares nothing). */
+export function refusedByPacker(problems: readonly TemplateProblem[]): boolean {
+  return problems.some((problem) => problem.unevaluated !== true);
 }
 
 export interface TemplateReadResult {

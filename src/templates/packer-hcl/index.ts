@@ -1,6 +1,6 @@
 import { dirname } from 'node:path';
 import { parse as parseJson } from '@humanwhocodes/momoa';
-import type { ReadOptions, SourceFile, TemplateProblem, TemplateReadResult } from '../model.js';
+import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from './evaluate.js';
 import { loadHclParser, parseHclBody, parseHclTree } from './hcl-parser.js';
@@ -17,7 +17,8 @@ const BUDGET_PER_CHARACTER = 1;
 /**
  * Reads one Packer HCL2 configuration (the `*.pkr.hcl` and `*.pkr.json` files of a folder) and
  * returns every AMI-producing source as it is built, with its sharing fields evaluated and
- * located. Syntax errors and unusable inputs are problems, never exceptions.
+ * located. Syntax errors and unusable inputs are problems, never exceptions; a configuration
+ * Packer refuses before building (any problem but an unevaluated part) makes no image.
  */
 export async function readPackerHcl(
   files: readonly SourceFile[],
@@ -57,7 +58,7 @@ export async function readPackerHcl(
   );
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
   const images = collectImages(configuration, evaluator, problems);
-  return { images, problems };
+  return { images: refusedByPacker(problems) ? [] : images, problems };
 }
 
 /** Bare parse of the same files without evaluation, for the benchmark's baseline (parse + free the tree). */

@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../core/index.js';
-import { asSet, COLLECTION_FUNCTIONS } from './functions/collections.js';
+import { asSet, COLLECTION_FUNCTIONS, unifyPrimitives } from './functions/collections.js';
 import { ENCODING_FUNCTIONS } from './functions/encoding.js';
 import { FILE_FUNCTIONS } from './functions/files.js';
 import { FORMAT_FUNCTIONS } from './functions/format.js';
@@ -337,8 +337,9 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     minArgs: 1,
     maxArgs: undefined,
     mode: 'lenient',
+    // The arguments take one type first: coalesce(1, "a") is "1".
     run: (args) => {
-      for (const arg of args) {
+      for (const arg of unifyPrimitives(args)) {
         if (arg.kind === 'unknown') return arg;
         if (arg.kind === 'null' || (arg.kind === 'string' && arg.value === '')) continue;
         return arg;

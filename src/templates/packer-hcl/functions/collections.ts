@@ -189,8 +189,9 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
     const value = needList('contains', collection, 1);
     if (value.kind !== 'list') return value;
     if (needle === undefined || firstUnknown(needle) !== undefined) return needle === undefined ? error('contains() needs a value') : (firstUnknown(needle) ?? needle);
-    const items = unifyPrimitives([...value.items, needle]);
-    const target = items.pop() ?? needle;
+    // go-cty compares without conversion: contains([1], "1") is false.
+    const items = value.items;
+    const target = needle;
     if (items.some((item) => firstUnknown(item) === undefined && equal(item, target))) return bool(true);
     const pending = items.find((item) => firstUnknown(item) !== undefined);
     return pending === undefined ? bool(false) : (firstUnknown(pending) ?? pending);

@@ -35,7 +35,7 @@ function goExponent(text: string): string {
 
 /** Decimal digits (no trailing zeros) and the position of the point: 1.5e-7 is "15", -6. */
 function decimalDigits(text: string): { digits: string; point: number } {
-  const [mantissa = '0', exponent = '0'] = text.replace('-', '').split('e');
+  const [mantissa = '0', exponent = '0'] = text.replace(/^-/, '').split('e');
   return { digits: mantissa.replace('.', '').replace(/0+$/, '') || '0', point: Number(exponent) + 1 };
 }
 

@@ -3,9 +3,25 @@
  * `function/stdlib/regexp.go`). A pattern is translated to a JavaScript RegExp; what Go rejects
  * (look-around, back-references) is an error as in Packer, and what JavaScript cannot run
  * faithfully or safely is an unknown that names the function.
+ *
+ * Go's regexp runs in linear time; JavaScript's backtracking engine does not, and a template
+ * could hang the linter with `(a+)+$`. V8's linear-time engine (the `l` flag) runs the patterns
+ * it supports, which are those RE2 accepts but without `u` mode or case folding; the rest run
+ * on the backtracking engine, refusing nested unbounded repetition and long inputs.
  */
+import { setFlagsFromString } from 'node:v8';
 import { error, list, NULL, object, str, unknown, type Value } from '../value.js';
 import { needStrings, strict, type FunctionSpec } from './spec.js';
+
+interface Translated {
+  /** Valid with or without the `u` flag unless `unicode` says it needs it. */
+  readonly source: string;
+  readonly flags: string;
+  readonly unicode: boolean;
+  /** Nested unbounded repetition: exponential on the backtracking engine. */
+  readonly risky: boolean;
+  readonly groups: readonly (string | undefined)[];
+}
 
 interface Compiled {
   readonly regex: RegExp;
@@ -15,6 +31,15 @@ interface Compiled {
 
 /** Longer inputs are not matched: JavaScript's backtracking has no linear-time guarantee. */
 const MAX_REGEX_INPUT = 100_000;
+
+setFlagsFromString('--enable-experimental-regexp-engine');
+const LINEAR_ENGINE = ((): boolean => {
+  try {
+    return new RegExp('a', 'l').flags.includes('l');
+  } catch {
+    return false;
+  }
+})();
 
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alnum: '0-9A-Za-z',
@@ -38,23 +63,28 @@ const JS_SYNTAX = new Set('^$\\.*+?()[]{}|/');
 const SIMPLE_ESCAPES = new Set('dDwWbBtnrfv');
 const GO_SPACE_CLASS = '\\t\\n\\f\\r ';
 
-type Translation = { readonly ok: true; readonly compiled: Compiled } | { readonly ok: false; readonly failure: Value };
+type Translation = { readonly ok: true; readonly translated: Translated } | { readonly ok: false; readonly failure: Value };
 
 function goError(name: string, message: string): Translation {
   return { ok: false, failure: error(`function ${name}(): error parsing regexp: ${message}`) };
 }
 
+function notEvaluatedValue(name: string, pattern: string, why: string): Value {
+  return unknown(`function ${name}() with the pattern ${JSON.stringify(pattern)} is not evaluated: ${why}`);
+}
+
 function notEvaluated(name: string, pattern: string, why: string): Translation {
-  return { ok: false, failure: unknown(`function ${name}() with the pattern ${JSON.stringify(pattern)} is not evaluated: ${why}`) };
+  return { ok: false, failure: notEvaluatedValue(name, pattern, why) };
 }
 
 function hex(c: string): string {
   return `\\x${(c.codePointAt(0) ?? 0).toString(16).padStart(2, '0')}`;
 }
 
-/** Translates Go RE2 syntax to a JavaScript `u` pattern. */
+/** Translates Go RE2 syntax to a JavaScript pattern. */
 export function translateRegex(name: string, pattern: string): Translation {
-  let flags = 'u';
+  let flags = '';
+  let unicode = /[\u{10000}-\u{10FFFF}]/u.test(pattern);
   let position = 0;
   const leading = /^\(\?([ims]+)\)/.exec(pattern);
   if (leading !== null) {
@@ -84,7 +114,9 @@ export function translateRegex(name: string, pattern: string): Translation {
       }
       if (next === 'z' || next === 'A') {
         if (inClass) return goError(name, `invalid escape sequence: \`\\${next}\``);
-        out += next === 'z' ? '(?![\\s\\S])' : '(?<![\\s\\S])';
+        // Without the m flag, JavaScript's ^ and $ are Go's \A and \z.
+        if (flags.includes('m')) out += next === 'z' ? '(?![\\s\\S])' : '(?<![\\s\\S])';
+        else out += next === 'z' ? '$' : '^';
       } else if (next === 's' || next === 'S') {
         if (inClass && next === 'S') return notEvaluated(name, pattern, '\\S inside a character class');
         out += inClass ? GO_SPACE_CLASS : next === 's' ? `[${GO_SPACE_CLASS}]` : `[^${GO_SPACE_CLASS}]`;
@@ -95,13 +127,18 @@ export function translateRegex(name: string, pattern: string): Translation {
         const propertyName = property[2] ?? property[3] ?? '';
         const jsName = propertyName.length <= 2 || propertyName === 'Any' ? propertyName : `Script=${propertyName}`;
         if (propertyName === 'Any') out += negated ? '[^\\s\\S]' : '[\\s\\S]';
-        else out += `\\${negated ? 'P' : 'p'}{${jsName}}`;
+        else {
+          out += `\\${negated ? 'P' : 'p'}{${jsName}}`;
+          unicode = true;
+        }
         position += property[0].length;
         continue;
       } else if (next === 'x') {
         const code = /^\\x(?:\{([0-9A-Fa-f]{1,6})\}|([0-9A-Fa-f]{2}))/.exec(rest);
         if (code === null) return goError(name, `invalid escape sequence: \`${rest.slice(0, 4)}\``);
-        out += `\\u{${code[1] ?? code[2] ?? '0'}}`;
+        const point = Number.parseInt(code[1] ?? code[2] ?? '0', 16);
+        if (point > 0xffff) unicode = true;
+        out += point > 0xffff ? `\\u{${point.toString(16)}}` : `\\u${point.toString(16).padStart(4, '0')}`;
         position += code[0].length;
         continue;
       } else if (next === 'a') {
@@ -189,7 +226,8 @@ export function translateRegex(name: string, pattern: string): Translation {
           break;
         }
         if (Number(repeat[1]) > 1000 || Number(repeat[3] ?? 0) > 1000) return goError(name, `invalid repeat count: \`${repeat[0]}\``);
-        risky ||= quantifies(out, lastGroupRepeats);
+        // Only an open-ended repeat ({2,}) of a repeating group backtracks exponentially.
+        if (repeat[3] === '') risky ||= quantifies(out, lastGroupRepeats);
         if (open.length > 0) open[open.length - 1] = true;
         out += repeat[0];
         position += repeat[0].length;
@@ -205,7 +243,8 @@ export function translateRegex(name: string, pattern: string): Translation {
         // `??`, `*?`: a lazy marker, not a second quantifier.
         const lazy = c === '?' && /[*+?}]$/.test(out) && !out.endsWith('\\?') && !out.endsWith('\\}');
         if (!lazy) {
-          risky ||= quantifies(out, lastGroupRepeats);
+          // `?` repeats at most once: only * and + of a repeating group backtrack exponentially.
+          if (c !== '?') risky ||= quantifies(out, lastGroupRepeats);
           if (open.length > 0) open[open.length - 1] = true;
         }
         out += c;
@@ -219,11 +258,26 @@ export function translateRegex(name: string, pattern: string): Translation {
   }
   if (inClass) return goError(name, `missing closing ]: \`${pattern}\``);
   if (open.length > 0) return goError(name, `missing closing ): \`${pattern}\``);
-  if (risky) return notEvaluated(name, pattern, 'a repeated group that itself repeats or alternates can take exponential time in JavaScript');
+  return { ok: true, translated: { source: out, flags, unicode, risky, groups } };
+}
+
+/** The RegExp to run on `input`: linear-time where V8 can, else backtracking if it is safe. */
+function compile(name: string, pattern: string, translated: Translated, input: string): Compiled | Value {
+  const { source, flags, groups } = translated;
+  // Without `u`, JavaScript matches UTF-16 units: the same as Go's code points only without surrogates.
+  if (LINEAR_ENGINE && !translated.unicode && !flags.includes('i') && !/[\uD800-\uDFFF]/.test(input)) {
+    try {
+      return { regex: new RegExp(source, `${flags}gl`), groups };
+    } catch {
+      // Not linear-capable: the backtracking engine below decides.
+    }
+  }
+  if (translated.risky) return notEvaluatedValue(name, pattern, 'a repeated group that itself repeats or alternates can take exponential time in JavaScript');
+  if (input.length > MAX_REGEX_INPUT) return unknown(`function ${name}() is not evaluated on a string of over ${MAX_REGEX_INPUT} characters`);
   try {
-    return { ok: true, compiled: { regex: new RegExp(out, `${flags}g`), groups } };
+    return { regex: new RegExp(source, `${flags}gu`), groups };
   } catch {
-    return notEvaluated(name, pattern, 'JavaScript cannot express it');
+    return notEvaluatedValue(name, pattern, 'JavaScript cannot express it');
   }
 }
 
@@ -276,14 +330,13 @@ function captures(match: RegExpExecArray, groups: readonly (string | undefined)[
 }
 
 function compileFor(name: string, pattern: string, input: string, forCaptures: boolean): Compiled | Value {
-  if (input.length > MAX_REGEX_INPUT) return unknown(`function ${name}() is not evaluated on a string of over ${MAX_REGEX_INPUT} characters`);
   const translation = translateRegex(name, pattern);
   if (!translation.ok) return translation.failure;
-  const { groups } = translation.compiled;
+  const { groups } = translation.translated;
   if (forCaptures && groups.some((group) => group === undefined) && groups.some((group) => group !== undefined)) {
     return error(`function ${name}(): invalid regexp pattern: cannot mix both named and unnamed capture groups`);
   }
-  return translation.compiled;
+  return compile(name, pattern, translation.translated, input);
 }
 
 export const REGEX_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([

@@ -31,11 +31,19 @@ function isSeparator(c: string): boolean {
   return /\s/u.test(c);
 }
 
+/** Go's unicode.ToTitle differs from upper case only for these digraphs. */
+const TITLE_CASE: Readonly<Record<string, string>> = {
+  '\u01c4': '\u01c5', '\u01c5': '\u01c5', '\u01c6': '\u01c5',
+  '\u01c7': '\u01c8', '\u01c8': '\u01c8', '\u01c9': '\u01c8',
+  '\u01ca': '\u01cb', '\u01cb': '\u01cb', '\u01cc': '\u01cb',
+  '\u01f1': '\u01f2', '\u01f2': '\u01f2', '\u01f3': '\u01f2',
+};
+
 function title(input: string): string {
   let previous = ' ';
   let output = '';
   for (const c of input) {
-    output += isSeparator(previous) ? mapCodePoints(c, (x) => x.toUpperCase()) : c;
+    output += isSeparator(previous) ? (TITLE_CASE[c] ?? mapCodePoints(c, (x) => x.toUpperCase())) : c;
     previous = c;
   }
   return output;

@@ -75,21 +75,23 @@ function lists(name: string, args: readonly Value[]): Value[][] | Value {
   return result;
 }
 
+/** Packer converts the argument to a list of bools first, so any other element is an error. */
 function booleans(name: string, input: Value | undefined, decisive: boolean): Value {
   const value = needList(name, input, 1);
   if (value.kind !== 'list') return value;
-  let pending: Value | undefined;
+  const truths: (boolean | Value)[] = [];
   for (const item of value.items) {
     if (item.kind === 'unknown') {
-      pending ??= item;
+      truths.push(item);
       continue;
     }
     // A null counts as false, as in Packer's alltrue/anytrue.
     const truth = item.kind === 'null' ? false : item.kind === 'bool' ? item.value : item.kind === 'string' && (item.value === 'true' || item.value === 'false') ? item.value === 'true' : undefined;
     if (truth === undefined) return argumentError(name, 1, `list of bool required, found ${describeKind(item)}`);
-    if (truth === decisive) return bool(decisive);
+    truths.push(truth);
   }
-  return pending ?? bool(!decisive);
+  if (truths.includes(decisive)) return bool(decisive);
+  return truths.find((truth): truth is Value => typeof truth !== 'boolean') ?? bool(!decisive);
 }
 
 export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([

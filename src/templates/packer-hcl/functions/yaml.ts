@@ -97,6 +97,16 @@ function resolveScalar(node: Scalar): Value {
   }
 }
 
+/** A merge key (`<<: *defaults`) brings in a mapping's entries, or each of a sequence's mappings'. */
+function mergeInto(entries: Map<string, Value>, value: Value): void {
+  const mappings = value.kind === 'list' ? value.items : [value];
+  for (const mapping of mappings) {
+    if (mapping.kind === 'unknown' || mapping.kind === 'error') throw new Failure(mapping);
+    if (mapping.kind !== 'object') throw new Failure(error(`function yamldecode(): cannot merge ${mapping.kind === 'list' ? 'a sequence' : 'a scalar'} into mapping`));
+    for (const [key, entry] of mapping.entries) entries.set(key, entry);
+  }
+}
+
 export function yamlDecode(input: string): Value {
   const documents = parseAllDocuments(input, { schema: 'failsafe', uniqueKeys: true });
   if (!Array.isArray(documents)) return NULL;
@@ -115,11 +125,14 @@ export function yamlDecode(input: string): Value {
     if (isMap(node)) {
       const entries = new Map<string, Value>();
       for (const pair of node.items) {
-        const key = convert(pair.key, depth + 1);
-        if (key.kind === 'string' && key.value === '<<' && isScalar(pair.key) && pair.key.type === 'PLAIN') {
-          throw new Failure(unknown('yamldecode() of a merge key (<<) is not evaluated'));
+        if (isScalar(pair.key) && ((pair.key.tag === undefined && pair.key.value === '<<') || pair.key.tag === `${TAG}merge`)) {
+          mergeInto(entries, convert(pair.value, depth + 1));
+          continue;
         }
-        if (key.kind !== 'string' && key.kind !== 'number' && key.kind !== 'bool') throw new Failure(error('function yamldecode(): only scalar map keys are supported'));
+        if (!isScalar(pair.key)) throw new Failure(error('function yamldecode(): only strings are allowed as mapping keys'));
+        const key = convert(pair.key, depth + 1);
+        if (key.kind === 'null') throw new Failure(error('function yamldecode(): mapping key cannot be null'));
+        if (key.kind !== 'string' && key.kind !== 'number' && key.kind !== 'bool') throw new Failure(key);
         entries.set(key.kind === 'string' ? key.value : String(key.value), convert(pair.value, depth + 1));
       }
       return object(entries);

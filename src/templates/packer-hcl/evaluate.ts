@@ -51,6 +51,11 @@ export interface EvaluationEnvironment {
   readonly pathRoot: string;
   /** `path.cwd`: the working directory; file functions resolve `path.root` against it. */
   readonly cwd: string;
+  /**
+   * Parses a `templatefile()` template (an expression, or a syntax error's message); inside a
+   * template, `templatefile` may not be called again.
+   */
+  readonly parseTemplate?: ((text: string, loc: SourceLocation) => Expr | string) | 'inside-templatefile';
   readonly budget: Budget;
   /** A declared variable's value (unknown when it has none); undefined when not declared. */
   variable(name: string): Value | undefined;

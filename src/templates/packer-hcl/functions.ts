@@ -4,6 +4,7 @@ import { ENCODING_FUNCTIONS } from './functions/encoding.js';
 import { FILE_FUNCTIONS } from './functions/files.js';
 import { FORMAT_FUNCTIONS } from './functions/format.js';
 import { REGEX_FUNCTIONS } from './functions/regex.js';
+import { TEMPLATE_FUNCTIONS } from './functions/templatefile.js';
 import { isValue, needList, needObject, needString, strict, type CallContext, type FunctionSpec } from './functions/spec.js';
 import { graphemeClusters, STRING_FUNCTIONS } from './functions/strings.js';
 import {
@@ -188,7 +189,6 @@ export const NOT_EVALUATED: ReadonlyMap<string, string> = new Map([
   ['textencodebase64', 'character set conversion is not evaluated'],
   ['textdecodebase64', 'character set conversion is not evaluated'],
   ['yamlencode', "its text depends on go-cty-yaml's layout"],
-  ['templatefile', 'template files are not rendered'],
 ]);
 
 const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
@@ -404,4 +404,5 @@ export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Func
   ...COLLECTION_FUNCTIONS,
   ...ENCODING_FUNCTIONS,
   ...FILE_FUNCTIONS,
+  ...TEMPLATE_FUNCTIONS,
 ]);

@@ -1,7 +1,7 @@
 import { sourceLocation } from '../../../src/core/index.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from '../../../src/templates/packer-hcl/configuration.js';
 import { Evaluator } from '../../../src/templates/packer-hcl/evaluate.js';
-import { loadHclParser, parseHclBody } from '../../../src/templates/packer-hcl/hcl-parser.js';
+import { loadHclParser, parseHclBody, parseHclTemplate } from '../../../src/templates/packer-hcl/hcl-parser.js';
 import { Budget, sortedEntries, type Value } from '../../../src/templates/packer-hcl/value.js';
 
 /** A value as plain data: unknowns and errors show their reason, errors also where they are. */
@@ -45,6 +45,10 @@ export async function evaluateExpression(expr: string, options: ExpressionOption
     env: {},
     pathRoot: options.pathRoot ?? '.',
     cwd: options.cwd ?? process.cwd(),
+    parseTemplate: (text, loc) => {
+      const template = parseHclTemplate(parser, text, loc);
+      return template.ok ? template.value : template.problem.message;
+    },
     budget: new Budget(options.budget ?? 1_000_000),
     variable: () => undefined,
     locals: configuration.locals,

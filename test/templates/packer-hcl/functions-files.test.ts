@@ -175,3 +175,30 @@ describe('file functions in sharing fields', () => {
     ]);
   });
 });
+
+describe('templatefile', () => {
+  it('renders a template that sees only its vars', async () => {
+    assert.deepEqual(await run('jsondecode(templatefile("users.json.tftpl", { accounts = ["1", "2"], prefix = "11112222333" }))', AT_CONFIG), ['111122223331', '111122223332']);
+    assert.deepEqual(await run('templatefile("var.tftpl", {})', AT_CONFIG), { error: 'function templatefile(): the template cannot use var.x: it sees only the vars argument', at: '2:7' });
+    assert.deepEqual(await run('templatefile("users.json.tftpl", {})', AT_CONFIG), { error: 'there is no variable named "accounts"', at: '2:7' });
+  });
+
+  it('refuses a nested templatefile, vars that are not a map, and invalid names, as Packer does', async () => {
+    assert.deepEqual(await run('templatefile("nested.tftpl", {})', AT_CONFIG), { error: 'function templatefile(): cannot recursively call templatefile from inside another template function', at: '2:7' });
+    assert.deepEqual(await run('templatefile("users.json.tftpl", "x")', AT_CONFIG), { error: 'function templatefile(): invalid vars value: must be a map', at: '2:7' });
+    assert.deepEqual(await run('templatefile("users.json.tftpl", { "a b" = 1 })', AT_CONFIG), {
+      error: 'function templatefile(): invalid template variable name "a b": must start with a letter, followed by zero or more letters, digits, and underscores',
+      at: '2:7',
+    });
+    assert.deepEqual(await run('templatefile("missing.tftpl", {})', AT_CONFIG), { error: 'function templatefile(): no file exists at config/missing.tftpl', at: '2:7' });
+  });
+
+  it('reads the template through the same bounds as file()', async () => {
+    assert.deepEqual(await run('templatefile("/etc/hostname", {})', AT_CONFIG), { unknown: 'templatefile("/etc/hostname") is not read: the path is outside the working directory and the configuration\'s folder' });
+  });
+
+  it('leaves template directives to the evaluator (unknown until it evaluates them)', async () => {
+    const value = await run('templatefile("directive.tftpl", { account = "1", public = false })', AT_CONFIG);
+    assert.ok(typeof value === 'object' && value !== null && 'unknown' in value);
+  });
+});

@@ -26,7 +26,7 @@ const PACKER_FUNCTIONS = [
 ];
 
 /** Tested with files in functions-files.test.ts, or needing the environment. */
-const TESTED_ELSEWHERE = new Set(['file', 'filebase64', 'fileexists', 'fileset', 'abspath', 'pathexpand', 'env']);
+const TESTED_ELSEWHERE = new Set(['file', 'filebase64', 'fileexists', 'fileset', 'abspath', 'pathexpand', 'templatefile', 'env']);
 
 const CASES: Readonly<Record<string, readonly (readonly [string, Plain])[]>> = {
   abs: [
@@ -427,9 +427,6 @@ const CASES: Readonly<Record<string, readonly (readonly [string, Plain])[]>> = {
     ['sum([])', {"error":"function sum(): invalid value for argument 1: cannot sum an empty list","at":"2:7"}],
     ['sum(["1", 2])', 3],
     ['sum(["a"])', {"error":"function sum(): invalid value for argument 1: argument must be list, set, or tuple of number values","at":"2:7"}],
-  ],
-  templatefile: [
-    ['templatefile("x.tmpl", {})', {"unknown":"function templatefile() is not evaluated: template files are not rendered"}],
   ],
   textencodebase64: [
     ['textencodebase64("a", "UTF-16LE")', {"unknown":"function textencodebase64() is not evaluated: character set conversion is not evaluated"}],

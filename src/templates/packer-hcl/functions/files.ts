@@ -55,7 +55,8 @@ function locate(name: string, path: string, call: CallContext): Located {
   return { ok: true, path: { display, absolute } };
 }
 
-function readFile(name: string, input: Value | undefined, call: CallContext): Buffer | Value {
+/** Reads a file argument the way `file()` does: located, contained, bounded. */
+export function readFile(name: string, input: Value | undefined, call: CallContext): Buffer | Value {
   const path = needString(name, input, 1);
   if (typeof path !== 'string') return path;
   const located = locate(name, path, call);

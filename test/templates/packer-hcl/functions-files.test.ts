@@ -101,6 +101,10 @@ describe('hostile files', () => {
     writeFileSync(join(root, 'secret.txt'), 'secret');
     symlinkSync('/etc/hostname', join(root, 'config', 'link-out'));
     symlinkSync(join(root, 'config', 'latin1.txt'), join(root, 'config', 'link-in'));
+    writeFileSync(join(root, 'config', 'deep.txt'), `${'['.repeat(200_000)}${']'.repeat(200_000)}`);
+    // Eleven levels of nine aliases each: 9^12 nodes once expanded.
+    const levels = Array.from({ length: 11 }, (_unused, index) => `l${index + 1}: &l${index + 1} [${Array(9).fill(`*l${index}`).join(', ')}]`);
+    writeFileSync(join(root, 'config', 'bomb.yaml'), ['l0: &l0 [x, x, x, x, x, x, x, x, x]', ...levels, ''].join('\n'));
   });
 
   after(() => rmSync(root, { recursive: true, force: true }));
@@ -126,8 +130,14 @@ describe('hostile files', () => {
     assert.ok(typeof value === 'object' && value !== null && 'error' in value && String(value.error).startsWith('function file(): contents of latin1.txt are not valid UTF-8'));
   });
 
+  it('decodes deeply nested or alias-bombed documents to unknowns, not a crash', async () => {
+    assert.deepEqual(await run('yamldecode(file("deep.txt"))', at()), { unknown: 'yamldecode() of a document nested this deeply is not evaluated' });
+    assert.deepEqual(await run('yamldecode(file("bomb.yaml"))', at()), { unknown: 'yamldecode() of a document over 100000 nodes or 100 levels deep is not evaluated' });
+    assert.deepEqual(await run('length(jsonencode(jsondecode(file("deep.txt"))))', at()), { unknown: 'a decoded document nested more than 100 levels deep is not evaluated' });
+  });
+
   it('lists regular files only in fileset (a link to a file is one, as for Packer)', async () => {
-    assert.deepEqual(await run('fileset(".", "*")', at()), ['huge.txt', 'latin1.txt', 'link-in', 'link-out']);
+    assert.deepEqual(await run('fileset(".", "*")', at()), ['bomb.yaml', 'deep.txt', 'huge.txt', 'latin1.txt', 'link-in', 'link-out']);
   });
 
   it('reads a file of the working directory when the configuration lies inside it', async () => {

@@ -10,6 +10,7 @@ import { error, list, NULL, num, object, str, unknown, type Value } from '../val
 const MAX_NODES = 100_000;
 const MAX_DEPTH = 100;
 const TAG = 'tag:yaml.org,2002:';
+const TOO_DEEP = 'yamldecode() of a document nested this deeply is not evaluated';
 
 const BOOLEANS: Readonly<Record<string, boolean>> = Object.fromEntries([
   ...['y', 'Y', 'yes', 'Yes', 'YES', 'true', 'True', 'TRUE', 'on', 'On', 'ON'].map((word) => [word, true]),
@@ -108,12 +109,20 @@ function mergeInto(entries: Map<string, Value>, value: Value): void {
 }
 
 export function yamlDecode(input: string): Value {
-  const documents = parseAllDocuments(input, { schema: 'failsafe', uniqueKeys: true });
+  let documents: ReturnType<typeof parseAllDocuments>;
+  try {
+    documents = parseAllDocuments(input, { schema: 'failsafe', uniqueKeys: true });
+  } catch (cause) {
+    if (cause instanceof RangeError) return unknown(TOO_DEEP);
+    throw cause;
+  }
   if (!Array.isArray(documents)) return NULL;
   if (documents.length > 1) return error('function yamldecode(): the string contains more than one YAML document');
   const [document] = documents;
   if (document === undefined) return NULL;
   const [problem] = document.errors;
+  // The parser reports its own stack overflow as a syntax error; Packer's parser would not fail.
+  if (problem?.message.includes('Maximum call stack size exceeded') === true) return unknown(TOO_DEEP);
   if (problem !== undefined) return error(`function yamldecode(): ${problem.message.split('\n')[0] ?? 'invalid YAML'}`);
   let nodes = 0;
   const convert = (node: unknown, depth: number): Value => {

@@ -10,7 +10,7 @@ import { describe, it } from 'node:test';
 import { FUNCTIONS, NOT_EVALUATED } from '../../../src/templates/packer-hcl/functions.js';
 import { run, type Plain } from './evaluate-expression.js';
 
-/** Every function Packer registers (hcl2template/functions.go, Packer 1.15). */
+/** Every function Packer registers (hcl2template/functions.go, Packer 1.16.0-dev, July 2026). */
 const PACKER_FUNCTIONS = [
   'abs', 'abspath', 'alltrue', 'anytrue', 'aws_secretsmanager', 'aws_secretsmanager_raw', 'base64decode', 'base64encode',
   'base64gzip', 'basename', 'bcrypt', 'can', 'ceil', 'chomp', 'chunklist', 'cidrhost', 'cidrnetmask', 'cidrsubnet',

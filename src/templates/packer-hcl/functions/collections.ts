@@ -24,7 +24,7 @@ export function unifyPrimitives(items: readonly Value[]): Value[] {
 }
 
 /** Removes repeated values, keeping the first of each. */
-export function distinctItems(items: readonly Value[]): Value[] {
+function distinctItems(items: readonly Value[]): Value[] {
   const result: Value[] = [];
   for (const item of items) {
     if (item.kind !== 'unknown' && result.some((kept) => kept.kind !== 'unknown' && equal(kept, item))) continue;
@@ -54,7 +54,7 @@ export function asSet(items: readonly Value[]): Value[] {
 }
 
 /** `sort` takes a list of strings: numbers and bools convert, anything else is an error. */
-export function sortStrings(items: readonly Value[]): Value[] | Value {
+function sortStrings(items: readonly Value[]): Value[] | Value {
   const strings: [string, Value][] = [];
   for (const [index, item] of items.entries()) {
     if (item.kind === 'null') return error(`function sort(): given list element ${index} is null; a null string cannot be sorted`);

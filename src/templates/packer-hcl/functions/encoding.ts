@@ -11,7 +11,7 @@ import { yamlDecode } from './yaml.js';
 /** Nesting beyond this in decoded JSON or YAML is not turned into values. */
 const MAX_DECODE_DEPTH = 100;
 
-export function fromPlain(data: unknown, depth = 0): Value {
+function fromPlain(data: unknown, depth = 0): Value {
   if (depth > MAX_DECODE_DEPTH) return unknown(`a decoded document nested more than ${MAX_DECODE_DEPTH} levels deep is not evaluated`);
   if (data === null || data === undefined) return NULL;
   if (typeof data === 'string') return str(data);

@@ -21,7 +21,7 @@ function clean(path: string): string {
 }
 
 /** Go's filepath.Base. */
-export function basename(path: string): string {
+function basename(path: string): string {
   if (path === '') return '.';
   const trimmed = path.replace(/\/+$/, '');
   if (trimmed === '') return '/';
@@ -29,7 +29,7 @@ export function basename(path: string): string {
 }
 
 /** Go's filepath.Dir: everything before the last slash, cleaned. */
-export function dirname(path: string): string {
+function dirname(path: string): string {
   return clean(path.slice(0, path.lastIndexOf('/') + 1));
 }
 
@@ -71,7 +71,7 @@ export function readFile(name: string, input: Value | undefined, call: CallConte
 }
 
 /** doublestar's glob syntax as a regular expression over `/`-separated relative paths. */
-export function globToRegex(pattern: string): RegExp | undefined {
+function globToRegex(pattern: string): RegExp | undefined {
   let out = '';
   let braces = 0;
   for (let index = 0; index < pattern.length; index += 1) {

@@ -46,7 +46,7 @@ function fixedFromDigits(digits: string, point: number): string {
 }
 
 /** Go's %g (strconv and big.Float): %e form when the exponent is < -4 or >= the precision (6 when shortest). */
-export function goG(value: number, precision?: number): string {
+function goG(value: number, precision?: number): string {
   if (value === 0) return '0';
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   const prec = precision === undefined ? undefined : Math.max(precision, 1);
@@ -63,7 +63,7 @@ export function goG(value: number, precision?: number): string {
 }
 
 /** cty converts a number to a string with big.Float's %f and the shortest digits: 1.5e-7 is "0.00000015". */
-export function numberToString(value: number): string {
+function numberToString(value: number): string {
   if (!Number.isFinite(value)) return value > 0 ? '+Inf' : '-Inf';
   if (value === 0) return '0';
   const { digits, point } = decimalDigits(value.toExponential());

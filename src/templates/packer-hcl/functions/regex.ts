@@ -84,7 +84,7 @@ function hex(c: string): string {
 }
 
 /** Translates Go RE2 syntax to a JavaScript pattern. */
-export function translateRegex(name: string, pattern: string): Translation {
+function translateRegex(name: string, pattern: string): Translation {
   let flags = '';
   let unicode = /[\u{10000}-\u{10FFFF}]/u.test(pattern);
   let position = 0;
@@ -289,7 +289,7 @@ function quantifies(out: string, lastGroupRepeats: boolean): boolean {
 }
 
 /** Go's FindAll: an empty match right after the previous match is skipped. */
-export function findAll(regex: RegExp, input: string): RegExpExecArray[] {
+function findAll(regex: RegExp, input: string): RegExpExecArray[] {
   const matches: RegExpExecArray[] = [];
   let previousEnd = -1;
   let position = 0;
@@ -309,7 +309,7 @@ export function findAll(regex: RegExp, input: string): RegExpExecArray[] {
 }
 
 /** Go's Regexp.Expand: `$1`, `$name`, `${name}`, `$$`; an unknown group is empty. */
-export function expand(template: string, match: RegExpExecArray, groups: readonly (string | undefined)[]): string {
+function expand(template: string, match: RegExpExecArray, groups: readonly (string | undefined)[]): string {
   return template.replace(/\$(?:\$|\{([A-Za-z0-9_]+)\}|([A-Za-z0-9_]+))/g, (whole, braced: string | undefined, bare: string | undefined) => {
     const reference = braced ?? bare;
     if (reference === undefined) return '$';

@@ -69,7 +69,7 @@ export function needObject(name: string, value: Value | undefined, position: num
 }
 
 /** HCL converts numeric strings to numbers. */
-export function numberOf(value: Value | undefined): number | undefined {
+function numberOf(value: Value | undefined): number | undefined {
   if (value?.kind === 'number') return value.value;
   if (value?.kind === 'string' && value.value.trim() !== '' && Number.isFinite(Number(value.value))) return Number(value.value);
   return undefined;

@@ -68,7 +68,7 @@ function trimCutset(input: string, cutset: string): string {
  * go-cty's `substr` counts grapheme clusters. A negative offset counts from the end (and then
  * a length of 0 keeps the rest, a quirk of its implementation); an offset past the end is "".
  */
-export function substr(input: string, offset: number, length: number): string {
+function substr(input: string, offset: number, length: number): string {
   const clusters = graphemeClusters(input);
   if (offset >= 0 && length === 0) return '';
   const rest = clusters.slice(Math.max(offset < 0 ? offset + clusters.length : offset, 0));

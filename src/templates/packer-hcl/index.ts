@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import { parse as parseJson } from '@humanwhocodes/momoa';
+import type { SourceLocation } from '../../core/index.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from './evaluate.js';
-import { loadHclParser, parseHclBody, parseHclTree } from './hcl-parser.js';
+import { loadHclParser, parseHclBody, parseHclTemplate, parseHclTree } from './hcl-parser.js';
 import { collectImages } from './images.js';
 import { parseHclJson } from './json-syntax.js';
 import type { Body } from './syntax.js';
@@ -44,6 +45,11 @@ export async function readPackerHcl(
     useEnv: options.useEnv,
     env: options.env,
     pathRoot: sorted[0] === undefined ? '.' : dirname(sorted[0].path),
+    cwd: options.cwd ?? process.cwd(),
+    parseTemplate: (text: string, loc: SourceLocation) => {
+      const parsed = parseHclTemplate(parser, text, loc);
+      return parsed.ok ? parsed.value : parsed.problem.message;
+    },
     budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
   };
   // Defaults and var-files are values, not expressions over other variables.

@@ -1,6 +1,7 @@
 /**
  * Reads an estate: accounts and regions in parallel, each account-region paced by its own token
- * buckets so that the audit runs at EC2's throttling limit without being throttled.
+ * buckets so that the audit runs at EC2's throttling limit, whatever the account's limit is,
+ * with few throttled calls and none failed.
  */
 import type { CoverageRead } from '../core/index.js';
 import type { AwsCall } from '../aws/call-meter.js';
@@ -29,7 +30,11 @@ export interface AuditScope {
 export interface ReadOptions {
   readonly session: AwsSession;
   readonly scope: AuditScope;
-  /** The client-side limiter; AWS's buckets by default. `speed` must match a sandbox's. */
+  /**
+   * The client-side limiter: AWS's buckets to start with, each raised while none of its calls is
+   * throttled and cut at a throttle (`adaptive: false` keeps AWS's rates). `speed` scales the
+   * starting rates to a sandbox's.
+   */
   readonly rate?: RateOptions;
   /** Called about once a second and when a region is done. */
   readonly onProgress?: (progress: AuditProgress) => void;
@@ -118,7 +123,7 @@ class Tally {
 export async function readInventory(options: ReadOptions): Promise<Inventory> {
   const { scope } = options;
   const tally = new Tally(options.onProgress, options.onCall);
-  const clients = new AuditClients(options.session.options, new RateLimiter(options.rate), (call) => tally.call(call));
+  const clients = new AuditClients(options.session.options, new RateLimiter({ adaptive: true, ...options.rate }), (call) => tally.call(call));
   try {
     const home = await homeRegion(options.session, scope.regions);
     let caller: CallerIdentity;

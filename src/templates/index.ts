@@ -1,5 +1,3 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
 import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind } from '../core/index.js';
 import { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
@@ -18,8 +16,6 @@ export interface TemplateReadRequest {
   readonly variables: readonly VariableInput[];
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Worker threads to read with; by default one per core for large trees, else none. */
-  readonly workers?: number;
 }
 
 export interface TemplatesRead {
@@ -48,10 +44,6 @@ export type ReadUnit =
   | { readonly kind: 'json'; readonly path: string }
   | { readonly kind: 'hcl'; readonly files: readonly string[]; readonly autoVarFiles: readonly string[] };
 
-/** From this many readings on, they are shared out among worker threads, one per core. */
-const PARALLEL_FROM = 128;
-const MAX_WORKERS = 4;
-
 /** Finds the templates under `paths` and reads each the way Packer would evaluate it. */
 export async function readTemplates(request: TemplateReadRequest): Promise<TemplatesRead> {
   for (const input of request.variables) {
@@ -68,9 +60,10 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   ];
   // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
   if (units.length === 0) throw noTemplateFound(request.paths, discovered);
-  const workers = request.workers ?? (units.length >= PARALLEL_FROM ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
+  // One thread: worker threads were measured slower on 2 cores (each loads its own modules and
+  // WASM parser, and the results are copied back), 1.3-1.5x the wall time for 5,000 files (issue 11).
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
-  const read = workers > 1 ? await readInWorkers(units, context, workers) : await readUnits(units, context);
+  const read = await readUnits(units, context);
   const unlisted = discovered.skipped
     .filter((entry) => entry.kind === 'unreadable')
     .map((entry): TemplateProblem => ({ message: `${entry.reason}; any template in it was not checked`, location: sourceLocation(entry.path, 1, 1) }));
@@ -99,7 +92,7 @@ function noTemplateFound(paths: readonly string[], discovered: Discovered): Inpu
   );
 }
 
-export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'workers'>;
+export type ReadContext = Omit<TemplateReadRequest, 'paths'>;
 
 export interface UnitsRead {
   readonly images: readonly TemplateImage[];
@@ -114,8 +107,8 @@ export async function readUnits(units: readonly ReadUnit[], context: ReadContext
   return joinReads(await readEachUnit(units, context));
 }
 
-/** One result per unit, in order: what a worker thread runs on its share. */
-export async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
+/** One result per unit, in order. */
+async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
   const options: ReadOptions = {
     variables: context.variables,
     useEnv: context.useEnv,
@@ -181,40 +174,6 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
     artifacts: reads.flatMap((read) => read.artifacts),
     unread: reads.flatMap((read) => read.unread),
   };
-}
-
-/**
- * Deals the units out to worker threads in turn (JSON templates parse far faster than HCL, so
- * contiguous shares would be uneven), and puts the results back in the units' order, so that
- * the output is the same as a sequential read. Parsing dominates lint time; each worker has its
- * own parser.
- */
-async function readInWorkers(units: readonly ReadUnit[], context: ReadContext, workers: number): Promise<UnitsRead> {
-  const shares = Array.from({ length: Math.min(workers, units.length) }, (_, worker) => units.filter((_unit, index) => index % workers === worker));
-  const results = await Promise.all(shares.map((share) => runWorker(share, { ...context, env: { ...context.env } })));
-  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [], unread: [] }));
-}
-
-function runWorker(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
-  return new Promise((done, fail) => {
-    const worker = startReadWorker({ units, context });
-    worker.once('message', (result: UnitsRead[]) => {
-      done(result);
-      void worker.terminate();
-    });
-    worker.once('error', fail);
-    worker.once('exit', (code) => {
-      if (code !== 0) fail(new Error(`template reader worker exited with code ${code}`));
-    });
-  });
-}
-
-/** The compiled worker; from source (tests, benchmarks under tsx) the worker registers tsx first. */
-function startReadWorker(workerData: { units: readonly ReadUnit[]; context: ReadContext }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./read-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./read-worker.ts', import.meta.url).href;
-  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
 }
 
 /** More problems than this in one file are summed up in one: a list of thousands helps no one. */

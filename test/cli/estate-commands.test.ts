@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { COMMANDS } from '../../src/cli/main.js';
+import { loadCommand } from '../../src/cli/main.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -32,7 +32,7 @@ async function amiguard(args: readonly string[]): Promise<CliResult> {
       AMIGUARD_STATE_DIR: join(dir, 'state'),
     },
   });
-  const declared = new Set<string>(COMMANDS.find((command) => command.name === args[0])?.operations ?? []);
+  const declared = new Set<string>((await loadCommand(args[0]))?.operations ?? []);
   for (const action of Object.keys(sandbox.stats.byAction)) {
     assert.ok(declared.has(action), `${args[0] ?? ''} called ${action}, which its iam-policy does not declare`);
   }

@@ -83,6 +83,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
     useEnv: context.useEnv,
     env: context.env,
     readFile: (path) => readVarFile(resolve(context.cwd, path), path),
+    cwd: context.cwd,
   };
   // Legacy JSON var-files are JSON; HCL configurations take both kinds.
   const jsonOptions: ReadOptions = {

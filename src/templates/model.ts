@@ -104,4 +104,6 @@ export interface ReadOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a var-file; throws InputError when it cannot. */
   readonly readFile: (path: string) => string;
+  /** The working directory the paths are relative to (`path.cwd`); the process's when absent. */
+  readonly cwd?: string;
 }

@@ -82,6 +82,8 @@ export interface VariableDeclaration {
   readonly name: string;
   readonly type: Expr | undefined;
   readonly default: Attribute | undefined;
+  /** Declared in the older `variables { }` block, whose variables always take their default's type. */
+  readonly shorthand: boolean;
   readonly loc: SourceLocation;
 }
 
@@ -143,13 +145,19 @@ export function assembleConfiguration(files: readonly { file: string; body: Body
         case 'variable': {
           const [name] = block.labels;
           if (name !== undefined) {
-            declareVariable({ name, type: attribute(block.body, 'type')?.expr, default: attribute(block.body, 'default'), loc: block.loc });
+            declareVariable({
+              name,
+              type: attribute(block.body, 'type')?.expr,
+              default: attribute(block.body, 'default'),
+              shorthand: false,
+              loc: block.loc,
+            });
           }
           break;
         }
         case 'variables':
           // The older shorthand: each attribute declares an untyped variable with a default.
-          for (const entry of block.body.attributes) declareVariable({ name: entry.name, type: undefined, default: entry, loc: entry.loc });
+          for (const entry of block.body.attributes) declareVariable({ name: entry.name, type: undefined, default: entry, shorthand: true, loc: entry.loc });
           break;
         case 'locals':
           for (const entry of block.body.attributes) declareLocal(entry.name, entry.expr, entry.loc);

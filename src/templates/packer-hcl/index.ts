@@ -43,6 +43,7 @@ export async function readPackerHcl(
     useEnv: options.useEnv,
     env: options.env,
     pathRoot: sorted[0] === undefined ? '.' : dirname(sorted[0].path),
+    cwd: options.cwd ?? process.cwd(),
     budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
   };
   // Defaults and var-files are values, not expressions over other variables.

@@ -85,7 +85,7 @@ describe('readPackerJson: positions and provenance', () => {
 });
 
 describe('readPackerJson: where values come from', () => {
-  it('applies defaults, then var-files and --var in command-line order, later winning', () => {
+  it('applies defaults, then var-files in command-line order, then every --var wherever it stands', () => {
     const read = (...variables: Parameters<typeof options>[0][]) =>
       only(readFixture('precedence.json', options(Object.assign({}, ...variables))).images);
     assert.deepEqual(values(read(), 'ami_users'), ['111111111111']);
@@ -98,7 +98,8 @@ describe('readPackerJson: where values come from', () => {
     const varThenFile = read({
       variables: [{ kind: 'var', name: 'users', value: '444444444444' }, ...varFiles('precedence-first.vars.json')],
     });
-    assert.deepEqual(values(varThenFile, 'ami_users'), ['222222222222']);
+    assert.deepEqual(values(varThenFile, 'ami_users'), ['444444444444']);
+    assert.deepEqual(values(varThenFile, 'ami_groups'), ['all']);
 
     const fileThenVar = read({
       variables: [...varFiles('precedence-first.vars.json'), { kind: 'var', name: 'groups', value: '' }],

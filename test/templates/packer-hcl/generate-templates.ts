@@ -128,7 +128,10 @@ export interface Assignment {
 export interface GeneratedTemplate {
   readonly id: string;
   readonly file: string;
+  /** The template; its 1.6.6 copy has no source block, and holds each field's expression in a local. */
   readonly text: Code;
+  /** The source block for 1.6.6 (`packer validate` starts a plugin process per source: few are). */
+  readonly legacySource: string;
   readonly variables: readonly VariableSpec[];
   /** The sharing fields the source sets, with the expression of each. */
   readonly fields: readonly { readonly field: SharingField; readonly expression: Code }[];
@@ -138,12 +141,19 @@ export interface GeneratedTemplate {
 /** `-var name=value` or `-var-file=path`, in command-line order. */
 export type Argument = { readonly kind: 'var'; readonly name: string; readonly value: string } | { readonly kind: 'var-file'; readonly path: string };
 
+/** A var-file; `asHcl` is the same assignments in HCL syntax. */
+export interface VarFile {
+  readonly path: string;
+  readonly text: string;
+  readonly asHcl: string;
+}
+
 export interface GeneratedBatch {
   readonly templates: readonly GeneratedTemplate[];
-  /** `*.auto.pkrvars.hcl` / `*.auto.pkrvars.json`, read by both. */
-  readonly autoVarFiles: readonly { readonly path: string; readonly text: string }[];
-  /** Var-files named on the command line; `asHcl` is the same assignments in HCL syntax. */
-  readonly varFiles: readonly { readonly path: string; readonly text: string; readonly asHcl: string }[];
+  /** `*.auto.pkrvars.hcl` / `*.auto.pkrvars.json` in the folder. */
+  readonly autoVarFiles: readonly VarFile[];
+  /** Var-files named on the command line. */
+  readonly varFiles: readonly VarFile[];
   /** Command lines to evaluate the batch with. */
   readonly invocations: readonly (readonly Argument[])[];
 }
@@ -183,7 +193,6 @@ export const FEATURES = [
   'fn:lookup',
   'fn:trimprefix',
   'fn:trimsuffix',
-  'fn:tostring',
   'fn:concat',
   'fn:distinct',
   'fn:compact',
@@ -193,8 +202,10 @@ export const FEATURES = [
   'fn:split',
   'fn:setunion',
   'fn:setintersection',
-  'fn:tolist',
-  'fn:toset',
+  'fn:convert',
+  'convert-to-set',
+  'set-conditional',
+  'untyped-empty-list-default',
   'fn:slice',
   'fn:keys',
   'fn:values',
@@ -266,7 +277,12 @@ class TemplateWriter {
         [
           kind === 'list' ? ['untyped-list-variable'] : ['untyped-variable'],
           () => {
-            const initial = this.value(kind);
+            let initial = this.value(kind);
+            // An empty default makes an empty tuple type: only [] is a value for it.
+            if (Array.isArray(initial) && initial.length === 0) {
+              if (this.enabled('untyped-empty-list-default')) this.features.add('untyped-empty-list-default');
+              else initial = [this.random.pick(STRINGS)];
+            }
             return { name, kind, type: undefined, default: initial, fixedLength: Array.isArray(initial) ? initial.length : undefined, nullable: false };
           },
         ],
@@ -353,8 +369,7 @@ class TemplateWriter {
       [['fn:lookup'], () => code`lookup({ a = ${s()}, b = ${s()} }, ${literal(this.random.pick(['a', 'b', 'c']))}, ${s()})`],
       [['fn:trimprefix'], () => code`trimprefix(${s()}, ${this.word()})`],
       [['fn:trimsuffix'], () => code`trimsuffix(${s()}, ${this.word()})`],
-      // 1.6.6 has no tostring(): join converts the one element to a string the same way.
-      [['fn:tostring'], () => call('tostring', ([x]) => `join("", [${x ?? ''}])`, [this.random.chance(0.5) ? s() : n()])],
+      [['fn:convert'], () => tostring(this.random.chance(0.5) ? s() : n())],
     ]);
   }
 
@@ -392,10 +407,10 @@ class TemplateWriter {
       [['fn:split'], () => code`split(${literal(this.random.pick([',', '-', ':']))}, ${s()})`],
       // A set is not a list to concat(), coalescelist() or reverse(): sets are made lists here
       // (and met as sets in fieldExpression).
-      [['fn:setunion', 'fn:tolist'], () => tolist(code`setunion(${l()}, ${l()})`)],
-      [['fn:setintersection', 'fn:tolist'], () => tolist(code`setintersection(${l()}, ${l()})`)],
-      [['fn:tolist', 'fn:toset'], () => tolist(toset(l()))],
-      [['fn:tolist'], () => tolist(l())],
+      [['fn:setunion', 'fn:convert'], () => tolist(code`setunion(${l()}, ${l()})`)],
+      [['fn:setintersection', 'fn:convert'], () => tolist(code`setintersection(${l()}, ${l()})`)],
+      [['fn:convert', 'convert-to-set'], () => tolist(toset(l()))],
+      [['fn:convert'], () => tolist(l())],
       [['fn:coalescelist'], () => code`coalescelist(${l()}, ["x"])`],
       [['fn:slice', 'fn:min', 'fn:length'], () => {
         const list = l();
@@ -459,20 +474,23 @@ class TemplateWriter {
       [['null-field'], () => same('null')],
       [['null-field', 'conditional'], () => code`${this.expression('bool', 2)} ? ${this.expression('list', 2)} : null`],
       // A set where a list is expected: the conditional's two arms unify to a set.
-      [['fn:setunion', 'conditional'], () => code`${this.expression('bool', 2)} ? setunion(${this.expression('list', 2)}, ${this.expression('list', 2)}) : ${this.expression('list', 2)}`],
-      [['fn:toset'], () => toset(this.expression('list', 2))],
+      [['fn:setunion', 'conditional', 'set-conditional'], () => code`${this.expression('bool', 2)} ? setunion(${this.expression('list', 2)}, ${this.expression('list', 2)}) : ${this.expression('list', 2)}`],
+      [['fn:convert', 'convert-to-set'], () => toset(this.expression('list', 2))],
     ]);
   }
 }
 
-// 1.6.6 has no tolist() or toset(): a for expression copies the elements in the same order, and
-// setunion() of one argument is the same set.
+// Current Packer has convert() and no tolist(), toset() or tostring().
 function tolist(argument: Code): Code {
-  return call('tolist', ([x]) => `[for e in ${x ?? ''} : e]`, [argument]);
+  return code`convert(${argument}, list(string))`;
 }
 
 function toset(argument: Code): Code {
-  return call('toset', ([x]) => `setunion(${x ?? ''})`, [argument]);
+  return code`convert(${argument}, set(string))`;
+}
+
+function tostring(argument: Code): Code {
+  return code`convert(${argument}, string)`;
 }
 
 /** Fields 1.6.6's amazon-ebs does not know: the test evaluates them but leaves them out of its source. */
@@ -504,23 +522,23 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
     for (const local of writer.locals) lines.push(code`  ${same(local.name)} = ${local.expression}`);
     lines.push(same('}'));
   }
-  lines.push(same(`source "amazon-ebs" "${id}" {`));
-  lines.push(same(`  ami_name = "${id}"`), same('  region = "us-east-1"'), same('  instance_type = "t3.micro"'));
-  lines.push(same('  source_ami = "ami-12345678"'), same('  ssh_username = "ec2-user"'));
+  const source: Code[] = [same(`source "amazon-ebs" "${id}" {`)];
+  source.push(same(`  ami_name = "${id}"`), same('  region = "us-east-1"'), same('  instance_type = "t3.micro"'));
+  source.push(same('  source_ami = "ami-12345678"'), same('  ssh_username = "ec2-user"'));
   for (const { field, expression } of fields) {
     const line = code`  ${same(field)} = ${expression}`;
-    lines.push(FIELDS_NEWER_THAN_1_6_6.has(field) ? { current: line.current, legacy: '' } : line);
+    source.push(FIELDS_NEWER_THAN_1_6_6.has(field) ? { current: line.current, legacy: '' } : line);
   }
-  lines.push(same('}'));
+  source.push(same('}'));
   // Packer 1.6.6 is asked for each field through a local holding the field's expression.
-  lines.push({ current: '', legacy: 'locals {' });
-  for (const { field, expression } of fields) lines.push({ current: '', legacy: `  ${fieldLocal(id, field)} = ${expression.legacy}` });
-  lines.push({ current: '', legacy: '}' });
+  const fieldLocals = [`locals {`, ...fields.map(({ field, expression }) => `  ${fieldLocal(id, field)} = ${expression.legacy}`), '}'];
+  const join = (pieces: readonly string[]): string => pieces.filter((line) => line !== '').join('\n') + '\n';
   const text = {
-    current: lines.map((line) => line.current).filter((line) => line !== '').join('\n') + '\n',
-    legacy: lines.map((line) => line.legacy).filter((line) => line !== '').join('\n') + '\n',
+    current: join([...lines, ...source].map((line) => line.current)),
+    legacy: join([...lines.map((line) => line.legacy), ...fieldLocals]),
   };
-  return { id, file: `${id}.pkr.hcl`, text, variables: writer.variables, fields, features: writer.features };
+  const legacySource = join(source.map((line) => line.legacy));
+  return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, features: writer.features };
 }
 
 /** The text of a `-var` value: strings and numbers as they are, anything else as an HCL expression. */
@@ -558,7 +576,7 @@ export function generateBatch(random: Random, firstId: number, size: number, inv
       assignments.get(name)?.push({ variable: spec, value: valueOf(spec) });
     }
   }
-  const render = (name: string): { path: string; text: string; asHcl: string } => {
+  const render = (name: string): VarFile => {
     const entries = assignments.get(name) ?? [];
     const asHcl = entries.map((entry) => `${entry.variable.name} = ${JSON.stringify(entry.value)}\n`).join('');
     const text = name.endsWith('.json') ? `${JSON.stringify(Object.fromEntries(entries.map((entry) => [entry.variable.name, entry.value])), null, 2)}\n` : asHcl;
@@ -578,5 +596,5 @@ export function generateBatch(random: Random, firstId: number, size: number, inv
     }
     return args;
   });
-  return { templates, autoVarFiles: autoNames.sort().map((name) => { const { path, text } = render(name); return { path, text }; }), varFiles: fileNames.map(render), invocations: commandLines };
+  return { templates, autoVarFiles: autoNames.sort().map(render), varFiles: fileNames.map(render), invocations: commandLines };
 }

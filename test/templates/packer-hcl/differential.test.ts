@@ -27,8 +27,8 @@ import { consoleJson, packerVersion, runPacker } from './packer-console.js';
  * - `ami_org_arns` / `ami_ou_arns` are unknown to 1.6.6's amazon-ebs: they are left out of its
  *   source block (the test still evaluates their expressions through `packer console`).
  * - Functions 1.6.6 lacks (`startswith`, `endswith`, `strcontains`, `alltrue`, `anytrue`) are
- *   written with older functions that give the same value for the arguments the generator passes
- *   (see generate-templates.ts, `call(...)`).
+ *   written with older functions that give the same value for plain-string arguments
+ *   (LEGACY_SPELLINGS in packer-copy.ts), in generated templates and corpus copies alike.
  * - 1.6.6 applies every HCL var-file (auto, then named) before every JSON var-file (auto, then
  *   named), whatever the command-line order; current Packer applies the auto HCL, then the auto
  *   JSON var-files, then the named ones in command-line order. So 1.6.6 is given the auto JSON

@@ -10,6 +10,7 @@
  * feature, so that a known disagreement can switch off exactly the construct it is about.
  */
 import type { SharingField } from '../../../src/templates/model.js';
+import { LEGACY_SPELLINGS } from './packer-copy.js';
 
 /** A seeded PRNG (mulberry32): the same seed gives the same templates. */
 export class Random {
@@ -74,12 +75,11 @@ function code(strings: TemplateStringsArray, ...parts: readonly Code[]): Code {
   return { current, legacy };
 }
 
-/** One construct in current and 1.6.6 spelling (a function 1.6.6 lacks, written with others). */
-function call(current: string, legacy: (args: readonly string[]) => string, args: readonly Code[]): Code {
-  return {
-    current: `${current}(${args.map((arg) => arg.current).join(', ')})`,
-    legacy: legacy(args.map((arg) => arg.legacy)),
-  };
+/** A call of a function 1.6.6 lacks: as current Packer writes it, and in 1.6.6's functions. */
+function legacy(name: string, args: readonly Code[]): Code {
+  const spell = LEGACY_SPELLINGS.get(name);
+  if (spell === undefined) throw new Error(`no 1.6.6 spelling for ${name}()`);
+  return { current: `${name}(${args.map((arg) => arg.current).join(', ')})`, legacy: spell(args.map((arg) => arg.legacy)) };
 }
 
 function literal(value: JsonValue): Code {
@@ -445,12 +445,11 @@ class TemplateWriter {
       [[], () => code`(${b()} || ${b()})`],
       [['fn:contains'], () => code`contains(${l()}, ${s()})`],
       [['fn:length'], () => code`(length(${l()}) > ${n()})`],
-      // 1.6.6 lacks these; the spelling in older functions means the same for these arguments.
-      [['fn:startswith'], () => call('startswith', ([x, p]) => `(substr(${x ?? ''}, 0, length(${p ?? ''})) == ${p ?? ''})`, [s(), this.word()])],
-      [['fn:endswith', 'fn:strrev'], () => call('endswith', ([x, p]) => `(strrev(substr(strrev(${x ?? ''}), 0, length(${p ?? ''}))) == ${p ?? ''})`, [s(), this.word()])],
-      [['fn:strcontains'], () => call('strcontains', ([x, p]) => `(replace(${x ?? ''}, ${p ?? ''}, "") != ${x ?? ''})`, [s(), this.word()])],
-      [['fn:alltrue'], () => call('alltrue', ([x]) => `(!contains(${x ?? ''}, false))`, [code`[${b()}, ${b()}]`])],
-      [['fn:anytrue'], () => call('anytrue', ([x]) => `contains(${x ?? ''}, true)`, [code`[${b()}, ${b()}]`])],
+      [['fn:startswith'], () => legacy('startswith', [s(), this.word()])],
+      [['fn:endswith'], () => legacy('endswith', [s(), this.word()])],
+      [['fn:strcontains'], () => legacy('strcontains', [s(), this.word()])],
+      [['fn:alltrue'], () => legacy('alltrue', [code`[${b()}, ${b()}]`])],
+      [['fn:anytrue'], () => legacy('anytrue', [code`[${b()}, ${b()}]`])],
     ]);
   }
 

@@ -21,7 +21,7 @@ export function packerVersion(): string | undefined {
  * Packer sees no PKR_VAR_* of ours (amiguard is given none either) and makes no checkpoint call
  * to HashiCorp's servers.
  */
-function packerEnv(): NodeJS.ProcessEnv {
+export function packerEnv(): Record<string, string | undefined> {
   return { PATH: process.env.PATH, HOME: process.env.HOME, CHECKPOINT_DISABLE: '1', PACKER_NO_COLOR: '1' };
 }
 

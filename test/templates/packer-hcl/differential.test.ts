@@ -52,6 +52,7 @@ const KNOWN_DISAGREEMENTS: readonly { readonly features: readonly Feature[]; rea
   { features: ['template-directive'], what: '%{ if } / %{ for } template directives are not evaluated (amiguard says unknown)' },
   { features: ['convert-to-set'], what: 'convert(x, set(string)) keeps duplicates and order; Packer makes a set (distinct, sorted)' },
   { features: ['set-conditional'], what: 'a conditional with a set arm and a tuple arm is a set in Packer (distinct, sorted); amiguard keeps the arm as it is' },
+  { features: ['number-and-bool-list'], what: 'setunion() over a tuple of a number and a bool: Packer rejects it (set elements of one type), amiguard gives strings' },
   { features: ['untyped-empty-list-default'], what: 'an untyped variable with default = [] takes a -var value as a string; Packer parses it as an expression' },
 ];
 
@@ -90,8 +91,8 @@ function packerValue(value: unknown): string {
 
 function packerArgs(batch: GeneratedBatch, args: readonly Argument[]): string[] {
   const paths = args.flatMap((arg) => (arg.kind === 'var-file' ? [arg.path] : []));
-  const firstHcl = paths.findIndex((path) => !path.endsWith('.json'));
-  const jsonBeforeHcl = paths.some((path, index) => path.endsWith('.json') && firstHcl > index);
+  const lastHcl = paths.findLastIndex((path) => !path.endsWith('.json'));
+  const jsonBeforeHcl = paths.some((path, index) => path.endsWith('.json') && index < lastHcl);
   return args.flatMap((arg) => {
     if (arg.kind === 'var') return ['-var', `${arg.name}=${arg.value}`];
     const rewritten = jsonBeforeHcl && arg.path.endsWith('.json') && batch.varFiles.some((file) => file.path === arg.path);

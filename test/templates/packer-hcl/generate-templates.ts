@@ -176,6 +176,7 @@ export const FEATURES = [
   'splat',
   'null-field',
   'mixed-list',
+  'number-and-bool-list',
   'fn:lower',
   'fn:upper',
   'fn:title',
@@ -334,7 +335,12 @@ class TemplateWriter {
     if (reference !== undefined) return reference;
     if (kind === 'list' && this.enabled('mixed-list') && this.random.chance(0.15)) {
       this.features.add('mixed-list');
-      return code`[${literal(this.random.pick(STRINGS))}, ${literal(this.random.int(10))}, ${literal(this.random.chance(0.5))}]`;
+      // Strings and numbers unify to strings whatever a filter leaves of them.
+      return code`[${literal(this.random.pick(STRINGS))}, ${literal(this.random.int(10))}]`;
+    }
+    if (kind === 'list' && this.enabled('number-and-bool-list') && this.random.chance(0.05)) {
+      this.features.add('number-and-bool-list');
+      return code`[${literal(this.random.int(10))}, ${literal(this.random.chance(0.5))}]`;
     }
     return literal(this.value(kind));
   }

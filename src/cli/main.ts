@@ -2,6 +2,7 @@ import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
 import { auditCommand } from './commands/audit.js';
+import { baselineCommand } from './commands/baseline.js';
 import { blockPublicAccessCommand } from './commands/block-public-access.js';
 import { fixCommand, undoCommand } from './commands/fix.js';
 import { makeIamPolicyCommand } from './commands/iam-policy.js';
@@ -15,6 +16,7 @@ import { processIo, type Io } from './io.js';
 
 export const COMMANDS: readonly Command[] = [
   lintCommand,
+  baselineCommand,
   showCommand,
   shareCommand,
   unshareCommand,

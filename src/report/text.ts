@@ -107,14 +107,17 @@ function formatGroup(group: Group, style: Style): string {
 }
 
 function formatSummary(report: Report, style: Style): string {
-  const { errors, warnings, notes, files } = summarize(report);
+  const { errors, warnings, notes, files, suppressed } = summarize(report);
   // An AWS audit reads no files: "in 0 files" would say nothing.
   const where = files === 0 ? '' : ` in ${plural(files, 'file')}`;
+  // Allowed findings are not listed, but counted, so that nothing is hidden without a trace.
+  const allowed = suppressed === undefined || suppressed === 0 ? '' : `, ${suppressed} suppressed (listed in json and sarif output)`;
+  const policy = report.policy === undefined ? '' : `\n${style.dim(`policy: ${printable(report.policy)}`)}`;
   const total = errors + warnings + notes;
-  if (total === 0) return style.success(`✔ no problems${where}`);
+  if (total === 0) return `${style.success(`✔ no problems${where}`)}${allowed}${policy}`;
   const worst = errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'note';
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
-  return style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`));
+  return `${style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`))}${allowed}${policy}`;
 }
 
 function plural(count: number, noun: string): string {

@@ -1,6 +1,7 @@
 import type { Rule } from '../core/index.js';
 import { blockPublicAccessOff } from './block-public-access-off.js';
 import { encryptedShareDefaultKey } from './encrypted-share-default-key.js';
+import { invalidSuppression } from './invalid-suppression.js';
 import { invalidGrantee } from './invalid-grantee.js';
 import { parseError } from './parse-error.js';
 import { publicAmi } from './public-ami.js';
@@ -16,6 +17,7 @@ export const RULES: readonly Rule[] = [
   blockPublicAccessOff,
   encryptedShareDefaultKey,
   invalidGrantee,
+  invalidSuppression,
   parseError,
   publicAmi,
   publicSnapshot,
@@ -28,4 +30,4 @@ export const RULES: readonly Rule[] = [
 
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
 
-export { runRules, severityOf, type RuleRun } from './engine.js';
+export { checkAll, runRules, severityOf, type RuleRun } from './engine.js';

@@ -2,7 +2,8 @@ import { readFileSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
-import { InputError, sourceLocation, type ImageSubject } from '../core/index.js';
+import { InputError, sourceLocation, type ImageSubject, type SuppressionDirective } from '../core/index.js';
+import { scanDirectives } from '../suppress/inline.js';
 import { discoverTemplates } from './discover.js';
 import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { readPackerHcl } from './packer-hcl/index.js';
@@ -24,6 +25,8 @@ export interface TemplateReadRequest {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Worker threads to read with; by default one per core for large trees, else none. */
   readonly workers?: number;
+  /** Templates not to read (`--exclude`, the policy's `exclude:`), by absolute path. */
+  readonly exclude?: (absolutePath: string) => boolean;
 }
 
 export interface TemplatesRead {
@@ -32,6 +35,10 @@ export interface TemplatesRead {
   readonly problems: readonly TemplateProblem[];
   /** Every template file read, as shown to the user. */
   readonly artifacts: readonly string[];
+  /** The `amiguard-ignore` directives in the files read. */
+  readonly directives: readonly SuppressionDirective[];
+  /** Templates found but excluded, as shown to the user. */
+  readonly excluded: readonly string[];
 }
 
 /** One template reading: a legacy JSON file, or one folder's HCL configuration. */
@@ -53,14 +60,23 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   if (first !== undefined) {
     throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
   }
+  const excluded: string[] = [];
+  const keep = (path: string): boolean => {
+    if (request.exclude?.(resolve(request.cwd, path)) !== true) return true;
+    excluded.push(path);
+    return false;
+  };
   const units: ReadUnit[] = [
-    ...discovered.jsonTemplates.map((path): ReadUnit => ({ kind: 'json', path })),
-    ...discovered.hclConfigurations.map((config): ReadUnit => ({ kind: 'hcl', files: config.files, autoVarFiles: config.autoVarFiles })),
+    ...discovered.jsonTemplates.filter(keep).map((path): ReadUnit => ({ kind: 'json', path })),
+    ...discovered.hclConfigurations.flatMap((config): ReadUnit[] => {
+      const files = config.files.filter(keep);
+      return files.length === 0 ? [] : [{ kind: 'hcl', files, autoVarFiles: config.autoVarFiles }];
+    }),
   ];
   const workers = request.workers ?? (units.length >= PARALLEL_FROM ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
   const read = workers > 1 ? await readInWorkers(units, context, workers) : await readUnits(units, context);
-  return { ...read, subjects: read.images.map(toImageSubject), problems: distinctProblems(read.problems) };
+  return { ...read, subjects: read.images.map(toImageSubject), problems: distinctProblems(read.problems), excluded };
 }
 
 export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'workers'>;
@@ -69,6 +85,7 @@ export interface UnitsRead {
   readonly images: readonly TemplateImage[];
   readonly problems: readonly TemplateProblem[];
   readonly artifacts: readonly string[];
+  readonly directives: readonly SuppressionDirective[];
 }
 
 /** Reads the units one after another, in order. */
@@ -93,6 +110,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
   for (const unit of units) {
     const problems: TemplateProblem[] = [];
     const artifacts: string[] = [];
+    const directives: SuppressionDirective[] = [];
     const load = (path: string): SourceFile | undefined => {
       artifacts.push(path);
       const loaded = loadSource(resolve(context.cwd, path), path);
@@ -100,6 +118,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
         problems.push(loaded.problem);
         return undefined;
       }
+      directives.push(...scanDirectives(path, loaded.text, unit.kind === 'json' ? 'packer-json' : path.endsWith('.json') ? 'hcl-json' : 'hcl'));
       return loaded;
     };
     let images: readonly TemplateImage[] = [];
@@ -119,7 +138,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
         problems.push(...result.problems);
       }
     }
-    results.push({ images, problems, artifacts });
+    results.push({ images, problems, artifacts, directives });
   }
   return results;
 }
@@ -129,6 +148,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
     images: reads.flatMap((read) => read.images),
     problems: reads.flatMap((read) => read.problems),
     artifacts: reads.flatMap((read) => read.artifacts),
+    directives: reads.flatMap((read) => read.directives),
   };
 }
 
@@ -141,7 +161,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
 async function readInWorkers(units: readonly ReadUnit[], context: ReadContext, workers: number): Promise<UnitsRead> {
   const shares = Array.from({ length: Math.min(workers, units.length) }, (_, worker) => units.filter((_unit, index) => index % workers === worker));
   const results = await Promise.all(shares.map((share) => runWorker(share, { ...context, env: { ...context.env } })));
-  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [] }));
+  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [], directives: [] }));
 }
 
 function runWorker(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {

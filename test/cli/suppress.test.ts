@@ -219,6 +219,11 @@ describe('baseline (CLI)', () => {
       ['unapproved-account', 'external'],
       ['unapproved-account', 'external'],
     ]);
+
+    // Fixed findings leave entries that match nothing: said on stderr, the baseline can shrink.
+    writeFileSync(join(dir, 'b.json'), '{"builders": [{"type": "amazon-ebs"}]}\n');
+    const fixed = await cli(dir, ['lint', '--baseline', 'amiguard-baseline.json']);
+    assert.equal(fixed.stderr, 'amiguard: 1 baseline entry matches no finding any more; run amiguard baseline again to drop them\n');
   });
 
   it('a missing or malformed baseline is an error (exit 2), never an empty one', async () => {

@@ -87,6 +87,12 @@ Examples:
     } else {
       io.stdout.write(text);
     }
+    if (result.baselineUnmatched > 0) {
+      io.stderr.write(
+        `amiguard: ${result.baselineUnmatched} baseline entr${result.baselineUnmatched === 1 ? 'y matches' : 'ies match'} no finding any more; ` +
+          'run amiguard baseline again to drop them\n',
+      );
+    }
     return result.findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
   },
 };

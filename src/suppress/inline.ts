@@ -156,14 +156,15 @@ interface HclLex {
   readonly comments: readonly Comment[];
   /** Index by line number: true where the line has code (anything but blanks and comments). */
   readonly codeLines: readonly boolean[];
-  /** The line of the `}` that closes the first block or object opened on a line. */
+  /** The line of the bracket that closes the first block, object, list or call opened on a line. */
   readonly blockEnds: ReadonlyMap<number, number>;
 }
 
 /**
  * Just enough of HCL's lexical structure to tell comments from strings: quoted strings with
  * `${...}` and `%{...}` templates (which may hold strings themselves), heredocs, and the three
- * comment forms; braces outside strings are matched to find where blocks end.
+ * comment forms; brackets outside strings are matched to find where blocks and values spanning
+ * several lines (`ami_groups = [` ... `]`) end.
  */
 function lexHcl(text: string): HclLex {
   const comments: Comment[] = [];
@@ -239,19 +240,18 @@ function lexHcl(text: string): HclLex {
       const from = line;
       advance(skip);
       for (let covered = from; covered <= line; covered++) codeLines[covered] = true;
-    } else if (char === '{') {
-      if (top?.kind === 'template') top.depth++;
-      else braces.push(line);
+    } else if (top?.kind === 'template' && (char === '{' || char === '}')) {
+      if (char === '{') top.depth++;
+      else if (top.depth === 0) stack.pop();
+      else top.depth--;
       advance(1);
-    } else if (char === '}') {
-      if (top?.kind === 'template') {
-        if (top.depth === 0) stack.pop();
-        else top.depth--;
-      } else {
-        const opened = braces.pop();
-        // The first brace opened on a line closes last: keep the furthest close.
-        if (opened !== undefined && (blockEnds.get(opened) ?? 0) < line) blockEnds.set(opened, line);
-      }
+    } else if (top === undefined && (char === '{' || char === '[' || char === '(')) {
+      braces.push(line);
+      advance(1);
+    } else if (top === undefined && (char === '}' || char === ']' || char === ')')) {
+      const opened = braces.pop();
+      // The first bracket opened on a line closes last: keep the furthest close.
+      if (opened !== undefined && (blockEnds.get(opened) ?? 0) < line) blockEnds.set(opened, line);
       advance(1);
     } else {
       advance(1);

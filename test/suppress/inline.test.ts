@@ -50,6 +50,14 @@ describe('amiguard-ignore in HCL', () => {
     ]);
   });
 
+  it('covers a value that spans several lines from the line it starts on', () => {
+    const text = ['source "amazon-ebs" "x" {', '  # amiguard-ignore public-ami: published', '  ami_groups = [', '    "all",', '  ]', '  ami_users = concat(', '    ["1"],', '  ) # amiguard-ignore unapproved-account: partner', '}'].join('\n');
+    assert.deepEqual(summary(text), [
+      [2, '3-5', 'public-ami', 'published', 'ok'],
+      [8, '8-8', 'unapproved-account', 'partner', 'ok'],
+    ]);
+  });
+
   it('does not take the marker inside strings, templates or heredocs for a comment', () => {
     const text = [
       'source "amazon-ebs" "x" {',

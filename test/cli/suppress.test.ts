@@ -145,6 +145,18 @@ describe('inline suppressions (CLI)', () => {
     ]);
   });
 
+  it('HCL JSON syntax (*.pkr.json): a "//" comment property suppresses in its object', async () => {
+    const dir = project({
+      'a.pkr.json': JSON.stringify({
+        source: { 'amazon-ebs': { x: { '//': 'amiguard-ignore public-ami: published', ami_groups: ['all'] } } },
+        build: { sources: ['source.amazon-ebs.x'] },
+      }),
+    });
+    const report = await json(dir, ['lint']);
+    assert.deepEqual(report.findings, []);
+    assert.equal(report.suppressed?.[0]?.suppression?.kind, 'inSource');
+  });
+
   it('an expired directive suppresses nothing and says so; one still in date suppresses', async () => {
     const dir = project({
       'old/a.pkr.hcl': publicHcl('# amiguard-ignore public-ami until 2020-01-31: launch week'),

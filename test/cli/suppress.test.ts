@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { accessSync, constants, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
 import { run } from '../../src/cli/main.js';
 import type { JsonReport } from '../../src/report/index.js';
 
@@ -203,6 +205,30 @@ describe('public-exceptions (CLI)', () => {
     assert.deepEqual(result?.suppressions, [
       { kind: 'external', status: 'accepted', justification: 'public-exception in amiguard.yaml: community base image (until 2999-01-31)' },
     ]);
+  });
+});
+
+describe('suppressions in SARIF', () => {
+  it('inSource and external suppressions, with their locations, pass the SARIF multitool', async () => {
+    const dir = project({
+      'amiguard.yaml': 'public-exceptions:\n  - file: "pub/*"\n    reason: community base image\n',
+      'pub/a.pkr.hcl': publicHcl(''),
+      'a.pkr.hcl': publicHcl('# amiguard-ignore public-ami: published on purpose (SEC-142)'),
+      'b.json': '{"_amiguard-ignore": "unapproved-account: vendor", "builders": [{"type": "amazon-ebs", "ami_users": ["111122223333"]}]}\n',
+    });
+    const result = await cli(dir, ['lint', '--format', 'sarif', '--output', 'out.sarif']);
+    assert.equal(result.code, 0, result.stderr);
+    const log = JSON.parse(readFileSync(join(dir, 'out.sarif'), 'utf8')) as { runs: { results: SarifResult[] }[] };
+    assert.deepEqual(log.runs[0]?.results.map((entry) => [entry.ruleId, entry.suppressions?.[0]?.kind]), [
+      ['public-ami', 'inSource'],
+      ['unapproved-account', 'inSource'],
+      ['public-ami', 'external'],
+    ]);
+    const multitool = fileURLToPath(new URL('../../node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool', import.meta.url));
+    accessSync(multitool, constants.X_OK);
+    const validation = spawnSync(multitool, ['validate', join(dir, 'out.sarif')], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(validation.status, 0, validation.stdout + validation.stderr);
+    assert.doesNotMatch(validation.stdout, /: (error|warning) /, validation.stdout);
   });
 });
 

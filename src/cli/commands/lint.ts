@@ -69,7 +69,8 @@ Examples:
     const output = parsed.values['output'];
     const colorFlag = parsed.values['no-color'] === true ? false : parsed.values['color'] === true ? true : undefined;
 
-    const result = await lint({ ...lintOptions(parsed, io), ...suppressOptions(parsed) });
+    const baselinePath = parsed.values['baseline'];
+    const result = await lint({ ...lintOptions(parsed, io), ...(typeof baselinePath === 'string' ? { baselinePath } : {}) });
 
     const toFile = typeof output === 'string';
     const text = formatReport(result.report, format, {
@@ -110,11 +111,6 @@ export function lintOptions(parsed: ParsedArgs, io: Io): LintOptions {
     ...(typeof configPath === 'string' ? { configPath } : {}),
     ...(Array.isArray(exclude) ? { exclude: exclude.filter((glob) => typeof glob === 'string') } : {}),
   };
-}
-
-function suppressOptions(parsed: ParsedArgs): Pick<LintOptions, 'baselinePath'> {
-  const baselinePath = parsed.values['baseline'];
-  return typeof baselinePath === 'string' ? { baselinePath } : {};
 }
 
 /** `--var` and `--var-file` in the order given, as Packer applies them. */

@@ -22,6 +22,11 @@ export const COMMANDS: readonly CommandEntry[] = [
     load: async () => (await import('./commands/lint.js')).lintCommand,
   },
   {
+    name: 'baseline',
+    summary: 'Record the current lint findings, so that amiguard lint --baseline fails only on new ones',
+    load: async () => (await import('./commands/baseline.js')).baselineCommand,
+  },
+  {
     name: 'show',
     summary: 'Show who can launch AMIs: launch and snapshot permissions, encryption, block public access',
     load: async () => (await import('./commands/show.js')).showCommand,

@@ -1,5 +1,6 @@
 import type { Grantee } from './grantee.js';
 import type { Location } from './location.js';
+import type { Suppression } from './suppression.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 export type SeveritySetting = Severity | 'off';
@@ -28,6 +29,8 @@ export interface Finding {
    * read): such a finding needs review, and carries no action, since a change acts only on facts.
    */
   readonly approval?: UnknownApproval;
+  /** Set when a public-exception, an inline comment or a baseline allows it: reported, not counted. */
+  readonly suppression?: Suppression;
 }
 
 export interface UnknownApproval {

@@ -8,4 +8,5 @@ export type * from './policy.js';
 export type * from './report.js';
 export type * from './rule.js';
 export * from './sharing.js';
+export type * from './suppression.js';
 export type * from './subject.js';

@@ -5,6 +5,10 @@ import type { Finding, Severity } from './finding.js';
 export interface Report {
   readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
   readonly findings: readonly Finding[];
+  /** Findings a public-exception, an inline comment or a baseline allows (lint only). */
+  readonly suppressed?: readonly Finding[];
+  /** The policy file used, as shown to the user, or `built-in default` (lint only). */
+  readonly policy?: string;
   /** Every rule that ran, for SARIF's rule table and the JSON output. */
   readonly rules: readonly ReportRule[];
   /** The files that were read, relative to the working directory. */

@@ -55,7 +55,8 @@ type ArtifactIndex = ReadonlyMap<string, number>;
 export function formatSarif(report: Report, options: SarifOptions = {}): string {
   const rules = sortRules(report.rules);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const findings = sortFindings(report.findings);
+  // Allowed findings are results too, with `suppressions`: code scanning shows them as dismissed.
+  const findings = sortFindings([...report.findings, ...(report.suppressed ?? [])]);
   const files = artifactFiles(report, findings);
   const artifactIndex: ArtifactIndex = new Map(files.map((file, index) => [file, index]));
 
@@ -78,6 +79,7 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
     results: findings.map((finding) => toResult(finding, ruleIndex, artifactIndex)),
     // The readers count columns as JavaScript does (tree-sitter and momoa alike): UTF-16 code units.
     columnKind: 'utf16CodeUnits',
+    ...(report.policy === undefined ? {} : { properties: { policy: report.policy } }),
   };
   return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
 }
@@ -167,6 +169,18 @@ function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, arti
           })),
         }),
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    ...(finding.suppression === undefined
+      ? {}
+      : {
+          suppressions: [
+            {
+              kind: finding.suppression.kind,
+              status: 'accepted',
+              justification: finding.suppression.justification,
+              ...(finding.suppression.location === undefined ? {} : { location: toLocation(finding.suppression.location, artifacts) }),
+            },
+          ],
+        }),
   };
 }
 

@@ -107,9 +107,12 @@ function formatGroup(group: Group, style: Style): string {
 }
 
 function formatSummary(report: Report, style: Style): string {
-  const { errors, warnings, notes, files } = summarize(report);
+  const { errors, warnings, notes, files, suppressed } = summarize(report);
   // An AWS audit reads no files: "in 0 files" would say nothing.
   const where = files === 0 ? '' : ` in ${plural(files, 'file')}`;
+  // Allowed findings are not listed, but counted, so that nothing is hidden without a trace.
+  const allowed = suppressed === undefined || suppressed === 0 ? '' : `, ${suppressed} suppressed (listed in json and sarif output)`;
+  const policy = report.policy === undefined ? '' : `\n${style.dim(`policy: ${printable(report.policy)}`)}`;
   const total = errors + warnings + notes;
   const worst = errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'note';
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
@@ -117,11 +120,11 @@ function formatSummary(report: Report, style: Style): string {
   if (unread.length > 0) {
     // Never "no problems" over what was not read: say what is missing instead.
     const found = total === 0 ? 'nothing found' : `${plural(total, 'problem')} (${counts})`;
-    const line = `⚠ incomplete: ${found} in what was read${where}; ${plural(unread.length, 'part')} could not be read:`;
-    return [style.bold(style.severity.warning(line)), ...formatGaps(unread, style)].join('\n');
+    const line = `⚠ incomplete: ${found} in what was read${where}${allowed}; ${plural(unread.length, 'part')} could not be read:`;
+    return [style.bold(style.severity.warning(line)), ...formatGaps(unread, style)].join('\n') + policy;
   }
-  if (total === 0) return style.success(`✔ no problems${where}`);
-  return style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`));
+  if (total === 0) return `${style.success(`✔ no problems${where}`)}${allowed}${policy}`;
+  return `${style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`))}${allowed}${policy}`;
 }
 
 /** One line per part not read: where, what, why, and the IAM action whose call failed. */

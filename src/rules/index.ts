@@ -2,6 +2,7 @@ import type { Rule } from '../core/index.js';
 import { blockPublicAccessOff } from './block-public-access-off.js';
 import { blockedPublicSnapshot } from './blocked-public-snapshot.js';
 import { encryptedShareDefaultKey } from './encrypted-share-default-key.js';
+import { invalidSuppression } from './invalid-suppression.js';
 import { invalidGrantee } from './invalid-grantee.js';
 import { parseError } from './parse-error.js';
 import { publicAmi } from './public-ami.js';
@@ -18,6 +19,7 @@ export const RULES: readonly Rule[] = [
   blockedPublicSnapshot,
   encryptedShareDefaultKey,
   invalidGrantee,
+  invalidSuppression,
   parseError,
   publicAmi,
   publicSnapshot,
@@ -30,4 +32,4 @@ export const RULES: readonly Rule[] = [
 
 export const RULE_IDS: readonly string[] = RULES.map((rule) => rule.id);
 
-export { runRules, severityOf, type RuleRun } from './engine.js';
+export { checkAll, runRules, severityOf, type RuleRun } from './engine.js';

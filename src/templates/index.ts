@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind } from '../core/index.js';
+import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind, type SuppressionDirective } from '../core/index.js';
+import { scanDirectives } from '../suppress/inline.js';
 import { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
 import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { readPackerHcl } from './packer-hcl/index.js';
@@ -16,6 +17,8 @@ export interface TemplateReadRequest {
   readonly variables: readonly VariableInput[];
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
+  /** Templates not to read (`--exclude`, the policy's `exclude:`), by absolute path. */
+  readonly exclude?: (absolutePath: string) => boolean;
 }
 
 export interface TemplatesRead {
@@ -25,6 +28,10 @@ export interface TemplatesRead {
   /** Every template file read, as shown to the user. */
   readonly artifacts: readonly string[];
   readonly coverage: TemplateCoverage;
+  /** The `amiguard-ignore` directives in the files read. */
+  readonly directives: readonly SuppressionDirective[];
+  /** Templates found but excluded, as shown to the user. */
+  readonly excluded: readonly string[];
 }
 
 /**
@@ -54,9 +61,18 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   if (first !== undefined) {
     throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
   }
+  const excluded: string[] = [];
+  const keep = (path: string): boolean => {
+    if (request.exclude?.(resolve(request.cwd, path)) !== true) return true;
+    excluded.push(path);
+    return false;
+  };
   const units: ReadUnit[] = [
-    ...discovered.jsonTemplates.map((path): ReadUnit => ({ kind: 'json', path })),
-    ...discovered.hclConfigurations.map((config): ReadUnit => ({ kind: 'hcl', files: config.files, autoVarFiles: config.autoVarFiles })),
+    ...discovered.jsonTemplates.filter(keep).map((path): ReadUnit => ({ kind: 'json', path })),
+    ...discovered.hclConfigurations.flatMap((config): ReadUnit[] => {
+      const files = config.files.filter(keep);
+      return files.length === 0 ? [] : [{ kind: 'hcl', files, autoVarFiles: config.autoVarFiles }];
+    }),
   ];
   // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
   if (units.length === 0) throw noTemplateFound(request.paths, discovered);
@@ -77,6 +93,8 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
       read: read.artifacts.filter((path) => !refused.has(path)),
       skipped: [...discovered.skipped, ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     },
+    directives: read.directives,
+    excluded,
   };
 }
 
@@ -100,6 +118,7 @@ export interface UnitsRead {
   readonly artifacts: readonly string[];
   /** Artifacts the bounded reader refused. */
   readonly unread: readonly SkippedPath[];
+  readonly directives: readonly SuppressionDirective[];
 }
 
 /** Reads the units one after another, in order. */
@@ -126,6 +145,7 @@ async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): P
     const problems: TemplateProblem[] = [];
     const artifacts: string[] = [];
     const unread: SkippedPath[] = [];
+    const directives: SuppressionDirective[] = [];
     const load = (path: string, kind: InputKind): SourceFile | undefined => {
       artifacts.push(path);
       const loaded = loadSource(resolve(context.cwd, path), path, kind);
@@ -134,6 +154,7 @@ async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): P
         unread.push({ path, kind: 'unreadable', reason: loaded.problem.message });
         return undefined;
       }
+      directives.push(...scanDirectives(path, loaded.text, unit.kind === 'json' ? 'packer-json' : path.endsWith('.json') ? 'hcl-json' : 'hcl'));
       return loaded;
     };
     let images: readonly TemplateImage[] = [];
@@ -153,7 +174,7 @@ async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): P
         append(problems, result.problems);
       }
     }
-    results.push({ images, problems: capPerFile(problems), artifacts, unread });
+    results.push({ images, problems: capPerFile(problems), artifacts, unread, directives });
   }
   return results;
 }
@@ -173,6 +194,7 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
     problems: reads.flatMap((read) => read.problems),
     artifacts: reads.flatMap((read) => read.artifacts),
     unread: reads.flatMap((read) => read.unread),
+    directives: reads.flatMap((read) => read.directives),
   };
 }
 

@@ -96,7 +96,7 @@ describe('every command with every action it calls denied', () => {
   });
   after(() => {
     for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED', 'AWS_ENDPOINT_URL']) {
-      if (SAVED_ENV[key] === undefined) delete process.env[key];
+      if (SAVED_ENV[key] === undefined) Reflect.deleteProperty(process.env, key);
       else process.env[key] = SAVED_ENV[key];
     }
   });

@@ -64,24 +64,35 @@ describe('readInventory under faults', async () => {
     assert.ok(inventory.stats.throttled > 0);
   });
 
-  it('names every account-region where one call keeps failing, and nothing else', async () => {
+  it('names every account-region where one call keeps failing, and reads everything else there', async () => {
     const { inventory } = await audit({ internalError: 1, actions: ['GetSnapshotBlockPublicAccessState'] }, 1, 2);
-    assert.deepEqual(inventory.regions, []);
     assert.deepEqual(
-      inventory.failures.map((failure) => `${failure.account}/${failure.region ?? ''}`),
-      clean.regions.map((region) => `${region.account}/${region.region}`),
+      inventory.failures.map((failure) => `${failure.account}/${failure.region ?? ''} ${failure.kind} ${failure.action ?? ''}`),
+      clean.regions.map((region) => `${region.account}/${region.region} snapshot-block-public-access ec2:GetSnapshotBlockPublicAccessState`),
     );
     for (const failure of inventory.failures) {
       assert.match(failure.reason, new RegExp(`^GetSnapshotBlockPublicAccessState in ${failure.region ?? ''} failed: InternalError`));
     }
+    // Only that setting is unknown: the AMIs, their permissions and the image setting are as without faults.
+    assert.deepEqual(
+      inventory.regions.map((region) => ({ ...region, blockPublicAccess: { ...region.blockPublicAccess, snapshots: undefined } })),
+      clean.regions.map((region) => ({ ...region, blockPublicAccess: { ...region.blockPublicAccess, snapshots: undefined } })),
+    );
+    assert.ok(inventory.regions.every((region) => region.blockPublicAccess.snapshots.state === 'unknown'));
   });
 
-  it('names the resource whose read keeps failing', async () => {
+  it('names the resources whose read keeps failing', async () => {
     const { inventory } = await audit({ unavailable: 1, actions: ['DescribeImageAttribute'] }, 1, 2);
-    assert.equal(inventory.failures.length, 9);
+    // One gap per region with AMIs; the AMIs stay in the inventory, their launch permission unknown.
+    const withImages = clean.regions.filter((region) => region.images.length > 0);
+    assert.deepEqual(
+      inventory.failures.map((failure) => `${failure.account}/${failure.region ?? ''} ${failure.kind}`),
+      withImages.map((region) => `${region.account}/${region.region} launch-permission`),
+    );
     const managementEast = inventory.failures.find(
       (failure) => failure.account === SAMPLE_IDS.accounts.management && failure.region === 'us-east-1',
     );
-    assert.match(managementEast?.reason ?? '', /^DescribeImageAttribute ami-[0-9a-f]{17} in us-east-1 failed: Unavailable/);
+    assert.match(managementEast?.reason ?? '', /^DescribeImageAttribute in us-east-1 failed: Unavailable.* \(\d+: ami-[0-9a-f]{17}/);
+    assert.ok(inventory.regions.flatMap((region) => region.images).every((image) => image.launchUnknown !== undefined));
   });
 });

@@ -209,6 +209,11 @@ describe('amiguard iam-policy', () => {
       'ec2:DescribeSnapshots',
       'ec2:GetImageBlockPublicAccessState',
       'ec2:GetSnapshotBlockPublicAccessState',
+      // Whether an account a snapshot is shared with reaches the AMI through an organization or OU.
+      'organizations:DescribeOrganization',
+      'organizations:ListAccountsForParent',
+      'organizations:ListOrganizationalUnitsForParent',
+      'organizations:ListRoots',
     ]);
     assert.ok(!policy.Statement[0]?.Action.includes('ec2:ModifyImageAttribute'), 'show changes nothing');
   });

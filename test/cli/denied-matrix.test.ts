@@ -6,7 +6,7 @@
  * and unapproved grants) ever says "no problems" or exits 0.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -20,6 +20,8 @@ const LOADED = await Promise.all(COMMANDS.map((entry) => entry.load()));
 
 const IMAGES = SAMPLE_IDS.images;
 const ORG_ARN = SAMPLE_IDS.organization.arn;
+/** The root snapshot of goldenOrgShared (the sample estate numbers them alike). */
+const SNAPSHOT_OF_GOLDEN = IMAGES.goldenOrgShared.replace('ami-', 'snap-');
 const ORG_SCOPE = ['--organization', '--role', 'AmiguardAuditRole', '--regions', 'us-east-1,ap-southeast-2'];
 
 /** What each command runs, against the management account's AMIs in us-east-1. */
@@ -95,10 +97,7 @@ describe('every command with every action it calls denied', () => {
     delete process.env['AWS_SESSION_TOKEN'];
   });
   after(() => {
-    for (const key of ['AWS_ACCESS_KEY_ID', 'AWS_SECRET_ACCESS_KEY', 'AWS_EC2_METADATA_DISABLED', 'AWS_ENDPOINT_URL']) {
-      if (SAVED_ENV[key] === undefined) Reflect.deleteProperty(process.env, key);
-      else process.env[key] = SAVED_ENV[key];
-    }
+    process.env = { ...SAVED_ENV };
   });
 
   const actions = (Object.keys(AWS_OPERATIONS) as AwsOperation[]).filter((action) => AWS_OPERATIONS[action].iam !== undefined);
@@ -132,4 +131,145 @@ describe('every command with every action it calls denied', () => {
       }
     });
   }
+});
+
+/** The sample estate with one account's admin key denied some actions. */
+function denyingAdmin(accountId: string, denyActions: readonly string[], estate: Estate = SAMPLE_ESTATE): Estate {
+  return {
+    ...estate,
+    accounts: estate.accounts.map((account) =>
+      account.id !== accountId
+        ? account
+        : { ...account, accessKeys: (account.accessKeys ?? []).map((key, i) => (i === 0 ? { ...key, denyActions } : key)) },
+    ),
+  };
+}
+
+describe('what a command says when part of it could not be read', () => {
+  let cwd: string;
+  before(() => {
+    cwd = mkdtempSync(join(tmpdir(), 'amiguard-coverage-'));
+    process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  });
+  after(() => {
+    process.env = { ...SAVED_ENV };
+  });
+
+  async function withEstate(estate: Estate, credentials: { accessKeyId: string; secretAccessKey: string }, body: () => Promise<void>): Promise<void> {
+    const sandbox = await startSandbox({ estate, speed: Number.POSITIVE_INFINITY });
+    process.env['AWS_ENDPOINT_URL'] = sandbox.url;
+    process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+    try {
+      await body();
+    } finally {
+      await sandbox.close();
+    }
+  }
+
+  it('audit: a denied block public access read leaves the region checked; every format says what is missing', async () => {
+    const estate = denyingAdmin(SAMPLE_IDS.accounts.management, ['ec2:GetImageBlockPublicAccessState']);
+    await withEstate(estate, SAMPLE_CREDENTIALS.management, async () => {
+      const args = ['audit', '--regions', 'us-east-1', '--allow-partial'];
+      const text = await amiguard(args, cwd);
+      assert.equal(text.code, 1, text.stderr);
+      assert.match(text.stdout, new RegExp(`${IMAGES.publicDemo}\\s+error`));
+      assert.match(text.stdout, /⚠ incomplete: \d+ problems .* in what was read; 1 part could not be read:/);
+      assert.match(text.stdout, /111111111111\/us-east-1: block public access for AMIs unknown: not allowed to call ec2:GetImageBlockPublicAccessState in us-east-1.*\[ec2:GetImageBlockPublicAccessState\]/);
+      assert.match(text.stderr, /could not read 111111111111\/us-east-1 \(block public access for AMIs\): .*\[ec2:GetImageBlockPublicAccessState\]/);
+      assert.equal((await amiguard(['audit', '--regions', 'us-east-1'], cwd)).code, 2);
+
+      const json = JSON.parse((await amiguard([...args, '--format', 'json'], cwd)).stdout) as {
+        coverage: { complete: boolean; unread: { kind: string; action: string; account: string; region: string }[]; read: { kind: string }[] };
+      };
+      assert.equal(json.coverage.complete, false);
+      assert.deepEqual(json.coverage.unread.map((gap) => [gap.account, gap.region, gap.kind, gap.action]), [
+        ['111111111111', 'us-east-1', 'image-block-public-access', 'ec2:GetImageBlockPublicAccessState'],
+      ]);
+      assert.ok(json.coverage.read.some((read) => read.kind === 'launch-permission'));
+
+      const sarif = JSON.parse((await amiguard([...args, '--format', 'sarif'], cwd)).stdout) as {
+        runs: { invocations: { executionSuccessful: boolean; toolExecutionNotifications: { level: string; message: { text: string }; properties: { iamAction: string } }[] }[] }[];
+      };
+      const invocation = sarif.runs[0]?.invocations[0];
+      assert.equal(invocation?.executionSuccessful, false);
+      assert.equal(invocation?.toolExecutionNotifications[0]?.level, 'error');
+      assert.equal(invocation?.toolExecutionNotifications[0]?.properties.iamAction, 'ec2:GetImageBlockPublicAccessState');
+
+      await amiguard([...args, '--format', 'html', '--output', 'audit.html'], cwd);
+      const page = readFileSync(join(cwd, 'audit.html'), 'utf8');
+      assert.match(page, /<h2 id="failures-heading">Incomplete: 1 part could not be read<\/h2>/);
+      assert.ok(page.includes('<code>ec2:GetImageBlockPublicAccessState</code>'));
+    });
+  });
+
+  it('audit --allow-partial: an incomplete run with no findings exits 3 and never says "no problems"', async () => {
+    // The dev account's eu-west-1 holds one private AMI; its snapshot's permission cannot be read.
+    const estate = denyingAdmin(SAMPLE_IDS.accounts.dev, ['ec2:DescribeSnapshotAttribute']);
+    await withEstate(estate, SAMPLE_CREDENTIALS.dev, async () => {
+      const ran = await amiguard(['audit', '--regions', 'eu-west-1', '--allow-partial'], cwd);
+      assert.equal(ran.code, 3, `${ran.stdout}\n${ran.stderr}`);
+      assert.doesNotMatch(ran.stdout, /no problems/);
+      assert.match(ran.stdout, /⚠ incomplete: .* in what was read; 1 part could not be read:/);
+      assert.match(ran.stdout, /create-volume permission unknown: .*\[ec2:DescribeSnapshotAttribute\]/);
+    });
+  });
+
+  it('show: a denied block public access read shows the rest and names GetImageBlockPublicAccessState, not DescribeImageAttribute', async () => {
+    const estate = denyingAdmin(SAMPLE_IDS.accounts.management, ['ec2:GetImageBlockPublicAccessState']);
+    await withEstate(estate, SAMPLE_CREDENTIALS.management, async () => {
+      const ran = await amiguard(['show', IMAGES.publicDemo, '--region', 'us-east-1'], cwd);
+      assert.equal(ran.code, 2);
+      assert.match(ran.stdout, /launch permission: everyone \(public\)/);
+      assert.match(ran.stdout, /block public access in us-east-1: images unknown, snapshots /);
+      assert.match(ran.stdout, /\? block public access for AMIs unknown: not allowed to call ec2:GetImageBlockPublicAccessState .*\[ec2:GetImageBlockPublicAccessState\]/);
+      assert.doesNotMatch(`${ran.stdout}${ran.stderr}`, /DescribeImageAttribute/);
+      const json = JSON.parse((await amiguard(['show', IMAGES.publicDemo, '--region', 'us-east-1', '--format', 'json'], cwd)).stdout) as {
+        complete: boolean;
+        images: { unread: { action: string }[] }[];
+      };
+      assert.equal(json.complete, false);
+      assert.deepEqual(json.images[0]?.unread.map((gap) => gap.action), ['ec2:GetImageBlockPublicAccessState']);
+    });
+  });
+
+  it('share --dry-run: a denied DescribeImageAttribute is named as such, not as ModifyImageAttribute', async () => {
+    const estate = denyingAdmin(SAMPLE_IDS.accounts.management, ['ec2:DescribeImageAttribute']);
+    await withEstate(estate, SAMPLE_CREDENTIALS.management, async () => {
+      const ran = await amiguard(['share', IMAGES.goldenOrgShared, '--account', '222222222222', '--dry-run', '--region', 'us-east-1'], cwd);
+      assert.equal(ran.code, 2);
+      assert.match(ran.stderr, /not allowed to call ec2:DescribeImageAttribute/);
+      assert.doesNotMatch(ran.stderr, /ModifyImageAttribute/);
+    });
+  });
+
+  describe('show: a snapshot shared with an account that reaches the AMI through its organization', () => {
+    // goldenOrgShared is shared with the organization; give its snapshot to the prod account, a member.
+    const shared: Estate = {
+      ...SAMPLE_ESTATE,
+      accounts: SAMPLE_ESTATE.accounts.map((account) => ({
+        ...account,
+        snapshots: (account.snapshots ?? []).map((snapshot) =>
+          snapshot.id === SNAPSHOT_OF_GOLDEN ? { ...snapshot, createVolumePermissions: [{ userId: SAMPLE_IDS.accounts.prod }] } : snapshot,
+        ),
+      })),
+    };
+
+    it('does not warn that the account cannot launch it, when Organizations says it is a member', async () => {
+      await withEstate(shared, SAMPLE_CREDENTIALS.management, async () => {
+        const ran = await amiguard(['show', IMAGES.goldenOrgShared, '--region', 'us-east-1'], cwd);
+        assert.equal(ran.code, 0, ran.stderr);
+        assert.match(ran.stdout, new RegExp(`create-volume permission: account ${SAMPLE_IDS.accounts.prod}`));
+        assert.doesNotMatch(ran.stdout, /cannot launch|may not/);
+      });
+    });
+
+    it('says "may not", with the reason, when Organizations cannot be read', async () => {
+      await withEstate(denyingAdmin(SAMPLE_IDS.accounts.management, ['organizations:ListRoots'], shared), SAMPLE_CREDENTIALS.management, async () => {
+        const ran = await amiguard(['show', IMAGES.goldenOrgShared, '--region', 'us-east-1'], cwd);
+        assert.doesNotMatch(ran.stdout, /which cannot launch the AMI/);
+        assert.match(ran.stdout, /which may not be able to launch the AMI: .*organizations:ListRoots/);
+      });
+    });
+  });
 });

@@ -128,9 +128,10 @@ describe('the HTML report in Chromium', { timeout: 120_000 }, () => {
     assert.deepEqual(problems, []);
   });
 
-  it('shows what could not be read', async () => {
+  it('shows what could not be read, as an alert', async () => {
     const failures = page.locator('#failures li');
-    assert.equal(await failures.count(), 2);
-    assert.ok(await page.getByRole('heading', { name: 'Could not be read (2)' }).isVisible());
+    assert.equal(await failures.count(), 3);
+    assert.ok(await page.getByRole('heading', { name: 'Incomplete: 3 parts could not be read' }).isVisible());
+    assert.ok(await page.getByRole('alert').isVisible());
   });
 });

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { sourceLocation } from '../../src/core/index.js';
 import type { Finding } from '../../src/core/index.js';
 import { formatSarif } from '../../src/report/index.js';
+import { sampleAuditReport } from './sample-audit-report.js';
 import { emptyReport, sampleReport } from './sample-report.js';
 import { assertMatchesSnapshot } from './snapshot.js';
 
@@ -181,7 +182,7 @@ const MULTITOOL = fileURLToPath(
   new URL('../../node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool', import.meta.url),
 );
 
-/** Validates the sample and the empty report's SARIF in one run: the multitool takes a second to start. */
+/** Validates the sample, the empty and an audit report's SARIF in one run: the multitool takes a second to start. */
 function validate(directory: string): Diagnostic[] {
   try {
     accessSync(MULTITOOL, constants.X_OK);
@@ -191,6 +192,8 @@ function validate(directory: string): Diagnostic[] {
   const files = {
     'sample.sarif': formatSarif(sampleReport(), { srcRoot: SRC_ROOT }),
     'empty.sarif': formatSarif(emptyReport(), { srcRoot: SRC_ROOT }),
+    // An incomplete audit: invocations with notifications of what was not read.
+    'audit.sarif': formatSarif(sampleAuditReport(), { srcRoot: SRC_ROOT }),
   };
   const paths = Object.entries(files).map(([name, content]) => {
     const path = join(directory, name);
@@ -199,7 +202,7 @@ function validate(directory: string): Diagnostic[] {
   });
   const result = spawnSync(MULTITOOL, ['validate', ...paths], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(result.status, 0, `the multitool failed: ${result.error?.message ?? ''}${result.stderr}${result.stdout}`);
-  assert.match(result.stdout, /Done\. 2 files scanned\./, result.stdout);
+  assert.match(result.stdout, /Done\. 3 files scanned\./, result.stdout);
   // Lines read `FILE(line[,column]): error|warning|note CODE: text`.
   return [...result.stdout.matchAll(/^(.+?)\(\d+(?:,\d+)?\): (\w+) ([A-Z]+\d+: .*)$/gm)].map((match) => ({
     file: match[1] ?? '',

@@ -576,7 +576,8 @@ export class JournalWriter {
       const existed = stats !== undefined;
       const bytes = existed ? readJournalFile(path) : Buffer.alloc(0);
       const journal = parseJournal(path, bytes, key);
-      fd = openSync(path, 'a', 0o600);
+      // A new journal is created exclusively: a file that appeared since the check is not appended to.
+      fd = openSync(path, existed ? 'a' : 'ax', 0o600);
       if (!existed) syncFolder(path);
       const torn = journal.truncatedLastLine;
       if (torn !== undefined) {

@@ -192,7 +192,7 @@ function planOnce(findings: readonly Finding[], options: PlanOptions): Plan {
     steps,
     unfixable: unfixable.sort(byCause),
     blockPublicAccessWithheld: [...withheld.values()].sort(byCause),
-    needsReview: needsReview.sort(byCause),
+    needsReview: needsReview.sort((a, b) => compareText(a.reason, b.reason) || byCause(a, b)),
     sharesWithheld: [...sharesWithheld.values()].sort(byCause),
   };
 }

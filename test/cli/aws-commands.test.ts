@@ -8,6 +8,9 @@ import { after, before, beforeEach, describe, it } from 'node:test';
 import { loadCommand } from '../../src/cli/main.js';
 import { AWS_OPERATIONS } from '../../src/aws/operations.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { AwsSession } from '../../src/aws/session.js';
+import { describeImagesById } from '../../src/aws/images.js';
+import { shareImage, unshareImage } from '../../src/manage/change.js';
 import { runCli, type CliResult } from './run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
@@ -121,6 +124,25 @@ describe('AWS commands against the sandbox', () => {
     assert.deepEqual(launch(IMAGES.goldenOrgShared), []);
   });
 
+  it('share prints each AMI as it is done: a later failure leaves the earlier changes listed, with a summary', async () => {
+    // prod's AMIs, by region: ap-southeast-2 (changed), then eu-west-1's default-key AMI, which AWS refuses.
+    const result = await aws(['share', '--name', '*', '--regions', 'all', '--account', OUTSIDER], 'prod');
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stdout, new RegExp(`^${SAMPLE_IDS.images.prodPublicOld} \\(ap-southeast-2\\): add account ${OUTSIDER}; now: `, 'm'));
+    assert.match(result.stdout, new RegExp(`^${SAMPLE_IDS.images.defaultKeyEncrypted} \\(eu-west-1\\): FAILED: `, 'm'));
+    assert.match(result.stdout, /^AMIs: changed 1, unchanged 0, failed 1, not attempted 3$/m);
+    assert.match(result.stderr, /encrypted with the AWS managed key aws\/ebs/);
+    assert.ok(launch(SAMPLE_IDS.images.prodPublicOld).includes(JSON.stringify({ userId: OUTSIDER })));
+    assert.ok(!launch(SAMPLE_IDS.images.prodOuShared).includes(JSON.stringify({ userId: OUTSIDER })), 'not attempted');
+
+    const json = await aws(['share', '--name', '*', '--regions', 'all', '--account', DEV, '--format', 'json'], 'prod');
+    assert.equal(json.code, 2);
+    const parsed = JSON.parse(json.stdout) as { changes: { imageId: string }[]; failed: { imageId: string }[]; notAttempted: string[] };
+    assert.deepEqual(parsed.changes.map((change) => change.imageId), [SAMPLE_IDS.images.prodPublicOld]);
+    assert.deepEqual(parsed.failed.map((failure) => failure.imageId), [SAMPLE_IDS.images.defaultKeyEncrypted]);
+    assert.equal(parsed.notAttempted.length, 3);
+  });
+
   it('make-private removes only the public grant', async () => {
     assert.equal((await aws(['share', IMAGES.publicDemo, '--account', DEV])).code, 0);
     const result = await aws(['make-private', IMAGES.publicDemo]);
@@ -221,5 +243,36 @@ describe('amiguard iam-policy', () => {
     const result = await runCli(['iam-policy', 'lint']);
     assert.equal(result.code, 2);
     assert.match(result.stderr, /"lint" does not call AWS/);
+  });
+});
+
+describe('a change AWS accepts but does not apply', () => {
+  it('is a failure when read back, for share and unshare, AMIs and snapshots', async () => {
+    const local = await startSandbox({ estate: SAMPLE_ESTATE, speed: Infinity });
+    const session = new AwsSession({ endpoint: local.url, region: 'us-east-1', credentials: SAMPLE_CREDENTIALS.management });
+    try {
+      // Every permission change is answered "done" without reaching the endpoint.
+      const ec2 = session.ec2('us-east-1');
+      ec2.middlewareStack.add(
+        (next, context) => async (args) =>
+          context.commandName === 'ModifyImageAttributeCommand' || context.commandName === 'ModifySnapshotAttributeCommand'
+            ? { output: { $metadata: {} }, response: {} } as Awaited<ReturnType<typeof next>>
+            : next(args),
+        { step: 'initialize', name: 'swallowChanges' },
+      );
+      const [image] = await describeImagesById(ec2, 'us-east-1', [IMAGES.goldenOrgShared]);
+      assert.ok(image !== undefined);
+      const seen: string[] = [];
+      const request = { grantees: [{ kind: 'account' as const, id: PROD }], withSnapshots: true, snapshotAccounts: [], dryRun: false, onOutcome: () => void seen.push('outcome') };
+      await assert.rejects(shareImage(session, image, request, 'share'), new RegExp(`AMI ${IMAGES.goldenOrgShared} in us-east-1, read back after the change, lacks account ${PROD}`));
+      await assert.rejects(unshareImage(session, image, { ...request, grantees: [{ kind: 'organization', arn: ORG_ARN }] }, 'unshare'), /read back after the change, still has organization/);
+      const [demo] = await describeImagesById(ec2, 'us-east-1', [IMAGES.publicDemo]);
+      assert.ok(demo !== undefined);
+      await assert.rejects(unshareImage(session, demo, { ...request, grantees: [{ kind: 'account', id: DEV }] , snapshotAccounts: [] , everyone: true }, 'unshare'), /read back after the change, still has everyone/);
+      assert.deepEqual(seen, []);
+    } finally {
+      session.destroy();
+      await local.close();
+    }
   });
 });

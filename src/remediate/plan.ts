@@ -145,6 +145,12 @@ function planOnce(findings: readonly Finding[], options: PlanOptions): Plan {
     if (only !== undefined && !only.has(finding.ruleId)) continue;
     const cause: StepCause = { ruleId: finding.ruleId, fingerprint: finding.fingerprint };
     const action = finding.action;
+    // The audit could not decide whether this grant is approved (Organizations unreadable): a
+    // change acts only on facts, so it is for a person to review, never a removal.
+    if (finding.approval !== undefined) {
+      needsReview.push({ ...cause, reason: finding.approval.reason });
+      continue;
+    }
     if (action === undefined) {
       unfixable.push({ ...cause, reason: 'no automatic fix' });
       continue;

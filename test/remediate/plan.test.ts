@@ -176,6 +176,15 @@ describe('planRemediation acts only on what it knows', () => {
     }
   });
 
+  it('lists as needing review a finding the audit itself could not decide, and plans nothing for it', () => {
+    const undecidedByAudit: Finding = { ...devShare };
+    Reflect.deleteProperty(undecidedByAudit, 'action');
+    const plan = planRemediation([outsiderShare, { ...undecidedByAudit, approval: { status: 'unknown', reason: 'Organizations could not be read: AccessDenied' } }]);
+    assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)), [IDS.images.sharedWithOutsider]);
+    assert.deepEqual(plan.needsReview.map((item) => item.reason), ['Organizations could not be read: AccessDenied']);
+    assert.deepEqual(plan.unfixable, []);
+  });
+
   it('plans a share it could decide, and not one the organization as read now approves', () => {
     const plan = planRemediation([outsiderShare, devShare], { undecided: undecidedApproval({ policy, directory: member(dev) }) });
     assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)), [IDS.images.sharedWithOutsider]);

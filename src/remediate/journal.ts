@@ -10,7 +10,7 @@
 import { accessSync, closeSync, constants, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
 import { hostname } from 'node:os';
 import { dirname } from 'node:path';
-import { AmiguardError, granteeKey, type Grantee } from '../core/index.js';
+import { AmiguardError, granteeKey, MAX_INPUT_BYTES, tryReadInputFile, type Grantee } from '../core/index.js';
 import type { Checkpoints } from './interrupt.js';
 import { JournalKey, stateDirFrom } from './journal-key.js';
 import type { BlockPublicAccessTarget, ResourceRef, StepCause } from './plan.js';
@@ -192,14 +192,10 @@ export class JournalError extends AmiguardError {
  * Regular files only: a journal is never a device, a pipe or a folder.
  */
 export function readJournalFile(path: string): Buffer {
-  try {
-    const stats = statSync(path);
-    if (!stats.isFile()) throw new JournalError(`cannot read the journal ${path}: it is not a regular file`);
-    return readFileSync(path);
-  } catch (error) {
-    if (error instanceof JournalError) throw error;
-    throw new JournalError(`cannot read the journal ${path}: ${reasonOf(error)}`, { cause: error });
-  }
+  // The one bounded reader: regular files only, and none over the journal limit.
+  const read = tryReadInputFile(path, MAX_INPUT_BYTES.journal);
+  if (!read.ok) throw new JournalError(`cannot read the journal ${path}: ${read.reason}`);
+  return read.bytes;
 }
 
 /**

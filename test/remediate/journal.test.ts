@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { appendFileSync, chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -139,5 +140,23 @@ describe('readJournal', () => {
       assert.equal(workspace.sandbox.stats.requests, requests);
       assert.deepEqual(workspace.sandbox.state.image(IDS.images.publicDemo)?.launchPermissions, []);
     });
+  });
+});
+
+describe('readJournal on hostile files', () => {
+  it('refuses a FIFO and /dev/zero with a clear error instead of hanging or filling memory', () => {
+    const directory = mkdtempSync(join(tmpdir(), 'amiguard-journal-hostile-'));
+    try {
+      const fifo = join(directory, 'journal.fifo');
+      execFileSync('mkfifo', [fifo]);
+      for (const [path, reason] of [[fifo, /not a regular file/], ['/dev/zero', /not a regular file/]] as const) {
+        assert.throws(
+          () => readJournal(path, { stateDir: directory }),
+          (error: unknown) => error instanceof JournalError && error.message.startsWith(`cannot read the journal ${path}: `) && reason.test(error.message),
+        );
+      }
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

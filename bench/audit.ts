@@ -21,7 +21,9 @@
  * --full-sequential). Each reader runs in a child process of its own, against a sandbox in
  * another, so that peak memory is the reader's alone.
  *
- * Options: --scenario aws|open|both (default both), --speed N (the `aws` sandbox's refill and
+ * Options: --scenario aws|open|both|none (default both; none runs only the memory run),
+ * --accounts N and --regions N (the estate's shape, default 2 x 4: on a busy machine, fewer
+ * account-regions keep the reader's CPU from setting the pace), --speed N (the `aws` sandbox's refill and
  * the limiters' starting rates, times N; default 1), --latency MS (added by the sandbox to every
  * request, as the network would; default 50), --amis N (default 10,000), --big N (the memory run:
  * 1 region of N AMIs, open sandbox, amiguard as in `open`; default 100,000, 0 skips it),
@@ -364,8 +366,8 @@ async function main(): Promise<void> {
   const fullSequential = process.argv.includes('--full-sequential');
   const which = process.argv[process.argv.indexOf('--scenario') + 1];
   const chosen = process.argv.includes('--scenario') ? which : 'both';
-  const accounts = 2;
-  const regionCount = 4;
+  const accounts = option('accounts', 2);
+  const regionCount = option('regions', 4);
   const estate: GenerateEstateOptions = { accounts, regions: regionCount, amisPerRegion: Math.ceil(amis / (accounts * regionCount)) };
   console.log(
     `estate: ${accounts} accounts x ${regionCount} regions x ${estate.amisPerRegion} AMIs, each with a snapshot; ` +

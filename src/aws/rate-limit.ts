@@ -124,7 +124,7 @@ export class TokenBucket {
  * An adaptive bucket raises its rate at most once per interval: a short one until its first
  * throttle, to find a high limit within seconds, a longer one after, to throttle seldom.
  */
-export const RAISE_INTERVAL_MS = { start: 500, after: 1000 } as const;
+const RAISE_INTERVAL_MS = { start: 500, after: 1000 } as const;
 /** On a throttle the rate is cut to this share, the AWS SDK's adaptive mode's (CUBIC's) beta. */
 const CUT = 0.7;
 /** Past the rate last throttled at, a raise adds this share: a slow probe for a higher limit. */

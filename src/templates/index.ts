@@ -73,7 +73,7 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   const read = workers > 1 ? await readInWorkers(units, context, workers) : await readUnits(units, context);
   const unlisted = discovered.skipped
     .filter((entry) => entry.kind === 'unreadable')
-    .map((entry): TemplateProblem => ({ message: `${entry.reason}; any template in it was not checked`, location: sourceLocation(entry.path, 1, 1) }));
+    .map((entry): TemplateProblem => ({ message: entry.reason, location: sourceLocation(entry.path, 1, 1) }));
   const refused = new Set(read.unread.map((entry) => entry.path));
   return {
     images: read.images,

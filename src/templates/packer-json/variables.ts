@@ -177,7 +177,7 @@ export function buildScope(file: string, variables: ValueNode | undefined, optio
       continue;
     }
     const varFile = readVarFile(file, input.path, options);
-    problems.push(...varFile.problems);
+    for (const problem of varFile.problems) problems.push(problem);
     for (const [name, definition] of varFile.definitions) definitions.set(name, definition);
   }
   return { scope: new VariableScope(definitions, options), problems };

@@ -1,7 +1,7 @@
 /**
  * Lint speed: generates N templates from the corpus's patterns, then measures a bare parse of
  * every file against the full lint (parse + evaluate + rules) of the same in-memory files, and
- * an end-to-end `lint()` over the folder (discovery and file reads included).
+ * an end-to-end `lint()` over the folder (discovery and file reads included; one thread).
  *
  *   npm run bench:lint              # 5,000 templates
  *   npm run bench:lint -- 10000     # another count
@@ -128,7 +128,7 @@ async function main(): Promise<void> {
     [`bare parse (median of ${REPEATS})`, `${parseMs.toFixed(0)} ms`],
     [`full lint: parse + evaluate + rules (median of ${REPEATS})`, `${lintMs.toFixed(0)} ms = ${Math.round((templateFiles / lintMs) * 1000)} files/s`],
     ['ratio full lint / bare parse', `${(lintMs / parseMs).toFixed(2)}x (target <= 1.5x)`],
-    ['end to end lint() with discovery, reads and worker threads', `${endMs.toFixed(0)} ms = ${Math.round((templateFiles / endMs) * 1000)} files/s, ${endToEnd.findings.length} findings`],
+    ['end to end lint() with discovery and file reads', `${endMs.toFixed(0)} ms = ${Math.round((templateFiles / endMs) * 1000)} files/s, ${endToEnd.findings.length} findings`],
     ['peak memory (max RSS)', `${peakMb.toFixed(0)} MB`],
   ];
   const width = Math.max(...rows.map(([label]) => label.length));

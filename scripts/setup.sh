@@ -20,3 +20,14 @@ if ! command -v chromium >/dev/null 2>&1; then
     echo "setup: chromium is missing; install Debian's chromium package (sudo apt-get install chromium) for the browser test" >&2
   fi
 fi
+
+# The differential test evaluates templates with a real Packer: Debian's packer package (1.6.6).
+if ! command -v packer >/dev/null 2>&1; then
+  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    echo "setup: installing Debian's packer for the differential test"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq packer >/dev/null
+  else
+    echo "setup: packer is missing; install Debian's packer package (sudo apt-get install packer) for the differential test" >&2
+  fi
+fi

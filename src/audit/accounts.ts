@@ -4,7 +4,7 @@
  * its session shared by the account's regions and renewed before it expires).
  */
 import { AmiguardError, parseGrantee } from '../core/index.js';
-import { awsErrorCode, toAmiguardError } from '../aws/errors.js';
+import { awsErrorCode, failedAction, toAmiguardError } from '../aws/errors.js';
 import { listRegions, type RegionStatus } from '../aws/inventory-reads.js';
 import { listOrganizationAccounts, type OrganizationAccountInfo } from '../aws/organizations.js';
 import { assumeRole, renewingCredentials, roleArn, type CallerIdentity, type RoleTarget } from '../aws/roles.js';
@@ -33,7 +33,7 @@ export async function accountsInScope(context: AccountContext): Promise<{ accoun
   for (const raw of new Set(scope.accounts ?? [])) {
     const parsed = parseGrantee('account', raw);
     if (parsed.ok) requested.push(raw);
-    else failures.push({ account: raw, reason: parsed.problem });
+    else failures.push({ kind: 'account', account: raw, reason: parsed.problem });
   }
   if (scope.organization !== true) {
     return { accounts: scope.accounts === undefined ? [caller.account] : requested, failures };
@@ -53,8 +53,8 @@ export async function accountsInScope(context: AccountContext): Promise<{ accoun
   const states = new Map(members.map((member) => [member.id, member.state]));
   for (const account of requested) {
     const state = states.get(account);
-    if (state === undefined) failures.push({ account, reason: `account ${account} is not in the organization` });
-    else if (state !== 'ACTIVE') failures.push({ account, reason: `account ${account} is ${state} in the organization, not ACTIVE` });
+    if (state === undefined) failures.push({ kind: 'account', account, reason: `account ${account} is not in the organization` });
+    else if (state !== 'ACTIVE') failures.push({ kind: 'account', account, reason: `account ${account} is ${state} in the organization, not ACTIVE` });
   }
   return { accounts: requested.filter((account) => states.get(account) === 'ACTIVE'), failures };
 }
@@ -69,7 +69,7 @@ export async function openAccount(context: AccountContext, account: string): Pro
   let session = context.own;
   if (account !== caller.account) {
     if (scope.role === undefined) {
-      return { failure: { account, reason: `account ${account} is not the credentials' account (${caller.account}) and no role was given to reach it (--role)` } };
+      return { failure: { kind: 'account', account, reason: `account ${account} is not the credentials' account (${caller.account}) and no role was given to reach it (--role)` } };
     }
     const target: RoleTarget = {
       roleArn: roleArn(caller.partition, account, scope.role),
@@ -86,7 +86,7 @@ export async function openAccount(context: AccountContext, account: string): Pro
         awsErrorCode(error) === 'AccessDenied'
           ? `AWS denied sts:AssumeRole (AccessDenied): the account may not exist, or the role may be missing or not trust ${caller.arn}`
           : toAmiguardError(error, { action: 'AssumeRole', service: 'sts', region: home, resource: target.roleArn }).message;
-      return { failure: { account, reason: `cannot assume ${target.roleArn}: ${reason}` } };
+      return { failure: { kind: 'account', account, reason: `cannot assume ${target.roleArn}: ${reason}`, action: 'sts:AssumeRole' } };
     }
   }
 
@@ -100,7 +100,7 @@ export async function openAccount(context: AccountContext, account: string): Pro
   if (scope.regions === 'all') {
     if (listed === undefined) {
       const mapped = toAmiguardError(listError, { action: 'DescribeRegions', service: 'ec2', region: home });
-      return { failure: { account, reason: `cannot list the regions of account ${account}: ${mapped.message}` } };
+      return { failure: { kind: 'account', account, reason: `cannot list the regions of account ${account}: ${mapped.message}`, action: failedAction(listError, { service: 'ec2', action: 'DescribeRegions' }) } };
     }
     return { session, regions: listed.filter((region) => region.optInStatus !== 'not-opted-in').map((region) => region.name).sort(), regionFailures: [] };
   }
@@ -111,8 +111,8 @@ export async function openAccount(context: AccountContext, account: string): Pro
   const regionFailures: AuditFailure[] = [];
   for (const region of new Set(scope.regions)) {
     const status = statuses.get(region);
-    if (status === undefined) regionFailures.push({ account, region, reason: `${region} is not an EC2 region (DescribeRegions does not list it)` });
-    else if (status === 'not-opted-in') regionFailures.push({ account, region, reason: `${region} is not enabled for account ${account} (an opt-in region)` });
+    if (status === undefined) regionFailures.push({ kind: 'region', account, region, reason: `${region} is not an EC2 region (DescribeRegions does not list it)` });
+    else if (status === 'not-opted-in') regionFailures.push({ kind: 'region', account, region, reason: `${region} is not enabled for account ${account} (an opt-in region)` });
     else regions.push(region);
   }
   return { session, regions, regionFailures };

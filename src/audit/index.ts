@@ -2,7 +2,7 @@
 export { readInventory } from './read-inventory.js';
 export type { AuditProgress, AuditScope, ReadOptions } from './read-inventory.js';
 export { readOrganizationDirectory } from './organization.js';
-export type { AuditedOrganization, OrganizationMember, OrganizationUnit } from './organization.js';
+export type { AuditedOrganization, OrganizationMember, OrganizationUnavailable, OrganizationUnit } from './organization.js';
 export type * from './model.js';
 export type { AwsCall } from '../aws/call-meter.js';
 export type { BucketLimits, RateOptions, ThrottleClass } from '../aws/rate-limit.js';

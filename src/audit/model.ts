@@ -2,15 +2,21 @@
  * What an audit reads from an AWS estate, and what it could not read. The inventory is data:
  * the rules turn it into findings (src/audit/subjects.ts), the remediation plans from it.
  */
-import type { Grantee } from '../core/index.js';
+import type { CoverageGap, CoverageRead, Grantee } from '../core/index.js';
 import type { RegionBlockPublicAccess } from '../aws/block-public-access.js';
 
 export interface AuditedSnapshot {
   readonly id: string;
-  readonly encrypted: boolean;
+  /** `unknown` when DescribeSnapshots could not read it. */
+  readonly encrypted: boolean | 'unknown';
   readonly kmsKeyId?: string;
   /** Who may create volumes from it (DescribeSnapshotAttribute createVolumePermission). */
   readonly permissions: readonly Grantee[];
+  /**
+   * Set when the permissions could not be read: why. `permissions` then holds only what the
+   * listing of public snapshots showed (public, or nothing), and there may be more.
+   */
+  readonly permissionsUnknown?: string;
 }
 
 export interface AuditedImage {
@@ -24,6 +30,11 @@ export interface AuditedImage {
   readonly creationDate?: string;
   /** Who may launch it (DescribeImageAttribute launchPermission). */
   readonly launch: readonly Grantee[];
+  /**
+   * Set when the launch permission could not be read: why. `launch` then holds only what
+   * DescribeImages showed (public, or nothing), and there may be more.
+   */
+  readonly launchUnknown?: string;
   /** Its backing snapshots, with their permissions. */
   readonly snapshots: readonly AuditedSnapshot[];
 }
@@ -38,12 +49,13 @@ export interface RegionInventory {
   readonly blockPublicAccess: RegionBlockPublicAccess;
 }
 
-/** An account, or one of its regions, that could not be read: named, with the reason. */
-export interface AuditFailure {
+/**
+ * Something that could not be read: a whole account (no region: a role that cannot be assumed),
+ * a whole region (kind `region`), or one kind of read in a region, for all its resources or for
+ * the named one. What it covers is unknown, never absent.
+ */
+export interface AuditFailure extends CoverageGap {
   readonly account: string;
-  /** Absent when the whole account failed (a role that cannot be assumed). */
-  readonly region?: string;
-  readonly reason: string;
 }
 
 export interface AuditStats {
@@ -57,7 +69,12 @@ export interface AuditStats {
 }
 
 export interface Inventory {
+  /** The account of the credentials that read it. */
+  readonly caller: string;
   readonly regions: readonly RegionInventory[];
+  /** Everything that could not be read, whole accounts and regions and parts of regions alike. */
   readonly failures: readonly AuditFailure[];
+  /** What was read, per account, region and kind. */
+  readonly read: readonly CoverageRead[];
   readonly stats: AuditStats;
 }

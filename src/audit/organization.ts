@@ -4,7 +4,7 @@
  * share). Read from the management account or a delegated administrator.
  */
 import type { AccountMembership, OrganizationDirectory } from '../core/index.js';
-import { awsErrorCode, toAmiguardError } from '../aws/errors.js';
+import { awsErrorCode, failedAction, toAmiguardError } from '../aws/errors.js';
 import {
   describeOrganization,
   listChildAccounts,
@@ -42,10 +42,16 @@ export interface AuditedOrganization extends OrganizationDirectory {
   accountsIn(ouArn: string): string[];
 }
 
+/** Why the organization could not be read, and the IAM action that failed when a call did. */
+export interface OrganizationUnavailable {
+  readonly unavailable: string;
+  readonly action?: string;
+}
+
 export async function readOrganizationDirectory(
   session: AwsSession,
   region: string,
-): Promise<AuditedOrganization | { unavailable: string }> {
+): Promise<AuditedOrganization | OrganizationUnavailable> {
   const client = session.organizations(region);
   let organization: OrganizationInfo;
   try {
@@ -54,7 +60,8 @@ export async function readOrganizationDirectory(
     if (awsErrorCode(error) === 'AWSOrganizationsNotInUseException') {
       return { unavailable: 'the account of the credentials is not in an organization' };
     }
-    return { unavailable: toAmiguardError(error, { action: 'DescribeOrganization', service: 'organizations', region }).message };
+    const context = { action: 'DescribeOrganization', service: 'organizations', region } as const;
+    return { unavailable: toAmiguardError(error, context).message, action: failedAction(error, context) };
   }
   let action = 'ListRoots';
   try {
@@ -75,9 +82,10 @@ export async function readOrganizationDirectory(
     }
     return organizationDirectory(organization, accounts, units);
   } catch (error) {
-    const reason = toAmiguardError(error, { action, service: 'organizations', region }).message;
+    const context = { action, service: 'organizations', region } as const;
     return {
-      unavailable: `${reason} (only the management account of ${organization.id} or a delegated administrator can list its accounts and OUs)`,
+      unavailable: `${toAmiguardError(error, context).message} (only the management account of ${organization.id} or a delegated administrator can list its accounts and OUs)`,
+      action: failedAction(error, context),
     };
   }
 }

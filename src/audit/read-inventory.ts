@@ -1,7 +1,9 @@
 /**
  * Reads an estate: accounts and regions in parallel, each account-region paced by its own token
- * buckets so that the audit runs at EC2's throttling limit without being throttled.
+ * buckets so that the audit runs at EC2's throttling limit, whatever the account's limit is,
+ * with few throttled calls and none failed.
  */
+import type { CoverageRead } from '../core/index.js';
 import type { AwsCall } from '../aws/call-meter.js';
 import { toAmiguardError } from '../aws/errors.js';
 import { RateLimiter, type RateOptions } from '../aws/rate-limit.js';
@@ -28,7 +30,11 @@ export interface AuditScope {
 export interface ReadOptions {
   readonly session: AwsSession;
   readonly scope: AuditScope;
-  /** The client-side limiter; AWS's buckets by default. `speed` must match a sandbox's. */
+  /**
+   * The client-side limiter: AWS's buckets to start with, each raised while none of its calls is
+   * throttled and cut at a throttle (`adaptive: false` keeps AWS's rates). `speed` scales the
+   * starting rates to a sandbox's.
+   */
   readonly rate?: RateOptions;
   /** Called about once a second and when a region is done. */
   readonly onProgress?: (progress: AuditProgress) => void;
@@ -110,13 +116,14 @@ class Tally {
 /**
  * Reads every AMI of the scope with its launch and snapshot permissions, the public snapshots
  * that back none, and block public access per region. What cannot be read is in `failures`,
- * named by account (and region) with the reason; the rest is read all the same. Throws only when
+ * named by account, region, kind and resource with the reason and IAM action; the rest is read
+ * all the same, and `read` says what was. Throws only when
  * nothing can be read: no usable credentials, or an organization whose accounts cannot be listed.
  */
 export async function readInventory(options: ReadOptions): Promise<Inventory> {
   const { scope } = options;
   const tally = new Tally(options.onProgress, options.onCall);
-  const clients = new AuditClients(options.session.options, new RateLimiter(options.rate), (call) => tally.call(call));
+  const clients = new AuditClients(options.session.options, new RateLimiter({ adaptive: true, ...options.rate }), (call) => tally.call(call));
   try {
     const home = await homeRegion(options.session, scope.regions);
     let caller: CallerIdentity;
@@ -131,6 +138,7 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
     const { accounts, failures } = await accountsInScope(context);
     tally.accounts.total = accounts.length;
     const regions: RegionInventory[] = [];
+    const read: CoverageRead[] = [];
     const setupLimit = concurrencyLimit(PARALLEL_ACCOUNT_SETUP);
     const regionLimit = concurrencyLimit(options.parallelRegions ?? 32);
 
@@ -147,8 +155,13 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
               regionLimit(async () => {
                 const ec2 = clients.ec2(opened.session, account, region);
                 const result = await readRegion({ account, region, ec2, onImage: () => (tally.images += 1) });
-                if ('inventory' in result) regions.push(result.inventory);
-                else failures.push(result.failure);
+                if ('inventory' in result) {
+                  regions.push(result.inventory);
+                  read.push(...result.read);
+                  failures.push(...result.unread);
+                } else {
+                  failures.push(result.failure);
+                }
                 tally.regions.done += 1;
                 tally.report();
               }),
@@ -160,11 +173,21 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
     );
 
     regions.sort((a, b) => compare(a.account, b.account) || compare(a.region, b.region));
-    failures.sort((a, b) => compare(a.account, b.account) || compare(a.region ?? '', b.region ?? '') || compare(a.reason, b.reason));
+    failures.sort(
+      (a, b) =>
+        compare(a.account, b.account) ||
+        compare(a.region ?? '', b.region ?? '') ||
+        compare(a.kind, b.kind) ||
+        compare(a.resource ?? '', b.resource ?? '') ||
+        compare(a.reason, b.reason),
+    );
+    read.sort((a, b) => compare(a.account ?? '', b.account ?? '') || compare(a.region ?? '', b.region ?? '') || compare(a.kind, b.kind));
     tally.report();
     return {
+      caller: caller.account,
       regions,
       failures,
+      read,
       stats: {
         accounts: new Set(regions.map((region) => region.account)).size,
         regions: regions.length,

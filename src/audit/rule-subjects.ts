@@ -1,5 +1,5 @@
 /** Turns what an audit read into the subjects the rules check: the same rules as for templates. */
-import { EMPTY_SHARING, type AwsLocation, type Grant, type ImageSubject, type RegionSubject, type Sharing } from '../core/index.js';
+import { EMPTY_SHARING, type AwsLocation, type Grant, type ImageSubject, type RegionSubject, type Sharing, type UnknownGrant } from '../core/index.js';
 import { isDefaultEbsKey } from '../manage/inspect.js';
 import { CREATE_VOLUME_PERMISSION, LAUNCH_PERMISSION } from '../rules/helpers.js';
 import type { AuditedImage, AuditedSnapshot, Inventory } from './model.js';
@@ -8,17 +8,23 @@ function at(account: string, region: string, resourceId: string): AwsLocation {
   return { kind: 'aws', account, region, resourceId };
 }
 
+/** What could not be read is an unknown of the sharing, so that no rule takes it for "no one". */
 function snapshotSharing(account: string, region: string, snapshots: readonly AuditedSnapshot[]): Sharing {
   const grants: Grant[] = snapshots.flatMap((snapshot) =>
     snapshot.permissions.map((grantee) => ({ grantee, field: CREATE_VOLUME_PERMISSION, location: at(account, region, snapshot.id) })),
   );
-  return { grants, invalid: [], unknowns: [] };
+  const unknowns: UnknownGrant[] = snapshots.flatMap((snapshot) =>
+    snapshot.permissionsUnknown === undefined
+      ? []
+      : [{ field: CREATE_VOLUME_PERMISSION, location: at(account, region, snapshot.id), reason: snapshot.permissionsUnknown }],
+  );
+  return { grants, invalid: [], unknowns };
 }
 
-function imageSubject(image: AuditedImage): ImageSubject {
+function imageSubject(image: AuditedImage, publicSnapshotsBlocked: boolean): ImageSubject {
   const location = at(image.account, image.region, image.id);
-  const encrypted = image.snapshots.some((snapshot) => snapshot.encrypted);
-  const defaultKey = image.snapshots.some((snapshot) => snapshot.encrypted && isDefaultEbsKey(snapshot.kmsKeyId));
+  const encrypted = image.snapshots.some((snapshot) => snapshot.encrypted === true);
+  const defaultKey = image.snapshots.some((snapshot) => snapshot.encrypted === true && isDefaultEbsKey(snapshot.kmsKeyId));
   return {
     origin: 'aws',
     name: `${image.id} "${image.name}"`,
@@ -28,9 +34,10 @@ function imageSubject(image: AuditedImage): ImageSubject {
     launch: {
       grants: image.launch.map((grantee) => ({ grantee, field: LAUNCH_PERMISSION, location })),
       invalid: [],
-      unknowns: [],
+      unknowns: image.launchUnknown === undefined ? [] : [{ field: LAUNCH_PERMISSION, location, reason: image.launchUnknown }],
     },
     snapshot: snapshotSharing(image.account, image.region, image.snapshots),
+    ...(publicSnapshotsBlocked ? { publicSnapshotsBlocked } : {}),
     // AWS reports keys by ARN, so the managed key is only known where its alias shows.
     ...(encrypted ? { encryption: { encrypted: true, customerKey: defaultKey ? false : ('unknown' as const), location } } : {}),
   };
@@ -41,7 +48,8 @@ export function inventorySubjects(inventory: Inventory): { subjects: ImageSubjec
   const subjects: ImageSubject[] = [];
   const regions: RegionSubject[] = [];
   for (const region of inventory.regions) {
-    subjects.push(...region.images.map(imageSubject));
+    const publicSnapshotsBlocked = region.blockPublicAccess.snapshots.state === 'block-all-sharing';
+    subjects.push(...region.images.map((image) => imageSubject(image, publicSnapshotsBlocked)));
     for (const snapshot of region.orphanPublicSnapshots) {
       subjects.push({
         origin: 'aws',
@@ -50,6 +58,7 @@ export function inventorySubjects(inventory: Inventory): { subjects: ImageSubjec
         location: at(region.account, region.region, snapshot.id),
         launch: EMPTY_SHARING,
         snapshot: snapshotSharing(region.account, region.region, [snapshot]),
+        ...(publicSnapshotsBlocked ? { publicSnapshotsBlocked } : {}),
       });
     }
     regions.push({

@@ -14,7 +14,11 @@ export interface BlockPublicAccessState {
   readonly state: string;
   /** `account`, or `declarative-policy` when an organization's policy sets it (not changeable here). */
   readonly managedBy: string;
+  /** Set when the state could not be read (state and managedBy are then `unknown`): why. */
+  readonly unknown?: string;
 }
+
+export const UNKNOWN_STATE = 'unknown';
 
 export interface RegionBlockPublicAccess {
   readonly images: BlockPublicAccessState;

@@ -37,13 +37,18 @@ export function meterClient<Input extends object, Output extends object>(
   const { account, region, service, limiter, onCall } = options;
   const middleware: FinalizeRequestMiddleware<Input, Output> = (next, context) => async (args) => {
     const action = (context.commandName ?? 'Unknown').replace(/Command$/, '');
-    if (limiter !== undefined) await limiter.acquire(`${account}/${region}/${action}`, ec2ThrottleClass(action, args.input));
+    const bucket = `${account}/${region}/${action}`;
+    const throttleClass = ec2ThrottleClass(action, args.input);
+    const reservedAt = await limiter?.acquire(bucket, throttleClass);
     try {
       const result = await next(args);
       onCall({ account, region, service, action, outcome: 'ok' });
       return result;
     } catch (error) {
-      onCall({ account, region, service, action, outcome: isThrottlingError(error) ? 'throttled' : 'error' });
+      const throttled = isThrottlingError(error);
+      // An adaptive limiter slows this bucket down at once, before the SDK's retry comes back to it.
+      if (throttled && reservedAt !== undefined) limiter?.throttled(bucket, throttleClass, reservedAt);
+      onCall({ account, region, service, action, outcome: throttled ? 'throttled' : 'error' });
       throw error;
     }
   };

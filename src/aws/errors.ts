@@ -28,6 +28,25 @@ function asSdkError(error: unknown): SdkErrorShape | undefined {
   return typeof name === 'string' ? { ...(error as object), name, message: typeof message === 'string' ? message : '' } : undefined;
 }
 
+type Service = AwsCallContext['service'];
+
+/** The operation each SDK error came from, as the session's clients record it (see session.ts). */
+const FAILED_OPERATIONS = new WeakMap<object, { readonly service: Service; readonly action: string }>();
+
+/**
+ * Records which operation an error came from. The caller's context names the step it was on,
+ * which may have made several calls (read, then modify): the error names the one that failed.
+ */
+export function noteFailedOperation(error: unknown, service: Service, action: string): void {
+  if (typeof error === 'object' && error !== null && !FAILED_OPERATIONS.has(error)) FAILED_OPERATIONS.set(error, { service, action });
+}
+
+/** The IAM action of the call that failed (`ec2:DescribeImageAttribute`), or of the step when not recorded. */
+export function failedAction(error: unknown, context: Pick<AwsCallContext, 'service' | 'action'>): string {
+  const recorded = typeof error === 'object' && error !== null ? FAILED_OPERATIONS.get(error) : undefined;
+  return recorded === undefined ? `${context.service}:${context.action}` : `${recorded.service}:${recorded.action}`;
+}
+
 /** The error's AWS code (`InvalidAMIID.NotFound`), or undefined for non-AWS errors. */
 export function awsErrorCode(error: unknown): string | undefined {
   return asSdkError(error)?.name;
@@ -43,8 +62,10 @@ const THROTTLED = new Set(['RequestLimitExceeded', 'Throttling', 'ThrottlingExce
 const NETWORK = new Set(['ECONNREFUSED', 'ECONNRESET', 'ENOTFOUND', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'TimeoutError']);
 
 /** Maps any error from an AWS call to an AmiguardError with a message and a hint. */
-export function toAmiguardError(error: unknown, context: AwsCallContext): AmiguardError {
+export function toAmiguardError(error: unknown, given: AwsCallContext): AmiguardError {
   if (error instanceof AmiguardError) return error;
+  const recorded = typeof error === 'object' && error !== null ? FAILED_OPERATIONS.get(error) : undefined;
+  const context: AwsCallContext = recorded === undefined ? given : { ...given, ...recorded };
   const sdk = asSdkError(error);
   const where = context.region === undefined ? '' : ` in ${context.region}`;
   const about = context.resource === undefined ? '' : ` ${context.resource}`;

@@ -4,6 +4,11 @@
  * being refused, so that a long audit runs at the limit without RequestLimitExceeded. See
  * https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-throttling.html ("each API is
  * evaluated individually").
+ *
+ * AWS's documented rates are defaults: an account may have higher limits, or an endpoint none. An
+ * adaptive limiter starts from them, raises a bucket's rate while no call is throttled and cuts
+ * it at the first throttle, as the AWS SDK's adaptive retry mode does (but per account, region
+ * and action rather than per client).
  */
 
 export type ThrottleClass =
@@ -56,6 +61,11 @@ export interface RateOptions {
    * closer together than they left (network jitter) still find a token there.
    */
   readonly headroom?: number;
+  /**
+   * Raise each bucket's rate while callers wait on it and nothing is throttled, and cut it when a
+   * request is (`throttled`). Default false: a fixed mirror of AWS's buckets.
+   */
+  readonly adaptive?: boolean;
   /** Milliseconds; `performance.now` by default. Tests drive time through it. */
   readonly clock?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -73,7 +83,7 @@ export class TokenBucket {
   /** The time `tokens` is counted at: now, or the last reservation when callers are queued. */
   private updated: number;
   private readonly capacity: number;
-  private readonly refillPerMs: number;
+  private refillPerMs: number;
 
   constructor(capacity: number, refillPerSecond: number, now: number) {
     if (!(capacity >= 1) || !(refillPerSecond > 0)) throw new RangeError('a bucket needs capacity >= 1 and a positive refill rate');
@@ -94,11 +104,100 @@ export class TokenBucket {
     this.updated = granted;
     return wait;
   }
+
+  /** Refills at the new rate from now on; reservations already made keep their times. */
+  setRate(refillPerSecond: number, now: number): void {
+    if (!(refillPerSecond > 0)) throw new RangeError('a bucket needs a positive refill rate');
+    if (now > this.updated) {
+      this.tokens = Math.min(this.capacity, this.tokens + (now - this.updated) * this.refillPerMs);
+      this.updated = now;
+    }
+    this.refillPerMs = refillPerSecond / 1000;
+  }
+
+  get refillPerSecond(): number {
+    return this.refillPerMs * 1000;
+  }
+}
+
+/**
+ * An adaptive bucket raises its rate at most once per interval: a short one until its first
+ * throttle, to find a high limit within seconds, a longer one after, to throttle seldom.
+ */
+export const RAISE_INTERVAL_MS = { start: 500, after: 1000 } as const;
+/** On a throttle the rate is cut to this share, the AWS SDK's adaptive mode's (CUBIC's) beta. */
+const CUT = 0.7;
+/** Past the rate last throttled at, a raise adds this share: a slow probe for a higher limit. */
+const PROBE = 0.05;
+/** No bucket is cut below this many requests per second (the SDK's minimum), or its base rate if lower. */
+const MIN_RATE = 0.5;
+
+/**
+ * A token bucket whose rate follows what the endpoint accepts. Until the first throttle the rate
+ * doubles each half second in which callers had to wait (AWS's documented rate is a default that
+ * accounts may have raised, and a slow start finds a higher limit in a few seconds); a throttle
+ * cuts it to 0.7x and remembers the rate that was too fast; later raises, once a second, close half
+ * the distance to that rate, then probe past it by 5%. A raise never goes past four times the rate
+ * the callers used in the interval (what they use lags a raise by a queue of reservations), so a
+ * bucket does not save up a rate nobody asked for.
+ */
+export class AdaptiveBucket {
+  /** The rate of the last throttle; Infinity until the first. */
+  private ceiling = Number.POSITIVE_INFINITY;
+  private changedAt: number;
+  private grantedSinceChange = 0;
+  /** Requests reserved before this time were paced by the rate a throttle has since cut. */
+  private cutAt = Number.NEGATIVE_INFINITY;
+  private readonly floor: number;
+
+  constructor(
+    private readonly bucket: TokenBucket,
+    now: number,
+  ) {
+    this.changedAt = now;
+    this.floor = Math.min(MIN_RATE, bucket.refillPerSecond);
+  }
+
+  get refillPerSecond(): number {
+    return this.bucket.refillPerSecond;
+  }
+
+  reserve(now: number): number {
+    const wait = this.bucket.reserve(now);
+    this.grantedSinceChange += 1;
+    const interval = this.ceiling === Number.POSITIVE_INFINITY ? RAISE_INTERVAL_MS.start : RAISE_INTERVAL_MS.after;
+    if (wait > 0 && now - this.changedAt >= interval) this.raise(now);
+    return wait;
+  }
+
+  /** A request reserved at `reservedAt` was throttled: cut the rate, once per episode. */
+  throttled(reservedAt: number, now: number): void {
+    if (reservedAt < this.cutAt) return;
+    const rate = this.bucket.refillPerSecond;
+    this.ceiling = rate;
+    this.change(Math.max(this.floor, rate * CUT), now);
+    this.cutAt = now;
+  }
+
+  private raise(now: number): void {
+    const rate = this.bucket.refillPerSecond;
+    const used = (this.grantedSinceChange * 1000) / (now - this.changedAt);
+    const target =
+      this.ceiling === Number.POSITIVE_INFINITY ? rate * 2 : rate < this.ceiling ? rate + Math.max((this.ceiling - rate) / 2, rate * PROBE) : rate * (1 + PROBE);
+    this.change(Math.max(rate, Math.min(target, 4 * used)), now);
+  }
+
+  private change(rate: number, now: number): void {
+    this.bucket.setRate(rate, now);
+    this.changedAt = now;
+    this.grantedSinceChange = 0;
+  }
 }
 
 /** Buckets by key (`account/region/action`), created full on first use. */
 export class RateLimiter {
-  private readonly buckets = new Map<string, TokenBucket>();
+  private readonly buckets = new Map<string, TokenBucket | AdaptiveBucket>();
+  private readonly adaptive: boolean;
   private readonly speed: number;
   private readonly limits: Readonly<Record<ThrottleClass, BucketLimits>>;
   private readonly headroom: number;
@@ -111,6 +210,7 @@ export class RateLimiter {
     const headroom = options.headroom ?? 0.1;
     if (!(headroom >= 0 && headroom < 1)) throw new RangeError(`headroom must be at least 0 and below 1, got ${headroom}`);
     this.speed = speed;
+    this.adaptive = options.adaptive ?? false;
     this.limits = { ...EC2_RATE_LIMITS, ...options.limits };
     this.headroom = headroom;
     this.clock = options.clock ?? (() => performance.now());
@@ -128,19 +228,37 @@ export class RateLimiter {
     return { capacity: Math.max(1, Math.floor(capacity * (1 - this.headroom))), refillPerSecond: refillPerSecond * this.speed };
   }
 
-  /** Resolves when the caller may send one request of the bucket `key`. */
-  async acquire(key: string, throttleClass: ThrottleClass): Promise<void> {
-    if (!this.enabled) return;
-    const wait = this.bucket(key, throttleClass).reserve(this.clock());
+  /**
+   * Resolves when the caller may send one request of the bucket `key`, with the time it was
+   * reserved at: the ticket to pass to `throttled` if AWS throttles the request.
+   */
+  async acquire(key: string, throttleClass: ThrottleClass): Promise<number> {
+    const reservedAt = this.clock();
+    if (!this.enabled) return reservedAt;
+    const wait = this.bucket(key, throttleClass).reserve(reservedAt);
     if (wait > 0) await this.sleep(wait);
+    return reservedAt;
   }
 
-  private bucket(key: string, throttleClass: ThrottleClass): TokenBucket {
+  /** AWS throttled a request that `acquire` let through at `reservedAt`: an adaptive bucket slows down. */
+  throttled(key: string, throttleClass: ThrottleClass, reservedAt: number): void {
+    const bucket = this.buckets.get(`${key}/${throttleClass}`);
+    if (bucket instanceof AdaptiveBucket) bucket.throttled(reservedAt, this.clock());
+  }
+
+  /** The refill rate a bucket runs at now (its class's until it is first used). */
+  currentRate(key: string, throttleClass: ThrottleClass): number {
+    return this.buckets.get(`${key}/${throttleClass}`)?.refillPerSecond ?? this.effectiveLimits(throttleClass).refillPerSecond;
+  }
+
+  private bucket(key: string, throttleClass: ThrottleClass): TokenBucket | AdaptiveBucket {
     const bucketKey = `${key}/${throttleClass}`;
     let bucket = this.buckets.get(bucketKey);
     if (bucket === undefined) {
       const { capacity, refillPerSecond } = this.effectiveLimits(throttleClass);
-      bucket = new TokenBucket(capacity, refillPerSecond, this.clock());
+      const now = this.clock();
+      const tokens = new TokenBucket(capacity, refillPerSecond, now);
+      bucket = this.adaptive ? new AdaptiveBucket(tokens, now) : tokens;
       this.buckets.set(bucketKey, bucket);
     }
     return bucket;

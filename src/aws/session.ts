@@ -1,7 +1,9 @@
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
+import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
 import { UsageError } from '../core/index.js';
+import { noteFailedOperation } from './errors.js';
 
 export interface AwsOptions {
   /** `--region`; otherwise the SDK's default chain (AWS_REGION, the profile). */
@@ -26,15 +28,27 @@ export class AwsSession {
   constructor(readonly options: AwsOptions = {}) {}
 
   ec2(region: string): EC2Client {
-    return this.client('ec2', region, (config) => new EC2Client(config));
+    return this.client('ec2', region, (config) => {
+      const client = new EC2Client(config);
+      recordFailedOperations(client, 'ec2');
+      return client;
+    });
   }
 
   sts(region: string): STSClient {
-    return this.client('sts', region, (config) => new STSClient(config));
+    return this.client('sts', region, (config) => {
+      const client = new STSClient(config);
+      recordFailedOperations(client, 'sts');
+      return client;
+    });
   }
 
   organizations(region: string): OrganizationsClient {
-    return this.client('organizations', region, (config) => new OrganizationsClient(config));
+    return this.client('organizations', region, (config) => {
+      const client = new OrganizationsClient(config);
+      recordFailedOperations(client, 'organizations');
+      return client;
+    });
   }
 
   /** The region to use when the user names none: --region, else the SDK's default chain. */
@@ -79,4 +93,20 @@ export class AwsSession {
       maxAttempts: this.options.maxAttempts ?? 6,
     };
   }
+}
+
+/** Marks every error a client throws with the operation that threw it, for errors.ts to name. */
+function recordFailedOperations<Input extends object, Output extends object>(
+  client: { readonly middlewareStack: MiddlewareStack<Input, Output> },
+  service: Service,
+): void {
+  const middleware: InitializeMiddleware<Input, Output> = (next, context) => async (args) => {
+    try {
+      return await next(args);
+    } catch (error) {
+      noteFailedOperation(error, service, (context.commandName ?? 'Unknown').replace(/Command$/, ''));
+      throw error;
+    }
+  };
+  client.middlewareStack.add(middleware, { step: 'initialize', name: 'amiguardFailedOperation' });
 }

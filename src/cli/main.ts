@@ -1,33 +1,101 @@
 import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
-import { auditCommand } from './commands/audit.js';
-import { blockPublicAccessCommand } from './commands/block-public-access.js';
-import { fixCommand, undoCommand } from './commands/fix.js';
-import { makeIamPolicyCommand } from './commands/iam-policy.js';
-import { lintCommand } from './commands/lint.js';
-import { makePublicCommand } from './commands/make-public.js';
-import { rulesCommand } from './commands/rules.js';
-import { sandboxCommand } from './commands/sandbox.js';
-import { makePrivateCommand, shareCommand, unshareCommand } from './commands/share.js';
-import { showCommand } from './commands/show.js';
 import { printable, processIo, type Io } from './io.js';
 
-export const COMMANDS: readonly Command[] = [
-  lintCommand,
-  showCommand,
-  shareCommand,
-  unshareCommand,
-  makePrivateCommand,
-  makePublicCommand,
-  blockPublicAccessCommand,
-  auditCommand,
-  fixCommand,
-  undoCommand,
-  makeIamPolicyCommand(() => COMMANDS),
-  rulesCommand,
-  sandboxCommand,
+/**
+ * A command's name and one-line summary, and how to load the rest. Modules load only for the
+ * command that runs (or whose --help is asked for): `lint` and `--version` must not pay for the
+ * AWS SDK, which the AWS commands pull in and which costs more start-up than everything else.
+ */
+export interface CommandEntry {
+  readonly name: string;
+  /** The same line as the command's own `summary` (a test keeps them equal). */
+  readonly summary: string;
+  load(): Promise<Command>;
+}
+
+export const COMMANDS: readonly CommandEntry[] = [
+  {
+    name: 'lint',
+    summary: 'Check Packer templates for public or unapproved AMI and snapshot sharing',
+    load: async () => (await import('./commands/lint.js')).lintCommand,
+  },
+  {
+    name: 'baseline',
+    summary: 'Record the current lint findings, so that amiguard lint --baseline fails only on new ones',
+    load: async () => (await import('./commands/baseline.js')).baselineCommand,
+  },
+  {
+    name: 'show',
+    summary: 'Show who can launch AMIs: launch and snapshot permissions, encryption, block public access',
+    load: async () => (await import('./commands/show.js')).showCommand,
+  },
+  {
+    name: 'share',
+    summary: 'Let accounts, an organization or an OU launch AMIs (never public)',
+    load: async () => (await import('./commands/share.js')).shareCommand,
+  },
+  {
+    name: 'unshare',
+    summary: 'Remove launch permissions: accounts, an organization, an OU, public, or everyone',
+    load: async () => (await import('./commands/share.js')).unshareCommand,
+  },
+  {
+    name: 'make-private',
+    summary: 'Remove the public grant from AMIs (other shares stay)',
+    load: async () => (await import('./commands/share.js')).makePrivateCommand,
+  },
+  {
+    name: 'make-public',
+    summary: 'Make an AMI launchable by every AWS account (needs an explicit flag)',
+    load: async () => (await import('./commands/make-public.js')).makePublicCommand,
+  },
+  {
+    name: 'block-public-access',
+    summary: 'Show, enable or disable block public access for AMIs and snapshots, per region',
+    load: async () => (await import('./commands/block-public-access.js')).blockPublicAccessCommand,
+  },
+  {
+    name: 'audit',
+    summary: 'Audit every region of every account: public and unapproved AMI and snapshot sharing',
+    load: async () => (await import('./commands/audit.js')).auditCommand,
+  },
+  {
+    name: 'fix',
+    summary: 'Plan, and with --apply carry out, the removal of what the policy forbids (journaled, undoable)',
+    load: async () => (await import('./commands/fix.js')).fixCommand,
+  },
+  {
+    name: 'undo',
+    summary: 'Put back every grant a fix journal removed (idempotent)',
+    load: async () => (await import('./commands/fix.js')).undoCommand,
+  },
+  {
+    name: 'iam-policy',
+    summary: 'Print the least-privilege IAM policy a command needs',
+    load: async () => {
+      // It lists every other command's AWS operations, so it is the one command that loads them all.
+      const others = await Promise.all(COMMANDS.filter((entry) => entry.name !== 'iam-policy').map((entry) => entry.load()));
+      return (await import('./commands/iam-policy.js')).makeIamPolicyCommand(() => others);
+    },
+  },
+  {
+    name: 'rules',
+    summary: 'List the rules, with their default severity and what they find',
+    load: async () => (await import('./commands/rules.js')).rulesCommand,
+  },
+  {
+    name: 'sandbox',
+    summary: 'Run a local EC2-compatible endpoint with a sample estate, to try amiguard without AWS',
+    load: async () => (await import('./commands/sandbox.js')).sandboxCommand,
+  },
 ];
+
+/** The command called `name`, loaded; undefined when there is none. */
+export async function loadCommand(name: string | undefined): Promise<Command | undefined> {
+  return COMMANDS.find((entry) => entry.name === name)?.load();
+}
 
 function overview(): string {
   const width = Math.max(...COMMANDS.map((command) => command.name.length));
@@ -55,7 +123,7 @@ Exit codes: 0 clean, 1 findings at or above --fail-on, 2 could not do the job.
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
-    const topic = name === 'help' ? COMMANDS.find((command) => command.name === args[0]) : undefined;
+    const topic = name === 'help' ? await loadCommand(args[0]) : undefined;
     io.stdout.write(topic?.help ?? overview());
     return 0;
   }
@@ -63,7 +131,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     io.stdout.write(`${TOOL.version}\n`);
     return 0;
   }
-  const command = COMMANDS.find((candidate) => candidate.name === name);
+  const command = await loadCommand(name);
   if (command === undefined) {
     io.stderr.write(`amiguard: error: unknown command "${printable(name)}"\n  hint: the commands are ${COMMANDS.map((c) => c.name).join(', ')}; run amiguard --help\n`);
     return 2;

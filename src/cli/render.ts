@@ -2,29 +2,39 @@
  * Text and JSON renderings of AWS views and change outcomes (pure functions to strings). Every
  * text line carries AWS values (names, descriptions, ARNs, messages): each is escaped whole.
  */
-import { describeGrantee, type Grantee } from '../core/index.js';
+import { describeGap, describeGrantee, type Grantee } from '../core/index.js';
+import type { BlockPublicAccessState } from '../aws/block-public-access.js';
 import type { ChangeOutcome } from '../manage/change.js';
-import type { ImageView } from '../manage/inspect.js';
+import type { ImageReading } from '../manage/inspect.js';
 import { printable } from './io.js';
 
 export function grantList(grantees: readonly Grantee[]): string {
   return grantees.length === 0 ? 'no one but the owner' : grantees.map(describeGrantee).join(', ');
 }
 
-export function renderImageViews(views: readonly ImageView[]): string {
-  return views
-    .map((view) => {
-      const { image } = view;
-      const bpa = view.blockPublicAccess;
+/** `show`: each AMI as far as it was read; what was not is marked unknown, with the reason and IAM action. */
+export function renderImageViews(readings: readonly ImageReading[]): string {
+  return readings
+    .map((reading) => {
+      const { image } = reading;
+      const bpa = reading.blockPublicAccess;
+      const setting = (state: BlockPublicAccessState) => (state.unknown === undefined ? `${state.state} (${state.managedBy})` : 'unknown');
       const lines = [
         `${image.id}  "${image.name}"  ${image.region}  owner ${image.ownerId}  ${image.state}`,
-        `  launch permission: ${grantList(view.launch)}`,
-        ...view.snapshots.map((snapshot) => {
-          const key = snapshot.encrypted ? `encrypted with ${snapshot.defaultKey ? 'the default key aws/ebs' : (snapshot.kmsKeyId ?? 'a KMS key')}` : 'not encrypted';
-          return `  snapshot ${snapshot.id} (${key}): create-volume permission: ${grantList(snapshot.permissions)}`;
+        `  launch permission: ${reading.launch === undefined ? `unknown${image.public ? ' (public, says DescribeImages; there may be more)' : ''}` : grantList(reading.launch)}`,
+        ...reading.snapshots.map((snapshot) => {
+          const info = snapshot.info;
+          const key =
+            info === undefined
+              ? 'encryption unknown'
+              : info.encrypted
+                ? `encrypted with ${snapshot.defaultKey ? 'the default key aws/ebs' : (info.kmsKeyId ?? 'a KMS key')}`
+                : 'not encrypted';
+          return `  snapshot ${snapshot.id} (${key}): create-volume permission: ${snapshot.permissions === undefined ? 'unknown' : grantList(snapshot.permissions)}`;
         }),
-        `  block public access in ${image.region}: images ${bpa.images.state} (${bpa.images.managedBy}), snapshots ${bpa.snapshots.state} (${bpa.snapshots.managedBy})`,
-        ...view.warnings.map((warning) => `  ! ${warning}`),
+        `  block public access in ${image.region}: images ${setting(bpa.images)}, snapshots ${setting(bpa.snapshots)}`,
+        ...reading.warnings.map((warning) => `  ! ${warning}`),
+        ...reading.unread.map((gap) => `  ? ${describeGap(gap)}${gap.resource === undefined ? '' : ` of ${gap.resource}`} unknown: ${gap.reason}${gap.action === undefined ? '' : ` [${gap.action}]`}`),
       ];
       return lines.map(printable).join('\n');
     })
@@ -45,16 +55,24 @@ export function grantJson(grantee: Grantee): Record<string, string> {
   }
 }
 
-export function imageViewsJson(views: readonly ImageView[]): string {
+/** Version 1 of show's JSON; an unknown part is `null` and named in `unread`, never left out. */
+export function imageViewsJson(readings: readonly ImageReading[]): string {
   return `${JSON.stringify(
     {
       version: 1,
-      images: views.map((view) => ({
-        ...view.image,
-        launchPermissions: view.launch.map(grantJson),
-        snapshots: view.snapshots.map((snapshot) => ({ ...snapshot, permissions: snapshot.permissions.map(grantJson) })),
-        blockPublicAccess: view.blockPublicAccess,
-        warnings: view.warnings,
+      complete: readings.every((reading) => reading.unread.length === 0),
+      images: readings.map((reading) => ({
+        ...reading.image,
+        launchPermissions: reading.launch === undefined ? null : reading.launch.map(grantJson),
+        snapshots: reading.snapshots.map((snapshot) => ({
+          id: snapshot.id,
+          ...(snapshot.info ?? { encrypted: null }),
+          defaultKey: snapshot.defaultKey,
+          permissions: snapshot.permissions === undefined ? null : snapshot.permissions.map(grantJson),
+        })),
+        blockPublicAccess: reading.blockPublicAccess,
+        warnings: reading.warnings,
+        unread: reading.unread,
       })),
     },
     null,

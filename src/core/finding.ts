@@ -1,5 +1,6 @@
 import type { Grantee } from './grantee.js';
 import type { Location } from './location.js';
+import type { Suppression } from './suppression.js';
 
 export type Severity = 'error' | 'warning' | 'note';
 export type SeveritySetting = Severity | 'off';
@@ -23,6 +24,18 @@ export interface Finding {
   readonly remediation?: string;
   /** What `amiguard fix` would do about it, for findings on AWS resources that it can fix. */
   readonly action?: RemediationAction;
+  /**
+   * Set when whether the grant is allowed could not be decided (Organizations could not be
+   * read): such a finding needs review, and carries no action, since a change acts only on facts.
+   */
+  readonly approval?: UnknownApproval;
+  /** Set when a public-exception, an inline comment or a baseline allows it: reported, not counted. */
+  readonly suppression?: Suppression;
+}
+
+export interface UnknownApproval {
+  readonly status: 'unknown';
+  readonly reason: string;
 }
 
 /**

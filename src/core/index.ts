@@ -1,3 +1,4 @@
+export * from './coverage.js';
 export * from './errors.js';
 export * from './finding.js';
 export * from './grantee.js';
@@ -7,4 +8,5 @@ export type * from './policy.js';
 export type * from './report.js';
 export type * from './rule.js';
 export * from './sharing.js';
+export type * from './suppression.js';
 export type * from './subject.js';

@@ -14,6 +14,14 @@ export interface ResolvedPolicy {
   readonly severities: Readonly<Record<string, SeveritySetting>>;
   /** True when the policy file lists approved grantees at all; without one, sharing is only noted. */
   readonly hasAllowList: boolean;
+  /** `exclude:` globs, relative to the policy file's folder. */
+  readonly exclude: readonly PathPattern[];
+}
+
+/** A path glob and the absolute folder it is relative to. */
+export interface PathPattern {
+  readonly glob: string;
+  readonly base: string;
 }
 
 export interface ApprovedEntry {

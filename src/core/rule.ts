@@ -1,6 +1,7 @@
-import type { RelatedLocation, RemediationAction, Severity } from './finding.js';
+import type { RelatedLocation, RemediationAction, Severity, UnknownApproval } from './finding.js';
 import type { Location } from './location.js';
 import type { ImageSubject, RegionSubject } from './subject.js';
+import type { Suppression, SuppressionDirective } from './suppression.js';
 import type { ResolvedPolicy } from './policy.js';
 
 export interface RuleMeta {
@@ -25,6 +26,9 @@ export interface RuleReport {
   readonly key: string;
   readonly remediation?: string;
   readonly action?: RemediationAction;
+  readonly approval?: UnknownApproval;
+  /** The finding is allowed (a public-exception): reported as suppressed, not counted. */
+  readonly suppression?: Suppression;
 }
 
 export interface RuleContext {
@@ -42,13 +46,14 @@ export interface InputProblem {
   readonly location: Location;
 }
 
-/** A rule checks images, input problems, or both; it reports, the engine makes findings. */
+/** A rule checks images, input problems, regions or suppression directives; it reports, the engine makes findings. */
 export interface Rule {
   readonly id: string;
   readonly meta: RuleMeta;
   checkImage?(subject: ImageSubject, context: RuleContext): void;
   checkProblem?(problem: InputProblem, context: RuleContext): void;
   checkRegion?(region: RegionSubject, context: RuleContext): void;
+  checkDirective?(directive: SuppressionDirective, context: RuleContext): void;
 }
 
 /** Account membership for the org-aware allow list (an account in an approved org or OU is approved). */

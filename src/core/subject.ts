@@ -21,6 +21,11 @@ export interface ImageSubject {
   /** Who may create volumes from its snapshots. */
   readonly snapshot: Sharing;
   readonly encryption?: Encryption;
+  /**
+   * For AWS snapshots: the region's snapshot block public access is `block-all-sharing`, so a
+   * public create-volume permission is kept but nobody outside the account can use it.
+   */
+  readonly publicSnapshotsBlocked?: boolean;
 }
 
 /** Whether the AMI's volumes are encrypted, and with a customer managed key or the default one. */

@@ -1,6 +1,8 @@
+import { resolve } from 'node:path';
 import type { Finding, Report, ResolvedPolicy, Rule } from '../core/index.js';
 import { findAndLoadPolicy } from '../policy/index.js';
-import { RULES, RULE_IDS, runRules, severityOf } from '../rules/index.js';
+import { RULES, RULE_IDS, checkAll, severityOf } from '../rules/index.js';
+import { applyBaseline, applyDirectives, checkRuleIds, excludeMatcher, loadBaseline } from '../suppress/index.js';
 import { readTemplates, type VariableInput } from '../templates/index.js';
 import { TOOL } from '../version.js';
 
@@ -12,43 +14,71 @@ export interface LintOptions {
   readonly variables?: readonly VariableInput[];
   readonly useEnv?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
-  /** A policy file; otherwise amiguard.yaml in `cwd`, otherwise the built-in default. */
+  /**
+   * A policy file; otherwise the first amiguard.yaml found upward from the scanned paths, then from
+   * `cwd`; otherwise the built-in default.
+   */
   readonly configPath?: string;
   readonly policy?: ResolvedPolicy;
   readonly now?: Date;
+  /** `--exclude` globs, relative to `cwd`, added to the policy's `exclude:`. */
+  readonly exclude?: readonly string[];
+  /** `--baseline FILE`: findings it records are reported as suppressed. */
+  readonly baselinePath?: string;
 }
 
 export interface LintResult {
+  /** The findings that count: not allowed by a public-exception, an inline directive or the baseline. */
   readonly findings: readonly Finding[];
+  /** The findings that are allowed, each with its suppression. */
+  readonly suppressed: readonly Finding[];
   readonly report: Report;
   readonly policy: ResolvedPolicy;
   /** How many AMI-producing builders, sources and post-processors were checked. */
   readonly images: number;
+  /** Templates left out by `--exclude` or the policy's `exclude:`. */
+  readonly excluded: readonly string[];
+  /** Baseline entries that matched no finding (fixed since): the baseline can be recorded again. */
+  readonly baselineUnmatched: number;
 }
 
 /** Reads the templates, evaluates them as Packer would, and checks them against the policy. */
 export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const cwd = options.cwd ?? process.cwd();
-  const policy = options.policy ?? findAndLoadPolicy(options.configPath, cwd, RULE_IDS);
+  const paths = options.paths ?? [];
+  const policy = options.policy ?? findAndLoadPolicy(options.configPath, cwd, RULE_IDS, paths);
+  const baseline = options.baselinePath === undefined ? undefined : loadBaseline(resolve(cwd, options.baselinePath), options.baselinePath);
+  const exclude = excludeMatcher([...policy.exclude, ...(options.exclude ?? []).map((glob) => ({ glob, base: resolve(cwd) }))]);
   const read = await readTemplates({
-    paths: options.paths ?? [],
+    paths,
     cwd,
     variables: options.variables ?? [],
     useEnv: options.useEnv ?? false,
     env: options.env ?? process.env,
+    ...(exclude === undefined ? {} : { exclude }),
   });
-  const findings = runRules({
-    subjects: read.subjects,
-    problems: read.problems,
-    policy,
-    rules: RULES,
-    now: options.now ?? new Date(),
-  });
+  const now = options.now ?? new Date();
+  const directives = checkRuleIds(read.directives, RULE_IDS);
+  const checked = checkAll({ subjects: read.subjects, problems: read.problems, directives, policy, rules: RULES, now });
+  const inline = applyDirectives(checked.findings, directives, now);
+  const baselined = baseline === undefined ? { findings: inline.findings, suppressed: [], unmatched: 0 } : applyBaseline(inline.findings, baseline);
+  const findings = baselined.findings;
+  const suppressed = [...checked.suppressed, ...inline.suppressed, ...baselined.suppressed];
   return {
     findings,
+    suppressed,
     policy,
     images: read.subjects.length,
-    report: { tool: TOOL, findings, rules: reportRules(RULES, policy), artifacts: read.artifacts },
+    excluded: read.excluded,
+    baselineUnmatched: baselined.unmatched,
+    report: {
+      tool: TOOL,
+      findings,
+      suppressed,
+      policy: policy.source,
+      rules: reportRules(RULES, policy),
+      artifacts: read.artifacts,
+    },
   };
 }
 

@@ -31,6 +31,28 @@ export interface ChangeRequest {
   readonly dryRun: boolean;
   /** Remove every grant (unshare --everyone). */
   readonly everyone?: boolean;
+  /** Told of each AMI or snapshot as soon as it is done, so that what was changed is known even if a later one fails. */
+  readonly onOutcome?: (outcome: ChangeOutcome) => void;
+}
+
+/**
+ * What a change read back must show: every grant added is there, every grant removed is gone.
+ * Otherwise the change failed, whatever AWS answered to the call.
+ */
+function checkReadBack(resource: ChangeOutcome['resource'], region: string, direction: 'add' | 'remove', change: readonly Grantee[], after: readonly Grantee[]): void {
+  const wrong = direction === 'add' ? difference(change, after) : intersection(change, after);
+  if (wrong.length === 0) return;
+  const what = resource.kind === 'image' ? `AMI ${resource.id}` : `snapshot ${resource.id}`;
+  throw new AmiguardError(
+    'AWS',
+    `${what} in ${region}, read back after the change, ${direction === 'add' ? 'lacks' : 'still has'} ${wrong.map(describeGrantee).join(', ')}`,
+    { hint: 'AWS accepted the change but does not show it: run the command again, then check with amiguard show' },
+  );
+}
+
+function told(request: Pick<ChangeRequest, 'onOutcome'>, outcome: ChangeOutcome): ChangeOutcome {
+  request.onOutcome?.(outcome);
+  return outcome;
 }
 
 export function checkOwner(image: ImageInfo, account: string): void {
@@ -51,7 +73,7 @@ export async function shareImage(session: AwsSession, image: ImageInfo, request:
   const outcomes = [await changeImage(session, image, request, command, 'add')];
   if (request.withSnapshots) {
     const accounts = snapshotGrantees(request);
-    outcomes.push(...(await changeSnapshots(session, image, accounts, request.dryRun, command, 'add')));
+    outcomes.push(...(await changeSnapshots(session, image, accounts, request, command, 'add')));
   }
   return outcomes;
 }
@@ -61,10 +83,13 @@ export async function shareImageWithEveryone(session: AwsSession, image: ImageIn
   return changeImage(session, image, { grantees: [{ kind: 'public' }], withSnapshots: false, snapshotAccounts: [], dryRun }, command, 'add');
 }
 
+/** The snapshot side of a request, for changeSnapshots. */
+type SnapshotRequest = Pick<ChangeRequest, 'dryRun' | 'onOutcome'>;
+
 export async function unshareImage(session: AwsSession, image: ImageInfo, request: ChangeRequest, command: string): Promise<ChangeOutcome[]> {
   const outcomes = [await changeImage(session, image, request, command, 'remove')];
   if (request.withSnapshots) {
-    outcomes.push(...(await changeSnapshots(session, image, snapshotGrantees(request), request.dryRun, command, 'remove', request.everyone === true)));
+    outcomes.push(...(await changeSnapshots(session, image, snapshotGrantees(request), request, command, 'remove', request.everyone === true)));
   }
   return outcomes;
 }
@@ -94,7 +119,8 @@ async function changeImage(
       await modifyLaunchPermissions(ec2, image.id, direction === 'add' ? { add: change } : { remove: change }, request.dryRun);
     }
     const after = request.dryRun || change.length === 0 ? undefined : await getLaunchPermissions(ec2, image.id);
-    return {
+    if (after !== undefined) checkReadBack({ kind: 'image', id: image.id }, image.region, direction, change, after);
+    return told(request, {
       region: image.region,
       imageId: image.id,
       resource: { kind: 'image', id: image.id },
@@ -104,8 +130,9 @@ async function changeImage(
       unchanged,
       dryRun: request.dryRun,
       ...(after === undefined ? {} : { after }),
-    };
+    });
   } catch (error) {
+    if (error instanceof AmiguardError) throw error;
     throw toAmiguardError(error, { ...context, action: 'ModifyImageAttribute' });
   }
 }
@@ -114,18 +141,19 @@ async function changeSnapshots(
   session: AwsSession,
   image: ImageInfo,
   grantees: readonly Grantee[],
-  dryRun: boolean,
+  request: SnapshotRequest,
   command: string,
   direction: 'add' | 'remove',
   everyone = false,
 ): Promise<ChangeOutcome[]> {
+  const { dryRun } = request;
   const view = await inspectImage(session, image, command);
   const ec2 = session.ec2(image.region);
   const outcomes: ChangeOutcome[] = [];
   for (const snapshot of view.snapshots) {
     const base = { region: image.region, imageId: image.id, resource: { kind: 'snapshot' as const, id: snapshot.id }, direction, dryRun };
     if (direction === 'add' && snapshot.defaultKey) {
-      outcomes.push({ ...base, added: [], removed: [], unchanged: [], skipped: 'encrypted with the default key aws/ebs, which AWS does not let anyone share' });
+      outcomes.push(told(request, { ...base, added: [], removed: [], unchanged: [], skipped: 'encrypted with the default key aws/ebs, which AWS does not let anyone share' }));
       continue;
     }
     const current = snapshot.permissions;
@@ -136,14 +164,16 @@ async function changeSnapshots(
         await modifyVolumePermissions(ec2, snapshot.id, direction === 'add' ? { add: change } : { remove: change }, dryRun);
       }
       const after = dryRun || change.length === 0 ? undefined : await getVolumePermissions(ec2, snapshot.id);
-      outcomes.push({
+      if (after !== undefined) checkReadBack(base.resource, image.region, direction, change, after);
+      outcomes.push(told(request, {
         ...base,
         added: direction === 'add' ? change : [],
         removed: direction === 'remove' ? change : [],
         unchanged: direction === 'add' ? intersection(wanted, current) : difference(wanted, current),
         ...(after === undefined ? {} : { after }),
-      });
+      }));
     } catch (error) {
+      if (error instanceof AmiguardError) throw error;
       throw toAmiguardError(error, { service: 'ec2', action: 'ModifySnapshotAttribute', region: image.region, resource: snapshot.id, command });
     }
   }

@@ -1,2 +1,3 @@
-export { DEFAULT_POLICY, POLICY_FILE_NAMES, findAndLoadPolicy, loadPolicy, parsePolicy } from './load.js';
+export { DEFAULT_POLICY, loadPolicy, parsePolicy } from './load.js';
+export { POLICY_FILE_NAMES, findAndLoadPolicy, findPolicyFile, type FoundPolicy } from './discover.js';
 export { globToRegExp, matchPublicException, type ExceptionMatch } from './exceptions.js';

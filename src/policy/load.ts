@@ -1,22 +1,34 @@
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { createRequire } from 'node:module';
+import type * as Yaml from 'yaml';
+import type { Document, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
   ConfigurationError,
   MAX_INPUT_BYTES,
   parseGrantee,
   tryReadInputFile,
   type ApprovedEntry,
+  type PathPattern,
   type PublicException,
   type ResolvedPolicy,
   type SeveritySetting,
 } from '../core/index.js';
 
-/** Looked for in the working directory when no `--config` is given. */
-export const POLICY_FILE_NAMES = ['amiguard.yaml', 'amiguard.yml', 'amiguard.json'] as const;
+/**
+ * The yaml library takes longer to load than the rest of `amiguard lint` together (about 0.2 s
+ * of start-up), and only a policy file needs it: it is loaded on first use.
+ */
+let yamlModule: typeof Yaml | undefined;
+function yaml(): typeof Yaml {
+  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
+  return yamlModule;
+}
+const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
+const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
+const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);
 
 const SEVERITY_SETTINGS: readonly SeveritySetting[] = ['error', 'warning', 'note', 'off'];
-const TOP_LEVEL_KEYS = ['version', 'allow', 'public-exceptions', 'rules'];
+const TOP_LEVEL_KEYS = ['version', 'allow', 'public-exceptions', 'rules', 'exclude'];
 const ALLOW_KEYS = ['accounts', 'organizations', 'ous'];
 const EXCEPTION_KEYS = ['ami-name', 'file', 'reason', 'expires', 'snapshots'];
 
@@ -29,17 +41,8 @@ export const DEFAULT_POLICY: ResolvedPolicy = {
   publicExceptions: [],
   severities: {},
   hasAllowList: false,
+  exclude: [],
 };
-
-/** `--config F`, else the first of POLICY_FILE_NAMES in `cwd`, else the built-in default. */
-export function findAndLoadPolicy(configPath: string | undefined, cwd: string, knownRules: readonly string[]): ResolvedPolicy {
-  if (configPath !== undefined) return loadPolicy(resolve(cwd, configPath), knownRules, configPath);
-  for (const name of POLICY_FILE_NAMES) {
-    const path = join(cwd, name);
-    if (existsSync(path)) return loadPolicy(path, knownRules, name);
-  }
-  return DEFAULT_POLICY;
-}
 
 export function loadPolicy(path: string, knownRules: readonly string[], displayPath = path): ResolvedPolicy {
   const read = tryReadInputFile(path, MAX_INPUT_BYTES.policy);
@@ -49,19 +52,22 @@ export function loadPolicy(path: string, knownRules: readonly string[], displayP
     });
   }
   const text = read.bytes.toString('utf8');
-  return parsePolicy(text, displayPath, knownRules);
+  return parsePolicy(text, displayPath, knownRules, dirname(resolve(path)));
 }
 
-/** Validates a policy document (YAML or JSON); every error names the file, line, field and what was expected. */
-export function parsePolicy(text: string, file: string, knownRules: readonly string[]): ResolvedPolicy {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+/**
+ * Validates a policy document (YAML or JSON); every error names the file, line, field and what was
+ * expected. `exclude:` globs are relative to `folder`, the policy file's.
+ */
+export function parsePolicy(text: string, file: string, knownRules: readonly string[], folder = process.cwd()): ResolvedPolicy {
+  const lineCounter = new (yaml().LineCounter)();
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   const reader = new PolicyReader(file, lineCounter, doc);
   const firstError = doc.errors[0];
   if (firstError !== undefined) {
     throw new ConfigurationError(`${reader.at(firstError.pos[0])}: not valid YAML or JSON: ${firstError.message.split('\n')[0] ?? ''}`);
   }
-  return reader.read(knownRules);
+  return reader.read(knownRules, folder);
 }
 
 class PolicyReader {
@@ -84,7 +90,7 @@ class PolicyReader {
     );
   }
 
-  read(knownRules: readonly string[]): ResolvedPolicy {
+  read(knownRules: readonly string[], folder: string): ResolvedPolicy {
     const root = this.doc.contents;
     if (root === null || (isScalar(root) && (root.value === null || root.value === ''))) {
       return { ...DEFAULT_POLICY, source: this.file };
@@ -119,7 +125,19 @@ class PolicyReader {
       publicExceptions: this.readExceptions(root.get('public-exceptions', true)),
       severities: this.readSeverities(root.get('rules', true), knownRules),
       hasAllowList,
+      exclude: this.readExclude(root.get('exclude', true), folder),
     };
+  }
+
+  private readExclude(node: Node | undefined, folder: string): PathPattern[] {
+    if (node === undefined || (isScalar(node) && node.value === null)) return [];
+    if (!isSeq(node)) this.fail(node, 'exclude', 'expected a list of path globs, relative to the policy file');
+    return node.items.map((item, index) => {
+      if (!isScalar(item) || typeof item.value !== 'string' || item.value.trim() === '') {
+        this.fail(item as Node, `exclude[${index}]`, 'expected a path glob such as "legacy/**"');
+      }
+      return { glob: item.value, base: folder };
+    });
   }
 
   private checkKeys(map: Node, prefix: string, allowed: readonly string[]): void {

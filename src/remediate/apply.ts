@@ -8,12 +8,20 @@ import { randomUUID } from 'node:crypto';
 import { AmiguardError, type Grantee } from '../core/index.js';
 import type { AwsSession } from '../aws/session.js';
 import { Checkpoints, type InterruptOptions } from './interrupt.js';
-import { checkJournalWritable, JournalWriter, stampRecord, type AfterRecord, type UnstampedRecord } from './journal.js';
+import {
+  checkJournalWritable,
+  JournalWriter,
+  type AfterRecord,
+  openSteps,
+  type BeforeRecord,
+  type JournalOptions,
+  type UnstampedRecord,
+} from './journal.js';
 import type { EnableBlockPublicAccessStep, Plan, PlanStep, RemoveGrantsStep } from './plan.js';
 import { difference, intersection } from '../core/index.js';
 import { AwsCalls, BLOCKING_STATE, isBlocking, isStepFailure, recordedError } from './resources.js';
 
-export interface ApplyOptions extends InterruptOptions {
+export interface ApplyOptions extends InterruptOptions, JournalOptions {
   /** The session to use for an account (its own credentials, or an assumed role). */
   readonly sessionFor: (account: string) => Promise<AwsSession>;
   readonly journalPath: string;
@@ -57,6 +65,18 @@ export interface ApplyResult {
   readonly failed: readonly StepResult[];
   /** The line number of a torn last line (left by an interrupted run) cut off before appending. */
   readonly repairedJournalLine?: number;
+  /** Steps an interrupted earlier run left open, whose outcome this run read back and recorded. */
+  readonly recovered: readonly RecoveredStep[];
+  /** Open steps of earlier runs whose state could not be read: undo leaves them alone until a run records them. */
+  readonly unrecovered: readonly { readonly key: string; readonly error: AmiguardError }[];
+}
+
+export interface RecoveredStep {
+  readonly key: string;
+  /** The run that left it open. */
+  readonly run: string;
+  /** Grants found gone (remove-grants steps), which undo may now restore. */
+  readonly removed: readonly Grantee[];
 }
 
 interface Run {
@@ -68,13 +88,26 @@ interface Run {
 export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<ApplyResult> {
   const dryRun = options.dryRun === true;
   const checkpoints = new Checkpoints(options);
+  const journalOptions = options.stateDir === undefined ? {} : { stateDir: options.stateDir };
+  const id = randomUUID();
   // Before any change: a journal that cannot be written stops the run here.
-  if (dryRun) checkJournalWritable(options.journalPath);
-  const journal = dryRun ? undefined : JournalWriter.open(options.journalPath, checkpoints);
-  const run: Run = { id: randomUUID(), aws: new AwsCalls(options.sessionFor, checkpoints, 'fix', dryRun), journal };
+  if (dryRun) checkJournalWritable(options.journalPath, journalOptions);
+  const journal = dryRun ? undefined : JournalWriter.open(options.journalPath, id, checkpoints, journalOptions);
+  const run: Run = { id, aws: new AwsCalls(options.sessionFor, checkpoints, 'fix', dryRun), journal };
   const results: StepResult[] = [];
+  const recovered: RecoveredStep[] = [];
+  const unrecovered: { key: string; error: AmiguardError }[] = [];
   try {
     record(run, { type: 'run', command: 'apply', steps: plan.steps.length });
+    // First, before this run changes anything: what an interrupted run's open steps left behind.
+    for (const before of openSteps(journal?.existing ?? [])) {
+      try {
+        recovered.push(await recoverStep(run, before));
+      } catch (error) {
+        if (!isStepFailure(error)) throw error;
+        unrecovered.push({ key: before.step, error });
+      }
+    }
     const total = plan.steps.length;
     for (const [index, step] of plan.steps.entries()) {
       options.onStep?.({ type: 'step-start', index, total, step });
@@ -91,12 +124,31 @@ export async function applyPlan(plan: Plan, options: ApplyOptions): Promise<Appl
     dryRun,
     steps: results,
     failed: results.filter((result) => result.status === 'failed'),
+    recovered,
+    unrecovered,
     ...(journal?.repairedLine === undefined ? {} : { repairedJournalLine: journal.repairedLine }),
   };
 }
 
 function record(run: Run, fields: UnstampedRecord): void {
-  run.journal?.append(stampRecord(run.id, fields));
+  run.journal?.write(fields);
+}
+
+/** Reads what an open step left and records it as that step's outcome, on behalf of its run. */
+async function recoverStep(run: Run, before: BeforeRecord): Promise<RecoveredStep> {
+  const { aws } = run;
+  const ec2 = await aws.ec2(before.account, before.region);
+  if (before.kind === 'remove-grants') {
+    const current = await aws.readGrants(ec2, before.region, before.resource);
+    const removed = difference(before.remove, current);
+    record(run, { type: 'after', step: before.step, outcome: removed.length > 0 ? 'changed' : 'unchanged', removed, current, recovers: before.run });
+    return { key: before.step, run: before.run, removed };
+  }
+  const current = await aws.readBlockPublicAccess(ec2, before.region, before.target);
+  // Still unblocked: the change was not sent, or AWS has not applied it yet; either way undo leaves it.
+  const changed = !isBlocking(before.prior.state) && isBlocking(current.state);
+  record(run, { type: 'after', step: before.step, outcome: changed ? 'changed' : 'unchanged', state: current.state, recovers: before.run });
+  return { key: before.step, run: before.run, removed: [] };
 }
 
 async function applyStep(run: Run, step: PlanStep): Promise<StepResult> {
@@ -146,7 +198,7 @@ async function enableBlockPublicAccess(run: Run, step: EnableBlockPublicAccessSt
     type: 'before', kind: 'enable-block-public-access', step: step.key, account: step.account, region: step.region, target: step.target,
     prior, set: BLOCKING_STATE, causes: step.causes,
   });
-  const finish = (after: Omit<AfterRecord, 'v' | 'run' | 'at' | 'type' | 'step'>, status: StepStatus, error?: AmiguardError): StepResult => {
+  const finish = (after: Omit<AfterRecord, 'v' | 'run' | 'seq' | 'at' | 'type' | 'step'>, status: StepStatus, error?: AmiguardError): StepResult => {
     record(run, { type: 'after', step: step.key, ...after });
     return {
       step, status, removed: [], alreadyGone: [], blockPublicAccess: { before: prior.state, pending: false },

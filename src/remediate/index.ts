@@ -12,13 +12,16 @@ export {
   type Plan,
   type PlanOptions,
   type PlanStep,
+  type RemoveGrantAction,
   type RemoveGrantsStep,
   type ResourceRef,
   type StepCause,
   type UnfixableFinding,
 } from './plan.js';
-export { applyPlan, type ApplyEvent, type ApplyOptions, type ApplyResult, type StepResult, type StepStatus } from './apply.js';
+export { applyPlan, type ApplyEvent, type ApplyOptions, type ApplyResult, type RecoveredStep, type StepResult, type StepStatus } from './apply.js';
 export {
+  PUBLIC_CONSENT_FLAG,
+  PublicRestoreRefused,
   undoJournal,
   type PlaceRef,
   type UndoBlockPublicAccessResult,
@@ -32,15 +35,21 @@ export {
 export {
   JOURNAL_VERSION,
   JournalError,
+  openSteps,
   readJournal,
+  readJournalFile,
   type AfterRecord,
   type BeforeRecord,
   type BlockPublicAccessBeforeRecord,
   type Journal,
+  type JournalOptions,
   type JournalRecord,
   type RemoveGrantsBeforeRecord,
   type RunRecord,
   type UndoRecord,
 } from './journal.js';
+export { recheckAfterRemovals } from './recheck.js';
+export { approvesGroups, undecidedApproval, type ApprovalEvidence } from './review.js';
+export { STATE_DIR_ENV, stateDirFrom } from './journal-key.js';
 export { ApplyInterrupted, type InterruptOptions } from './interrupt.js';
 export { REMEDIATION_OPERATIONS } from './resources.js';

@@ -7,18 +7,23 @@
  * so); a writer cuts it off before appending. Such a line was never complete, so no change was
  * made on its account: a `before` record is complete on disk before its change is sent.
  */
-import { accessSync, closeSync, constants, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, ftruncateSync, openSync, readFileSync, statSync, unlinkSync, writeSync, type Stats } from 'node:fs';
+import { hostname } from 'node:os';
 import { dirname } from 'node:path';
 import { AmiguardError, granteeKey, type Grantee } from '../core/index.js';
 import type { Checkpoints } from './interrupt.js';
+import { JournalKey, stateDirFrom } from './journal-key.js';
 import type { BlockPublicAccessTarget, ResourceRef, StepCause } from './plan.js';
 
-export const JOURNAL_VERSION = 1;
+/** 2: every record signed (`mac`) and numbered within its run (`seq`). */
+export const JOURNAL_VERSION = 2;
 
 interface RecordBase {
   readonly v: typeof JOURNAL_VERSION;
   /** The run (one applyPlan or undoJournal call) that wrote the record. */
   readonly run: string;
+  /** 0 for the run record, then 1, 2... in the order written: a record removed or moved is seen. */
+  readonly seq: number;
   /** ISO 8601 time of writing. */
   readonly at: string;
 }
@@ -86,6 +91,11 @@ export interface AfterRecord extends RecordBase {
   /** The block public access state read back after the change. */
   readonly state?: string;
   readonly error?: RecordedError;
+  /**
+   * Set when a later run closes a step that an interrupted run left open (its change sent, its
+   * outcome never written): the id of that run. The outcome is what this run read back.
+   */
+  readonly recovers?: string;
 }
 
 export interface UndoGrantsRecord extends RecordBase {
@@ -122,10 +132,32 @@ export type JournalRecord = RunRecord | BeforeRecord | AfterRecord | UndoRecord;
 
 /** A record without the stamp every record carries. */
 export type UnstampedRecord = Unstamped<JournalRecord>;
-type Unstamped<T> = T extends JournalRecord ? Omit<T, 'v' | 'run' | 'at'> : never;
+type Unstamped<T> = T extends JournalRecord ? Omit<T, 'v' | 'run' | 'seq' | 'at'> : never;
 
-export function stampRecord(run: string, fields: UnstampedRecord): JournalRecord {
-  return { v: JOURNAL_VERSION, run, at: new Date().toISOString(), ...fields };
+export function stampRecord(run: string, seq: number, fields: UnstampedRecord): JournalRecord {
+  return { v: JOURNAL_VERSION, run, seq, at: new Date().toISOString(), ...fields };
+}
+
+/**
+ * Every record starts so (stampRecord puts `v` and `run` first): how a line torn by a kill is told
+ * from a line that was never amiguard's.
+ */
+const RECORD_START = `{"v":${JOURNAL_VERSION},"run":"`;
+const MAC = /,"mac":"([0-9a-f]{64})"\}$/;
+
+/** One line: the record's JSON with its HMAC appended as the last field, which covers every byte before it. */
+function serializeRecord(record: JournalRecord, key: JournalKey): string {
+  const body = JSON.stringify(record);
+  return `${body.slice(0, -1)},"mac":"${key.sign(body)}"}\n`;
+}
+
+export interface JournalOptions {
+  /** Where the journal key is; default: AMIGUARD_STATE_DIR, XDG_STATE_HOME or ~/.local/state. */
+  readonly stateDir?: string;
+}
+
+function stateDirOf(options: JournalOptions): string {
+  return options.stateDir ?? stateDirFrom(process.env);
 }
 
 export interface Journal {
@@ -133,6 +165,18 @@ export interface Journal {
   readonly records: readonly JournalRecord[];
   /** A last line cut off by an interrupted write: ignored. */
   readonly truncatedLastLine?: { readonly line: number; readonly offset: number };
+}
+
+/**
+ * The before records of earlier runs that no after record closes: a run killed between writing
+ * a step's prior state and its outcome. Its change may or may not have been sent.
+ */
+export function openSteps(records: readonly JournalRecord[]): BeforeRecord[] {
+  const closed = new Set<string>();
+  for (const record of records) {
+    if (record.type === 'after') closed.add(`${record.recovers ?? record.run}\u0000${record.step}`);
+  }
+  return records.filter((record): record is BeforeRecord => record.type === 'before' && !closed.has(`${record.run}\u0000${record.step}`));
 }
 
 /** A journal that cannot be read, written or trusted. */
@@ -143,19 +187,43 @@ export class JournalError extends AmiguardError {
   }
 }
 
-/** Reads and validates a journal; a torn last line is ignored and reported, anything else wrong is an error naming the line. */
-export function readJournal(path: string): Journal {
-  let bytes: Buffer;
+/**
+ * The one place a journal's bytes are read (the seam for a bounded reader of inputs).
+ * Regular files only: a journal is never a device, a pipe or a folder.
+ */
+export function readJournalFile(path: string): Buffer {
   try {
-    bytes = readFileSync(path);
+    const stats = statSync(path);
+    if (!stats.isFile()) throw new JournalError(`cannot read the journal ${path}: it is not a regular file`);
+    return readFileSync(path);
   } catch (error) {
+    if (error instanceof JournalError) throw error;
     throw new JournalError(`cannot read the journal ${path}: ${reasonOf(error)}`, { cause: error });
   }
-  return parseJournal(path, bytes);
 }
 
-function parseJournal(path: string, bytes: Buffer): Journal {
+/**
+ * Reads and verifies a journal: every record must carry a valid HMAC under this user's key and
+ * follow the one before it in its run. A torn last line is ignored and reported; anything else
+ * wrong is an error naming the line.
+ */
+export function readJournal(path: string, options: JournalOptions = {}): Journal {
+  const bytes = readJournalFile(path);
+  const stateDir = stateDirOf(options);
+  const key = JournalKey.find(stateDir);
+  if (key === undefined && bytes.length > 0) {
+    throw new JournalError(`cannot verify the journal ${path}: there is no journal key in ${stateDir}`, {
+      hint: 'a journal can only be verified with the key of the user who wrote it (AMIGUARD_STATE_DIR chooses the folder)',
+    });
+  }
+  return parseJournal(path, bytes, key);
+}
+
+const TAMPERED = 'the journal was changed by something other than amiguard; undo only trusts records amiguard signed with your journal key';
+
+function parseJournal(path: string, bytes: Buffer, key: JournalKey | undefined): Journal {
   const records: JournalRecord[] = [];
+  const nextSeq = new Map<string, number>();
   let offset = 0;
   let line = 0;
   while (offset < bytes.length) {
@@ -163,27 +231,44 @@ function parseJournal(path: string, bytes: Buffer): Journal {
     const end = bytes.indexOf(0x0a, offset);
     const last = end === -1;
     const text = bytes.subarray(offset, last ? bytes.length : end).toString('utf8');
+    const problem = (message: string, hint = TAMPERED) => new JournalError(`${path}:${line}: ${message}`, { hint });
+    const mac = MAC.exec(text);
     let value: unknown;
     try {
       value = JSON.parse(text);
     } catch {
-      // A record is written with its newline in one write: only the last line can be torn.
-      if (last) return { path, records, truncatedLastLine: { line, offset } };
-      throw new JournalError(`${path}:${line}: not a journal record (not valid JSON)`, {
-        hint: 'the journal was changed by something other than amiguard; undo only trusts an intact journal',
-      });
+      // A record is written with its newline in one write: only the last line can be torn, and
+      // only into a beginning of a record.
+      if (last && isTornRecord(text)) return { path, records, truncatedLastLine: { line, offset } };
+      throw problem('not a journal record (not valid JSON)');
     }
+    if (isFields(value) && value['v'] !== JOURNAL_VERSION) {
+      throw problem(`unsupported journal version ${JSON.stringify(value['v'])} (this amiguard reads version ${JOURNAL_VERSION})`, 'a journal of another amiguard version: undo it with that version');
+    }
+    if (mac === null || mac[1] === undefined) throw problem('the record has no signature ("mac")');
+    const body = `${text.slice(0, mac.index)}}`;
+    if (key === undefined || !key.verify(body, mac[1])) throw problem('the record fails its integrity check (edited, or written with another key)');
+    let record: JournalRecord;
     try {
-      records.push(validateRecord(value));
+      record = validateRecord(JSON.parse(body));
     } catch (error) {
       if (!(error instanceof RecordProblem)) throw error;
-      throw new JournalError(`${path}:${line}: ${error.message}`, {
-        hint: 'the journal was changed by something other than amiguard, or written by a newer version',
-      });
+      throw problem(error.message);
     }
+    const expected = nextSeq.get(record.run) ?? 0;
+    if (record.seq !== expected) {
+      throw problem(`record ${record.seq} of run ${record.run} where record ${expected} was expected: records were removed or moved`);
+    }
+    if (expected === 0 && record.type !== 'run') throw problem(`run ${record.run} does not start with its run record`);
+    nextSeq.set(record.run, expected + 1);
+    records.push(record);
     offset = last ? bytes.length : end + 1;
   }
   return { path, records };
+}
+
+function isTornRecord(text: string): boolean {
+  return text.startsWith(RECORD_START) || RECORD_START.startsWith(text);
 }
 
 class RecordProblem extends Error {}
@@ -282,7 +367,7 @@ function validateRecord(value: unknown): JournalRecord {
   if (value['v'] !== JOURNAL_VERSION) {
     throw new RecordProblem(`unsupported journal version ${JSON.stringify(value['v'])} (this amiguard reads version ${JOURNAL_VERSION})`);
   }
-  const base = { v: JOURNAL_VERSION, run: text(value, 'run'), at: text(value, 'at') } as const;
+  const base = { v: JOURNAL_VERSION, run: text(value, 'run'), seq: count(value, 'seq'), at: text(value, 'at') } as const;
   const type = oneOf(value, 'type', ['run', 'before', 'after', 'undo'] as const);
   switch (type) {
     case 'run':
@@ -318,6 +403,7 @@ function validateRecord(value: unknown): JournalRecord {
           current: optionalGrantees(value, 'current'),
           state: optionalText(value, 'state'),
           error: recordedError(value),
+          recovers: optionalText(value, 'recovers'),
         }),
       };
     case 'undo': {
@@ -364,12 +450,13 @@ function reasonOf(error: unknown): string {
 const WRITE_HINT = 'pass a journal path in a folder that exists and that you can write to';
 
 /** For a dry run: fails as a real run would, without creating or changing the file. */
-export function checkJournalWritable(path: string): void {
+export function checkJournalWritable(path: string, options: JournalOptions = {}): void {
   let exists: boolean;
   try {
     const stats = statSync(path, { throwIfNoEntry: false });
     exists = stats !== undefined;
     if (stats?.isDirectory() === true) throw new JournalError(`cannot write the journal ${path}: it is a folder`, { hint: WRITE_HINT });
+    if (stats !== undefined && !stats.isFile()) throw new JournalError(`cannot write the journal ${path}: it is not a regular file`, { hint: WRITE_HINT });
     if (!exists && !statSync(dirname(path)).isDirectory()) {
       throw new JournalError(`cannot write the journal ${path}: a part of the path is not a folder`, { hint: WRITE_HINT });
     }
@@ -378,36 +465,119 @@ export function checkJournalWritable(path: string): void {
     if (error instanceof JournalError) throw error;
     throw new JournalError(`cannot write the journal ${path}: ${reasonOf(error)}`, { hint: WRITE_HINT, cause: error });
   }
-  if (exists) readJournal(path);
+  if (exists) readJournal(path, options);
 }
 
-/** Appends records one line at a time, each flushed to disk before append returns. */
+/**
+ * One run at a time per journal: `<journal>.lock`, made with O_EXCL, holding the pid and host.
+ * A lock left by a killed process (its pid gone, on this host) is taken over; any other lock
+ * stops the run before it reads or writes the journal.
+ */
+class JournalLock {
+  private constructor(private readonly path: string) {}
+
+  static acquire(journalPath: string): JournalLock {
+    const path = `${journalPath}.lock`;
+    for (let attempt = 0; attempt < 2; attempt += 1) {
+      try {
+        const fd = openSync(path, 'wx', 0o600);
+        try {
+          writeAll(fd, Buffer.from(`${process.pid} ${hostname()} ${new Date().toISOString()}\n`));
+        } finally {
+          closeSync(fd);
+        }
+        return new JournalLock(path);
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
+          throw new JournalError(`cannot lock the journal ${journalPath}: ${reasonOf(error)}`, { hint: WRITE_HINT, cause: error });
+        }
+      }
+      const holder = readLock(path);
+      if (attempt === 0 && holder !== undefined && holder.host === hostname() && !isAlive(holder.pid)) {
+        unlinkSync(path);
+        continue;
+      }
+      const who = holder === undefined ? 'another amiguard run' : `another amiguard run (pid ${holder.pid} on ${holder.host}, since ${holder.since})`;
+      throw new JournalError(`the journal ${journalPath} is in use by ${who}: two runs on one journal are not allowed`, {
+        hint: `wait for that run to end; if no amiguard is running on it, remove ${path}`,
+      });
+    }
+    throw new JournalError(`cannot lock the journal ${journalPath}: ${path} keeps coming back`, { hint: `remove ${path} if no amiguard is running` });
+  }
+
+  release(): void {
+    try {
+      unlinkSync(this.path);
+    } catch {
+      // Already gone: nothing to release.
+    }
+  }
+}
+
+function readLock(path: string): { pid: number; host: string; since: string } | undefined {
+  try {
+    const [pid, host, since] = readFileSync(path, 'utf8').trim().split(' ');
+    const number = Number(pid);
+    return Number.isInteger(number) && number > 0 && host !== undefined ? { pid: number, host, since: since ?? 'an unknown time' } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Appends one run's records, one line at a time, each signed, numbered and flushed to disk
+ * before write returns. Holds the journal's lock until closed.
+ */
 export class JournalWriter {
+  private seq = 0;
+
   private constructor(
     private readonly path: string,
     private readonly fd: number,
+    private readonly lock: JournalLock,
+    private readonly key: JournalKey,
     private readonly checkpoints: Checkpoints,
+    readonly runId: string,
+    /** What the journal held when opened (earlier runs), verified. */
+    readonly existing: readonly JournalRecord[],
     /** The line number of a torn last line that was cut off before appending. */
     readonly repairedLine: number | undefined,
   ) {}
 
-  /** Opens (or creates) the journal for appending, after checking that what is there is a journal. */
-  static open(path: string, checkpoints: Checkpoints): JournalWriter {
-    let existed: boolean;
-    let fd: number;
+  /**
+   * Opens (or creates) the journal for appending, after taking its lock and verifying that what
+   * is there is a journal of amiguard's: any other file is left exactly as it is.
+   */
+  static open(path: string, runId: string, checkpoints: Checkpoints, options: JournalOptions & { readonly mustExist?: boolean } = {}): JournalWriter {
+    let stats: Stats | undefined;
     try {
-      existed = statSync(path, { throwIfNoEntry: false }) !== undefined;
-      fd = openSync(path, 'a');
+      stats = statSync(path, { throwIfNoEntry: false });
     } catch (error) {
       throw new JournalError(`cannot write the journal ${path}: ${reasonOf(error)}`, { hint: WRITE_HINT, cause: error });
     }
+    if (stats === undefined && options.mustExist === true) throw new JournalError(`cannot read the journal ${path}: no such file or folder`);
+    if (stats?.isDirectory() === true) throw new JournalError(`cannot write the journal ${path}: it is a folder`, { hint: WRITE_HINT });
+    if (stats !== undefined && !stats.isFile()) throw new JournalError(`cannot write the journal ${path}: it is not a regular file`, { hint: WRITE_HINT });
+    if (stats === undefined) checkJournalWritable(path, options);
+    const key = JournalKey.findOrCreate(stateDirOf(options));
+    const lock = JournalLock.acquire(path);
+    let fd: number | undefined;
     try {
-      if (!existed) {
-        syncFolder(path);
-        return new JournalWriter(path, fd, checkpoints, undefined);
-      }
-      const bytes = readFileSync(path);
-      const journal = parseJournal(path, bytes);
+      // Verified before the file is opened for writing: a file that is not a journal is never touched.
+      const existed = stats !== undefined;
+      const bytes = existed ? readJournalFile(path) : Buffer.alloc(0);
+      const journal = parseJournal(path, bytes, key);
+      fd = openSync(path, 'a', 0o600);
+      if (!existed) syncFolder(path);
       const torn = journal.truncatedLastLine;
       if (torn !== undefined) {
         ftruncateSync(fd, torn.offset);
@@ -417,16 +587,18 @@ export class JournalWriter {
         writeAll(fd, Buffer.from('\n'));
         fsyncSync(fd);
       }
-      return new JournalWriter(path, fd, checkpoints, torn?.line);
+      return new JournalWriter(path, fd, lock, key, checkpoints, runId, journal.records, torn?.line);
     } catch (error) {
-      closeSync(fd);
+      if (fd !== undefined) closeSync(fd);
+      lock.release();
       if (error instanceof JournalError) throw error;
-      throw new JournalError(`cannot write the journal ${path}: ${reasonOf(error)}`, { cause: error });
+      throw new JournalError(`cannot write the journal ${path}: ${reasonOf(error)}`, { hint: WRITE_HINT, cause: error });
     }
   }
 
-  append(record: JournalRecord): void {
-    const line = Buffer.from(`${JSON.stringify(record)}\n`);
+  /** Stamps the record with this run, its sequence number and the time, signs it, and flushes it. */
+  write(fields: UnstampedRecord): void {
+    const line = Buffer.from(serializeRecord(stampRecord(this.runId, this.seq, fields), this.key));
     this.checkpoints.pass(() => {
       writeAll(this.fd, line.subarray(0, Math.floor(line.length / 2)));
       fsyncSync(this.fd);
@@ -439,10 +611,12 @@ export class JournalWriter {
         cause: error,
       });
     }
+    this.seq += 1;
   }
 
   close(): void {
     closeSync(this.fd);
+    this.lock.release();
   }
 }
 

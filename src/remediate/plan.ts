@@ -3,14 +3,37 @@
  * calls). Findings carry a RemediationAction (the audit annotates, the remediation consumes);
  * the plan groups those actions per resource so that each AMI or snapshot is changed by one call.
  */
-import { describeGrantee, granteeKey, type Finding, type Grantee } from '../core/index.js';
+import { describeGrantee, granteeKey, type Finding, type Grantee, type RemediationAction } from '../core/index.js';
+
+export type RemoveGrantAction = Extract<RemediationAction, { readonly kind: 'remove-grant' }>;
 
 export interface PlanOptions {
   /** Fix only the findings of these rule ids. */
   readonly only?: readonly string[];
   /** Turning block public access on changes a whole region: only when asked for. */
   readonly blockPublicAccess?: boolean;
+  /**
+   * Why a finding's verdict could not be decided, if it could not (e.g. whether an account
+   * belongs to an approved organization, when Organizations could not be read). Such findings
+   * are listed as needing review and never planned: change commands act only on known facts.
+   */
+  readonly undecided?: (finding: Finding) => string | undefined;
+  /**
+   * False when no policy approves any grantee: every share is then "unapproved", and removing
+   * them all is planned only with `removeUnapprovedShares`.
+   */
+  readonly hasAllowList?: boolean;
+  readonly removeUnapprovedShares?: boolean;
+  /**
+   * The findings the estate would have once these grants are removed. Removing a grant can make
+   * a new finding (a private AMI whose snapshot is still shared); planning those in the same pass
+   * lets one run of fix, even interrupted and re-run once, reach the state a second run would.
+   */
+  readonly recheck?: (removals: readonly RemoveGrantAction[]) => readonly Finding[];
 }
+
+/** The rules whose findings are shares with a named grantee, which only a policy can approve. */
+const SHARE_RULES: ReadonlySet<string> = new Set(['unapproved-account', 'unapproved-organization', 'unapproved-ou']);
 
 export interface ResourceRef {
   readonly kind: 'image' | 'snapshot';
@@ -62,6 +85,10 @@ export interface Plan {
   readonly unfixable: readonly UnfixableFinding[];
   /** Findings whose fix is turning block public access on, left out because it was not asked for. */
   readonly blockPublicAccessWithheld: readonly StepCause[];
+  /** Findings whose verdict could not be decided: left out, a person has to look. */
+  readonly needsReview: readonly UnfixableFinding[];
+  /** Shares reported only because no policy approves anything: left out unless asked for. */
+  readonly sharesWithheld: readonly StepCause[];
 }
 
 export function resourceStepKey(account: string, region: string, resource: ResourceRef): string {
@@ -84,10 +111,35 @@ interface Group {
  * resources a finding names.
  */
 export function planRemediation(findings: readonly Finding[], options: PlanOptions = {}): Plan {
+  let all = findings;
+  const seen = new Set(findings.map(findingKey));
+  for (;;) {
+    const plan = planOnce(all, options);
+    if (options.recheck === undefined) return plan;
+    const removals = plan.steps.flatMap((step): RemoveGrantAction[] =>
+      step.kind === 'remove-grants'
+        ? step.grantees.map((grantee) => ({ kind: 'remove-grant', account: step.account, region: step.region, resource: step.resource, grantee }))
+        : [],
+    );
+    // Each pass removes at least as much as the one before, from a finite estate: this ends.
+    const added = options.recheck(removals).filter((finding) => !seen.has(findingKey(finding)));
+    if (added.length === 0) return plan;
+    for (const finding of added) seen.add(findingKey(finding));
+    all = [...all, ...added];
+  }
+}
+
+function findingKey(finding: Finding): string {
+  return `${finding.ruleId}\u0000${finding.fingerprint}`;
+}
+
+function planOnce(findings: readonly Finding[], options: PlanOptions): Plan {
   const only = options.only === undefined ? undefined : new Set(options.only);
   const groups = new Map<string, Group>();
   const unfixable: UnfixableFinding[] = [];
+  const needsReview: UnfixableFinding[] = [];
   const withheld = new Map<string, StepCause>();
+  const sharesWithheld = new Map<string, StepCause>();
 
   for (const finding of findings) {
     if (only !== undefined && !only.has(finding.ruleId)) continue;
@@ -95,6 +147,11 @@ export function planRemediation(findings: readonly Finding[], options: PlanOptio
     const action = finding.action;
     if (action === undefined) {
       unfixable.push({ ...cause, reason: 'no automatic fix' });
+      continue;
+    }
+    const undecided = options.undecided?.(finding);
+    if (undecided !== undefined) {
+      needsReview.push({ ...cause, reason: undecided });
       continue;
     }
     if (action.kind === 'enable-block-public-access') {
@@ -113,6 +170,10 @@ export function planRemediation(findings: readonly Finding[], options: PlanOptio
       group.causes.set(causeKey(cause), cause);
       continue;
     }
+    if (options.hasAllowList === false && options.removeUnapprovedShares !== true && SHARE_RULES.has(finding.ruleId)) {
+      sharesWithheld.set(causeKey(cause), cause);
+      continue;
+    }
     // AWS-FACTS: snapshots take account ids and `all` only; such an action cannot be carried out.
     if (action.resource.kind === 'snapshot' && (action.grantee.kind === 'organization' || action.grantee.kind === 'ou')) {
       unfixable.push({ ...cause, reason: `a snapshot cannot carry a grant to an ${action.grantee.kind === 'ou' ? 'OU' : 'organization'}` });
@@ -125,11 +186,14 @@ export function planRemediation(findings: readonly Finding[], options: PlanOptio
     group.causes.set(causeKey(cause), cause);
   }
 
+  const byCause = (a: StepCause, b: StepCause) => compareText(causeKey(a), causeKey(b));
   const steps = [...groups.values()].map(toStep).sort(compareByPlace(stepRank));
   return {
     steps,
-    unfixable: unfixable.sort((a, b) => compareText(causeKey(a), causeKey(b))),
-    blockPublicAccessWithheld: [...withheld.values()].sort((a, b) => compareText(causeKey(a), causeKey(b))),
+    unfixable: unfixable.sort(byCause),
+    blockPublicAccessWithheld: [...withheld.values()].sort(byCause),
+    needsReview: needsReview.sort(byCause),
+    sharesWithheld: [...sharesWithheld.values()].sort(byCause),
   };
 }
 
@@ -212,6 +276,18 @@ export function describePlan(plan: Plan): string {
   if (plan.unfixable.length > 0) {
     const count = plan.unfixable.length;
     lines.push('', `${count} ${count === 1 ? 'finding needs' : 'findings need'} a person: amiguard has no automatic fix for ${count === 1 ? 'it' : 'them'}.`);
+  }
+  if (plan.needsReview.length > 0) {
+    const count = plan.needsReview.length;
+    lines.push('', `${count} ${count === 1 ? 'finding needs' : 'findings need'} review, left out of the plan because amiguard could not decide ${count === 1 ? 'it' : 'them'}:`);
+    for (const item of plan.needsReview) lines.push(`  [${item.ruleId}] ${item.reason}`);
+  }
+  if (plan.sharesWithheld.length > 0) {
+    const count = plan.sharesWithheld.length;
+    lines.push(
+      '',
+      `${count} ${count === 1 ? 'share is' : 'shares are'} reported only because no policy approves any account, organization or OU: not planned, since fix would remove every share. List the grantees you mean under allow: in amiguard.yaml, or pass --remove-unapproved-shares to remove them all.`,
+    );
   }
   if (plan.blockPublicAccessWithheld.length > 0) {
     const count = plan.blockPublicAccessWithheld.length;

@@ -1,7 +1,10 @@
 /**
- * Undo: put back what the journal says fixes removed. It only adds grants (adding one that is
- * there changes nothing, so undo can run any number of times) and only turns block public
- * access back off where a fix turned it on. It never removes a grant.
+ * Undo: put back what the journal records fixes as having removed. It trusts only a verified
+ * journal (every record signed with the user's journal key), restores only grants a completed
+ * step recorded as removed and that are still missing, makes nothing public again without the
+ * same consent as make-public, and only turns block public access back off where a fix turned
+ * it on. It only adds grants (adding one that is there changes nothing, so undo can run any
+ * number of times); it never removes one.
  */
 import { randomUUID } from 'node:crypto';
 import { AmiguardError, difference, intersection, type Grantee } from '../core/index.js';
@@ -10,9 +13,11 @@ import { Checkpoints, type InterruptOptions } from './interrupt.js';
 import {
   checkJournalWritable,
   JournalWriter,
+  openSteps,
   readJournal,
-  stampRecord,
+  type AfterRecord,
   type BlockPublicAccessBeforeRecord,
+  type JournalOptions,
   type JournalRecord,
   type UnstampedRecord,
 } from './journal.js';
@@ -27,8 +32,13 @@ import {
   UNBLOCKED,
 } from './resources.js';
 
-export interface UndoOptions extends InterruptOptions {
+export interface UndoOptions extends InterruptOptions, JournalOptions {
   readonly sessionFor: (account: string) => Promise<AwsSession>;
+  /**
+   * The same consent as make-public: without it, undo refuses (before changing anything) when it
+   * would make an AMI or snapshot public again.
+   */
+  readonly allowPublic?: boolean;
   /** Read everything and send every change with DryRun: nothing changes and the journal is not written. */
   readonly dryRun?: boolean;
   readonly onStep?: (event: UndoEvent) => void;
@@ -92,7 +102,24 @@ export interface UndoResult {
   readonly blockPublicAccessTurnedOff: readonly (PlaceRef & { readonly target: BlockPublicAccessTarget })[];
   /** A torn last line of the journal (an interrupted run), ignored. */
   readonly truncatedJournalLine?: number;
+  /**
+   * Steps an interrupted fix left without an outcome: whether their change was made is not
+   * recorded, so undo leaves them alone (a fix run again with the journal records them).
+   */
+  readonly openSteps: readonly string[];
 }
+
+/** Undo would make these public again, and was not given the consent make-public asks for. */
+export class PublicRestoreRefused extends AmiguardError {
+  constructor(readonly resources: readonly (PlaceRef & { readonly resource: ResourceRef })[], flag: string) {
+    super('USAGE', `refusing to make ${resources.length === 1 ? 'an AMI or snapshot' : `${resources.length} AMIs or snapshots`} public again without --${flag}`, {
+      hint: `nothing was changed; they were public before the fix, as the journal shows: if every AWS account should be able to use them again, run undo with --${flag}`,
+    });
+    this.name = 'PublicRestoreRefused';
+  }
+}
+
+export const PUBLIC_CONSENT_FLAG = 'i-understand-this-is-public';
 
 interface GrantsToRestore {
   readonly key: string;
@@ -112,16 +139,29 @@ interface Run {
 
 export async function undoJournal(journalPath: string, options: UndoOptions): Promise<UndoResult> {
   const dryRun = options.dryRun === true;
-  const read = readJournal(journalPath);
-  const settings = settingsToRestore(read.records);
-  const grants = grantsToRestore(read.records);
+  const journalOptions = options.stateDir === undefined ? {} : { stateDir: options.stateDir };
   const checkpoints = new Checkpoints(options);
-  if (dryRun) checkJournalWritable(journalPath);
-  const journal = dryRun ? undefined : JournalWriter.open(journalPath, checkpoints);
-  const run: Run = { id: randomUUID(), aws: new AwsCalls(options.sessionFor, checkpoints, 'undo', dryRun), journal, turnedOff: new Set() };
+  const id = randomUUID();
+  // A real run locks the journal first and works from what it verified under the lock.
+  const journal = dryRun ? undefined : JournalWriter.open(journalPath, id, checkpoints, { ...journalOptions, mustExist: true });
+  const run: Run = { id, aws: new AwsCalls(options.sessionFor, checkpoints, 'undo', dryRun), journal, turnedOff: new Set() };
   const results: UndoStepResult[] = [];
-  const total = settings.length + grants.length;
   try {
+    let records: readonly JournalRecord[];
+    let truncated: number | undefined;
+    if (journal === undefined) {
+      checkJournalWritable(journalPath, journalOptions);
+      const read = readJournal(journalPath, journalOptions);
+      records = read.records;
+      truncated = read.truncatedLastLine?.line;
+    } else {
+      records = journal.existing;
+      truncated = journal.repairedLine;
+    }
+    const settings = settingsToRestore(records);
+    const grants = grantsToRestore(records);
+    if (!dryRun && options.allowPublic !== true) await refuseUnaskedPublic(run, grants);
+    const total = settings.length + grants.length;
     record(run, { type: 'run', command: 'undo', steps: total });
     // Settings first: a public grant cannot be added back while block public access is on.
     const work: { readonly key: string; readonly restore: () => Promise<UndoStepResult> }[] = [
@@ -137,38 +177,68 @@ export async function undoJournal(journalPath: string, options: UndoOptions): Pr
       results.push(result);
       options.onStep?.({ type: 'step-done', index, total, result });
     }
+    const done = (status: UndoStatus) => status === 'changed' || status === 'would-change';
+    return {
+      runId: run.id,
+      journalPath,
+      dryRun,
+      steps: results,
+      failed: results.filter((result) => result.status === 'failed'),
+      publicRestored: results.flatMap((result) =>
+        result.kind === 'restore-grants' && done(result.status) && result.restored.some((grantee) => grantee.kind === 'public')
+          ? [{ account: result.account, region: result.region, resource: result.resource }]
+          : [],
+      ),
+      blockPublicAccessTurnedOff: results.flatMap((result) =>
+        result.kind === 'restore-block-public-access' && done(result.status)
+          ? [{ account: result.account, region: result.region, target: result.target }]
+          : [],
+      ),
+      openSteps: openSteps(records).map((before) => before.step),
+      ...(truncated === undefined ? {} : { truncatedJournalLine: truncated }),
+    };
   } finally {
     journal?.close();
   }
-  const done = (status: UndoStatus) => status === 'changed' || status === 'would-change';
-  return {
-    runId: run.id,
-    journalPath,
-    dryRun,
-    steps: results,
-    failed: results.filter((result) => result.status === 'failed'),
-    publicRestored: results.flatMap((result) =>
-      result.kind === 'restore-grants' && done(result.status) && result.restored.some((grantee) => grantee.kind === 'public')
-        ? [{ account: result.account, region: result.region, resource: result.resource }]
-        : [],
-    ),
-    blockPublicAccessTurnedOff: results.flatMap((result) =>
-      result.kind === 'restore-block-public-access' && done(result.status)
-        ? [{ account: result.account, region: result.region, target: result.target }]
-        : [],
-    ),
-    ...(read.truncatedLastLine === undefined ? {} : { truncatedJournalLine: read.truncatedLastLine.line }),
-  };
 }
 
-/** Every grant any fix removed (planned ∩ prior), across all runs, per resource. */
+/** Reads the resources undo would make public again; refuses, before any change, if there are any. */
+async function refuseUnaskedPublic(run: Run, grants: readonly GrantsToRestore[]): Promise<void> {
+  const exposed: (PlaceRef & { resource: ResourceRef })[] = [];
+  for (const target of grants) {
+    if (!target.grantees.some((grantee) => grantee.kind === 'public')) continue;
+    const ec2 = await run.aws.ec2(target.account, target.region);
+    const current = await run.aws.readGrants(ec2, target.region, target.resource);
+    if (!current.some((grantee) => grantee.kind === 'public')) exposed.push({ account: target.account, region: target.region, resource: target.resource });
+  }
+  if (exposed.length > 0) throw new PublicRestoreRefused(exposed, PUBLIC_CONSENT_FLAG);
+}
+
+/** The after record that closes a before record: written by its run, or by a later run that recovered it. */
+function outcomes(records: readonly JournalRecord[]): Map<string, AfterRecord> {
+  const closing = new Map<string, AfterRecord>();
+  for (const record of records) {
+    if (record.type !== 'after') continue;
+    const key = `${record.recovers ?? record.run}\u0000${record.step}`;
+    if (!closing.has(key)) closing.set(key, record);
+  }
+  return closing;
+}
+
+/**
+ * Every grant a completed step of any fix recorded as removed (its after record's `removed`,
+ * read back; never the plan's intent alone), across all runs, per resource.
+ */
 function grantsToRestore(records: readonly JournalRecord[]): GrantsToRestore[] {
+  const closing = outcomes(records);
   const targets = new Map<string, GrantsToRestore>();
   for (const before of records) {
-    if (before.type !== 'before' || before.kind !== 'remove-grants' || before.remove.length === 0) continue;
+    if (before.type !== 'before' || before.kind !== 'remove-grants') continue;
+    const removed = intersection(closing.get(`${before.run}\u0000${before.step}`)?.removed ?? [], before.remove);
+    if (removed.length === 0) continue;
     const key = resourceStepKey(before.account, before.region, before.resource);
     const target = targets.get(key) ?? { key, account: before.account, region: before.region, resource: before.resource, grantees: [] };
-    target.grantees.push(...before.remove);
+    target.grantees.push(...removed);
     targets.set(key, target);
   }
   return [...targets.values()]
@@ -177,14 +247,16 @@ function grantsToRestore(records: readonly JournalRecord[]): GrantsToRestore[] {
 }
 
 /**
- * Per setting, the first record of a fix that found it off: the state before any fix touched it.
- * Records that found it already on changed nothing.
+ * Per setting, the first completed step of a fix that found it off and turned it on: the state
+ * before any fix touched it. Steps that found it already on, or failed, changed nothing.
  */
 function settingsToRestore(records: readonly JournalRecord[]): BlockPublicAccessBeforeRecord[] {
+  const closing = outcomes(records);
   const first = new Map<string, BlockPublicAccessBeforeRecord>();
   for (const before of records) {
     if (before.type !== 'before' || before.kind !== 'enable-block-public-access') continue;
     if (isBlocking(before.prior.state) || before.prior.managedBy === 'declarative-policy') continue;
+    if (closing.get(`${before.run}\u0000${before.step}`)?.outcome !== 'changed') continue;
     const key = blockPublicAccessStepKey(before.account, before.region, before.target);
     if (!first.has(key)) first.set(key, before);
   }
@@ -195,7 +267,7 @@ function settingsToRestore(records: readonly JournalRecord[]): BlockPublicAccess
 }
 
 function record(run: Run, fields: UnstampedRecord): void {
-  run.journal?.append(stampRecord(run.id, fields));
+  run.journal?.write(fields);
 }
 
 async function restoreGrants(run: Run, target: GrantsToRestore): Promise<UndoGrantsResult> {

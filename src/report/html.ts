@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { formatLocation, SEVERITY_RANK } from '../core/index.js';
-import type { EstateSummary, Finding, Location, RegionSummary, Report, Severity } from '../core/index.js';
+import { describeGap, gapPlace, isComplete } from '../core/index.js';
+import type { Coverage, EstateSummary, Finding, Location, RegionSummary, Report, Severity } from '../core/index.js';
 import { compareText, sortFindings } from './order.js';
 import { ruleHelpUri, sortRules } from './rules.js';
 import { summarize } from './summary.js';
@@ -159,8 +160,8 @@ export function formatHtml(report: Report, options: HtmlOptions = {}): string {
   const title = `${report.tool.name} ${report.estate === undefined ? 'lint' : 'audit'} report`;
   const sections = [
     renderHeader(report, title, options),
-    report.estate === undefined ? '' : renderFailures(report.estate),
-    report.estate === undefined ? renderFindingsChart(report, findings) : renderEstate(report.estate),
+    renderCoverage(report.coverage),
+    report.estate === undefined ? renderFindingsChart(report, findings) : renderEstate(report.estate, isComplete(report.coverage)),
     renderFindings(report, findings),
     renderRules(report),
   ].filter((section) => section !== '');
@@ -194,9 +195,7 @@ function renderHeader(report: Report, title: string, options: HtmlOptions): stri
       ? ''
       : ` · generated <time datetime="${escapeHtml(options.generatedAt)}">${escapeHtml(options.generatedAt)}</time>`;
   const links: [string, string][] = [
-    ...(report.estate !== undefined && report.estate.failures.length > 0
-      ? [['failures', 'Could not be read'] satisfies [string, string]]
-      : []),
+    ...(isComplete(report.coverage) ? [] : [['failures', 'Not read'] satisfies [string, string]]),
     ['summary', report.estate === undefined ? 'Findings by file' : 'Estate'],
     ['findings', 'Findings'],
     ['rules', 'Rules'],
@@ -219,32 +218,34 @@ ${links.map(([id, label]) => `<li><a href="#${id}">${escapeHtml(label)}</a></li>
 }
 
 function scope(report: Report): string {
-  const { estate } = report;
-  if (estate === undefined) return `Read ${plural(new Set(report.artifacts).size, 'file')}.`;
+  const { estate, coverage } = report;
+  const unread = isComplete(coverage) ? '' : `; ${plural(coverage?.unread.length ?? 0, 'part')} could not be read, so the verdict is incomplete`;
+  if (estate === undefined) return `Read ${plural(new Set(report.artifacts).size, 'file')}${unread}.`;
   const accounts = new Set(estate.regions.map((region) => region.account)).size;
   const images = estate.regions.reduce((sum, region) => sum + region.images, 0);
-  const unread = estate.failures.length === 0 ? '' : `; ${plural(estate.failures.length, 'account or region', 'accounts or regions')} could not be read`;
   return `Read ${plural(images, 'AMI')} in ${plural(estate.regions.length, 'region')} of ${plural(accounts, 'account')}${unread}.`;
 }
 
-function renderFailures(estate: EstateSummary): string {
-  if (estate.failures.length === 0) return '';
-  const failures = [...estate.failures].sort(
+/** The banner of an incomplete report: each part not read, why, and the IAM action that failed. */
+function renderCoverage(coverage: Coverage | undefined): string {
+  if (coverage === undefined || coverage.unread.length === 0) return '';
+  const gaps = [...coverage.unread].sort(
     (a, b) =>
-      compareText(a.account, b.account) ||
+      compareText(a.account ?? '', b.account ?? '') ||
       compareText(a.region ?? '', b.region ?? '') ||
+      compareText(a.kind, b.kind) ||
+      compareText(a.resource ?? '', b.resource ?? '') ||
       compareText(a.reason, b.reason),
   );
-  const items = failures.map((failure) => {
-    const where =
-      failure.region === undefined
-        ? `account <strong class="mono">${escapeHtml(failure.account)}</strong> (every region)`
-        : `account <strong class="mono">${escapeHtml(failure.account)}</strong>, region <strong class="mono">${escapeHtml(failure.region)}</strong>`;
-    return `<li>${where}: ${escapeHtml(failure.reason)}</li>`;
+  const items = gaps.map((gap) => {
+    const place = gapPlace(gap);
+    const where = place === '' ? '' : ` in <strong class="mono">${escapeHtml(place)}</strong>`;
+    const action = gap.action === undefined ? '' : ` <code>${escapeHtml(gap.action)}</code>`;
+    return `<li><strong>${escapeHtml(describeGap(gap))}</strong>${where}:${action} ${escapeHtml(gap.reason)}</li>`;
   });
-  return `<section id="failures" class="failures" aria-labelledby="failures-heading">
-<h2 id="failures-heading">Could not be read (${failures.length})</h2>
-<p>The figures and findings below leave these out: whether they share AMIs is not known.</p>
+  return `<section id="failures" class="failures" role="alert" aria-labelledby="failures-heading">
+<h2 id="failures-heading">Incomplete: ${plural(gaps.length, 'part')} could not be read</h2>
+<p>What these cover is unknown, not clean: the figures and findings below rest only on what was read.</p>
 <ul>
 ${items.join('\n')}
 </ul>
@@ -274,7 +275,7 @@ function estateFigures(region: RegionSummary): number[] {
   return [region.images, region.publicImages, region.publicSnapshots, region.sharedOutsidePolicy];
 }
 
-function renderEstate(estate: EstateSummary): string {
+function renderEstate(estate: EstateSummary, complete: boolean): string {
   const regions = [...estate.regions].sort(
     (a, b) => compareText(a.account, b.account) || compareText(a.region, b.region),
   );
@@ -304,7 +305,7 @@ function renderEstate(estate: EstateSummary): string {
   );
   return `<section id="summary" aria-labelledby="summary-heading">
 <h2 id="summary-heading">Estate</h2>
-${estate.failures.length === 0 ? '<p class="complete">Every account and region in scope was read.</p>\n' : ''}<figure>
+${complete ? '<p class="complete">Everything in scope was read.</p>\n' : ''}<figure>
 ${chart}
 ${caption}</figure>
 <table class="figures">

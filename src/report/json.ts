@@ -1,4 +1,4 @@
-import type { Finding, Location, Report, Severity } from '../core/index.js';
+import type { CoverageGap, CoverageRead, Finding, Location, Report, Severity, Suppression } from '../core/index.js';
 import { sortFindings } from './order.js';
 import { ruleHelpUri, sortRules } from './rules.js';
 import { summarize } from './summary.js';
@@ -8,9 +8,25 @@ import type { ReportSummary } from './summary.js';
 export interface JsonReport {
   readonly version: 1;
   readonly tool: { readonly name: string; readonly version: string; readonly informationUri: string };
+  /** The policy file used (lint). */
+  readonly policy?: string;
   readonly summary: ReportSummary;
+  /** What the findings rest on; present when the producer tracks it (audit always does). */
+  readonly coverage?: JsonCoverage;
   readonly findings: readonly JsonFinding[];
+  /** Findings allowed by a public-exception, an inline directive or a baseline (lint). */
+  readonly suppressed?: readonly JsonFinding[];
   readonly rules: readonly JsonRule[];
+}
+
+/**
+ * `complete` is false when anything was not read; `unread` then says what, where, why and which
+ * IAM action failed. What it covers is unknown: neither clean nor a finding.
+ */
+export interface JsonCoverage {
+  readonly complete: boolean;
+  readonly read: readonly CoverageRead[];
+  readonly unread: readonly CoverageGap[];
 }
 
 export interface JsonFinding {
@@ -21,6 +37,10 @@ export interface JsonFinding {
   readonly related: readonly { readonly message: string; readonly location: JsonLocation }[];
   readonly fingerprint: string;
   readonly remediation?: string;
+  /** Whether the grant is allowed could not be decided (e.g. Organizations unreadable): needs review. */
+  readonly approval?: { readonly status: 'unknown'; readonly reason: string };
+  /** As SARIF's: `inSource` for an amiguard-ignore comment, `external` for the policy or a baseline. */
+  readonly suppression?: { readonly kind: Suppression['kind']; readonly justification: string; readonly location?: JsonLocation };
 }
 
 export type JsonLocation =
@@ -50,8 +70,13 @@ export function formatJson(report: Report): string {
       version: report.tool.version,
       informationUri: report.tool.informationUri,
     },
+    ...(report.policy === undefined ? {} : { policy: report.policy }),
     summary: summarize(report),
+    ...(report.coverage === undefined
+      ? {}
+      : { coverage: { complete: report.coverage.unread.length === 0, read: report.coverage.read, unread: report.coverage.unread } }),
     findings: sortFindings(report.findings).map(toJsonFinding),
+    ...(report.suppressed === undefined ? {} : { suppressed: sortFindings(report.suppressed).map(toJsonFinding) }),
     rules: sortRules(report.rules).map((rule) => ({
       id: rule.id,
       severity: rule.severity,
@@ -75,6 +100,16 @@ function toJsonFinding(finding: Finding): JsonFinding {
     })),
     fingerprint: finding.fingerprint,
     ...(finding.remediation === undefined ? {} : { remediation: finding.remediation }),
+    ...(finding.approval === undefined ? {} : { approval: finding.approval }),
+    ...(finding.suppression === undefined ? {} : { suppression: toJsonSuppression(finding.suppression) }),
+  };
+}
+
+function toJsonSuppression(suppression: Suppression): NonNullable<JsonFinding['suppression']> {
+  return {
+    kind: suppression.kind,
+    justification: suppression.justification,
+    ...(suppression.location === undefined ? {} : { location: toJsonLocation(suppression.location) }),
   };
 }
 

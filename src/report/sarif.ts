@@ -1,6 +1,7 @@
 import { isAbsolute, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Finding, Location, Report, ReportRule } from '../core/index.js';
+import { describeGap, gapPlace } from '../core/index.js';
+import type { Coverage, CoverageGap, Finding, Location, Report, ReportRule } from '../core/index.js';
 import { compareText, sortFindings } from './order.js';
 import { ruleHelpUri, sortRules } from './rules.js';
 
@@ -54,7 +55,8 @@ type ArtifactIndex = ReadonlyMap<string, number>;
 export function formatSarif(report: Report, options: SarifOptions = {}): string {
   const rules = sortRules(report.rules);
   const ruleIndex = new Map(rules.map((rule, index) => [rule.id, index]));
-  const findings = sortFindings(report.findings);
+  // Allowed findings are results too, with `suppressions`: code scanning shows them as dismissed.
+  const findings = sortFindings([...report.findings, ...(report.suppressed ?? [])]);
   const files = artifactFiles(report, findings);
   const artifactIndex: ArtifactIndex = new Map(files.map((file, index) => [file, index]));
 
@@ -73,11 +75,48 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
       : { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.srcRoot) } } }),
     // Every file listed was read and checked, including those that only supply values (var files).
     artifacts: files.map((file) => ({ location: artifactLocation(file), roles: ['analysisTarget'] })),
+    ...(report.coverage === undefined ? {} : { invocations: [toInvocation(report.coverage, artifactIndex)] }),
     results: findings.map((finding) => toResult(finding, ruleIndex, artifactIndex)),
     // The readers count columns as JavaScript does (tree-sitter and momoa alike): UTF-16 code units.
     columnKind: 'utf16CodeUnits',
+    ...(report.policy === undefined ? {} : { properties: { policy: report.policy } }),
   };
   return `${JSON.stringify({ $schema: SARIF_SCHEMA, version: '2.1.0', runs: [run] }, null, 2)}\n`;
+}
+
+/**
+ * What was not read goes where SARIF consumers look for an incomplete run (§3.20): the
+ * invocation did not succeed, and each part not read is an error notification naming where,
+ * why and the IAM action that failed. Code scanning shows these as tool errors.
+ */
+function toInvocation(coverage: Coverage, artifacts: ArtifactIndex) {
+  return {
+    executionSuccessful: coverage.unread.length === 0,
+    ...(coverage.unread.length === 0
+      ? {}
+      : { toolExecutionNotifications: coverage.unread.map((gap) => toNotification(gap, artifacts)) }),
+  };
+}
+
+function toNotification(gap: CoverageGap, artifacts: ArtifactIndex) {
+  const place = gapPlace(gap);
+  const where = place === '' ? '' : ` in ${place}`;
+  return {
+    level: 'error',
+    descriptor: { id: `amiguard/unread/${gap.kind}` },
+    message: { text: sentence(`${describeGap(gap)}${where} could not be read, so it is unknown: ${gap.reason}`) },
+    ...(gap.kind === 'file' && gap.resource !== undefined
+      ? { locations: [{ physicalLocation: { artifactLocation: { ...artifactLocation(gap.resource), ...indexOf(gap.resource, artifacts) } } }] }
+      : place === ''
+        ? {}
+        : { locations: [{ logicalLocations: [{ name: gap.resource ?? gap.region ?? place, fullyQualifiedName: place, kind: 'resource' }] }] }),
+    ...(gap.action === undefined ? {} : { properties: { iamAction: gap.action } }),
+  };
+}
+
+function indexOf(file: string, artifacts: ArtifactIndex): { index?: number } {
+  const index = artifacts.get(file);
+  return index === undefined ? {} : { index };
 }
 
 /** Every file read, and any file a finding names that the report did not list, so every index resolves. */
@@ -130,6 +169,18 @@ function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, arti
           })),
         }),
     partialFingerprints: { [FINGERPRINT_KEY]: finding.fingerprint },
+    ...(finding.suppression === undefined
+      ? {}
+      : {
+          suppressions: [
+            {
+              kind: finding.suppression.kind,
+              status: 'accepted',
+              justification: finding.suppression.justification,
+              ...(finding.suppression.location === undefined ? {} : { location: toLocation(finding.suppression.location, artifacts) }),
+            },
+          ],
+        }),
   };
 }
 

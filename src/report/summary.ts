@@ -6,6 +6,8 @@ export interface ReportSummary {
   readonly notes: number;
   /** Files read, whether or not they have findings. */
   readonly files: number;
+  /** Findings allowed by a public-exception, an inline directive or a baseline (lint reports only). */
+  readonly suppressed?: number;
 }
 
 export function summarize(report: Report): ReportSummary {
@@ -16,5 +18,6 @@ export function summarize(report: Report): ReportSummary {
     warnings: count('warning'),
     notes: count('note'),
     files: new Set(report.artifacts).size,
+    ...(report.suppressed === undefined ? {} : { suppressed: report.suppressed.length }),
   };
 }

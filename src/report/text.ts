@@ -1,5 +1,5 @@
-import { formatLocation } from '../core/index.js';
-import type { Finding, Report, Severity } from '../core/index.js';
+import { describeGap, formatLocation, gapPlace } from '../core/index.js';
+import type { Coverage, Finding, Report, Severity } from '../core/index.js';
 import { sortFindings } from './order.js';
 import { summarize } from './summary.js';
 import { printable } from './printable.js';
@@ -107,14 +107,33 @@ function formatGroup(group: Group, style: Style): string {
 }
 
 function formatSummary(report: Report, style: Style): string {
-  const { errors, warnings, notes, files } = summarize(report);
+  const { errors, warnings, notes, files, suppressed } = summarize(report);
   // An AWS audit reads no files: "in 0 files" would say nothing.
   const where = files === 0 ? '' : ` in ${plural(files, 'file')}`;
+  // Allowed findings are not listed, but counted, so that nothing is hidden without a trace.
+  const allowed = suppressed === undefined || suppressed === 0 ? '' : `, ${suppressed} suppressed (listed in json and sarif output)`;
+  const policy = report.policy === undefined ? '' : `\n${style.dim(`policy: ${printable(report.policy)}`)}`;
   const total = errors + warnings + notes;
-  if (total === 0) return style.success(`✔ no problems${where}`);
   const worst = errors > 0 ? 'error' : warnings > 0 ? 'warning' : 'note';
   const counts = [plural(errors, 'error'), plural(warnings, 'warning'), plural(notes, 'note')].join(', ');
-  return style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`));
+  const unread = report.coverage?.unread ?? [];
+  if (unread.length > 0) {
+    // Never "no problems" over what was not read: say what is missing instead.
+    const found = total === 0 ? 'nothing found' : `${plural(total, 'problem')} (${counts})`;
+    const line = `⚠ incomplete: ${found} in what was read${where}${allowed}; ${plural(unread.length, 'part')} could not be read:`;
+    return [style.bold(style.severity.warning(line)), ...formatGaps(unread, style)].join('\n') + policy;
+  }
+  if (total === 0) return `${style.success(`✔ no problems${where}`)}${allowed}${policy}`;
+  return `${style.bold(style.severity[worst](`✖ ${plural(total, 'problem')} (${counts})${where}`))}${allowed}${policy}`;
+}
+
+/** One line per part not read: where, what, why, and the IAM action whose call failed. */
+function formatGaps(unread: Coverage['unread'], style: Style): string[] {
+  return unread.map((gap) => {
+    const place = gapPlace(gap);
+    const action = gap.action === undefined ? '' : `  ${style.dim(`[${printable(gap.action)}]`)}`;
+    return `  ${place === '' ? '' : `${printable(place)}: `}${describeGap(gap)} unknown: ${printable(gap.reason)}${action}`;
+  });
 }
 
 function plural(count: number, noun: string): string {

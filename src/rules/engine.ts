@@ -11,6 +11,7 @@ import {
   type Rule,
   type RuleReport,
   type SeveritySetting,
+  type SuppressionDirective,
 } from '../core/index.js';
 
 const UNAPPROVED_RULES = new Set(['unapproved-account', 'unapproved-organization', 'unapproved-ou']);
@@ -34,13 +35,20 @@ export interface RuleRun {
   /** Regions of an audited estate (block public access); none for templates. */
   readonly regions?: readonly RegionSubject[];
   readonly directory?: OrganizationDirectory;
+  /** `amiguard-ignore` directives found in the templates, for invalid-suppression. */
+  readonly directives?: readonly SuppressionDirective[];
   readonly policy: ResolvedPolicy;
   readonly rules: readonly Rule[];
   readonly now: Date;
 }
 
-/** Runs every enabled rule over every subject and problem; returns the findings, sorted. */
+/** Runs every enabled rule; returns the findings that count, sorted (allowed ones are left out). */
 export function runRules(run: RuleRun): Finding[] {
+  return checkAll(run).findings;
+}
+
+/** Runs every enabled rule; the findings a public-exception allows come apart, as `suppressed`. */
+export function checkAll(run: RuleRun): { findings: Finding[]; suppressed: Finding[] } {
   const findings: Finding[] = [];
   for (const rule of run.rules) {
     const severity = severityOf(rule, run.policy);
@@ -62,8 +70,15 @@ export function runRules(run: RuleRun): Finding[] {
     if (rule.checkRegion !== undefined) {
       for (const region of run.regions ?? []) rule.checkRegion(region, makeContext(`${region.account}/${region.region}`));
     }
+    if (rule.checkDirective !== undefined) {
+      for (const directive of run.directives ?? []) rule.checkDirective(directive, makeContext(directive.location.file));
+    }
   }
-  return findings.sort(compareFindings);
+  findings.sort(compareFindings);
+  return {
+    findings: findings.filter((finding) => finding.suppression === undefined),
+    suppressed: findings.filter((finding) => finding.suppression !== undefined),
+  };
 }
 
 function toFinding(rule: Rule, severity: Exclude<SeveritySetting, 'off'>, scope: string, report: RuleReport): Finding {
@@ -79,6 +94,8 @@ function toFinding(rule: Rule, severity: Exclude<SeveritySetting, 'off'>, scope:
     fingerprint: fingerprint(rule.id, scope, report.key),
     ...(report.remediation === undefined ? {} : { remediation: report.remediation }),
     ...(report.action === undefined ? {} : { action: report.action }),
+    ...(report.approval === undefined ? {} : { approval: report.approval }),
+    ...(report.suppression === undefined ? {} : { suppression: report.suppression }),
   };
 }
 

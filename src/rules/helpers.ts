@@ -61,8 +61,8 @@ export function mayBePublic(unknown: UnknownGrant): boolean {
 }
 
 /**
- * Reports each public grant of `sharing` unless an active public-exception covers the subject;
- * an expired exception is named in the message. Shared by public-ami and public-snapshot.
+ * Reports each public grant of `sharing`, as suppressed when an active public-exception covers
+ * the subject; an expired exception is named in the message. Shared by public-ami and public-snapshot.
  */
 export function reportPublicGrants(
   target: 'ami' | 'snapshots',
@@ -73,7 +73,18 @@ export function reportPublicGrants(
   const publicGrants = (target === 'ami' ? subject.launch : subject.snapshot).grants.filter(isPublicGrant);
   if (publicGrants.length === 0) return;
   const match = matchPublicException(subject, context.policy, context.now, target);
-  if (match.status === 'active') return;
+  // Allowed by the policy, but still reported, as suppressed: an allowed exposure is not hidden.
+  const suppression =
+    match.status === 'active'
+      ? {
+          suppression: {
+            kind: 'external' as const,
+            justification: `public-exception in ${context.policy.source}: ${match.exception.reason}${
+              match.exception.expires === undefined ? '' : ` (until ${match.exception.expires})`
+            }`,
+          },
+        }
+      : {};
   for (const grant of publicGrants) {
     context.report({
       messageId: match.status === 'expired' ? 'expiredException' : 'public',
@@ -87,6 +98,7 @@ export function reportPublicGrants(
       key: `${grant.field}:all`,
       remediation: remediationFor(grant, target === 'ami' ? 'public-ami' : 'public-snapshot', remediation(grant.field)),
       ...withRemoval(grant),
+      ...suppression,
     });
   }
 }
@@ -129,6 +141,8 @@ export function reportUnapproved(
       const verdict = approval(grant.grantee);
       if (verdict.approved) continue;
       const what = describeGrantee(grant.grantee);
+      // Undecidable approval is for review, not for fix to act on: no action, and the reason as data.
+      const unresolved = verdict.unresolved;
       context.report({
         messageId: verdict.unresolved !== undefined ? 'unresolvedMembership' : context.policy.hasAllowList ? 'unapproved' : 'noPolicy',
         data: {
@@ -148,7 +162,7 @@ export function reportUnapproved(
           `unapproved-${kind}`,
           `remove it from ${grant.field}`,
         )}`,
-        ...withRemoval(grant),
+        ...(unresolved === undefined ? withRemoval(grant) : { approval: { status: 'unknown', reason: unresolved } }),
       });
     }
   }

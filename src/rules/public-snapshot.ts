@@ -19,6 +19,8 @@ export const publicSnapshot: Rule = {
     },
   },
   checkImage(subject, context) {
+    // Under block-all-sharing nobody can use the grant: blocked-public-snapshot reports it.
+    if (subject.publicSnapshotsBlocked === true) return;
     reportPublicGrants('snapshots', subject, context, (field) => `remove "all" from ${field}`);
   },
 };

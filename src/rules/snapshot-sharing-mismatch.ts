@@ -27,7 +27,7 @@ export const snapshotSharingMismatch: Rule = {
     const launchUnknown = subject.launch.unknowns.length > 0;
     for (const grant of subject.snapshot.grants) {
       if (grant.grantee.kind === 'public') {
-        if (launchUnknown) continue;
+        if (launchUnknown || subject.publicSnapshotsBlocked === true) continue;
         context.report({
           messageId: 'publicSnapshotPrivateAmi',
           data: { name: subject.name, source: describeSource(grant) },

@@ -1,7 +1,6 @@
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
 import { resolve } from 'node:path';
-import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind } from '../core/index.js';
+import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind, type SuppressionDirective } from '../core/index.js';
+import { scanDirectives } from '../suppress/inline.js';
 import { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
 import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { readPackerHcl } from './packer-hcl/index.js';
@@ -18,8 +17,8 @@ export interface TemplateReadRequest {
   readonly variables: readonly VariableInput[];
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** Worker threads to read with; by default one per core for large trees, else none. */
-  readonly workers?: number;
+  /** Templates not to read (`--exclude`, the policy's `exclude:`), by absolute path. */
+  readonly exclude?: (absolutePath: string) => boolean;
 }
 
 export interface TemplatesRead {
@@ -29,6 +28,10 @@ export interface TemplatesRead {
   /** Every template file read, as shown to the user. */
   readonly artifacts: readonly string[];
   readonly coverage: TemplateCoverage;
+  /** The `amiguard-ignore` directives in the files read. */
+  readonly directives: readonly SuppressionDirective[];
+  /** Templates found but excluded, as shown to the user. */
+  readonly excluded: readonly string[];
 }
 
 /**
@@ -48,10 +51,6 @@ export type ReadUnit =
   | { readonly kind: 'json'; readonly path: string }
   | { readonly kind: 'hcl'; readonly files: readonly string[]; readonly autoVarFiles: readonly string[] };
 
-/** From this many readings on, they are shared out among worker threads, one per core. */
-const PARALLEL_FROM = 128;
-const MAX_WORKERS = 4;
-
 /** Finds the templates under `paths` and reads each the way Packer would evaluate it. */
 export async function readTemplates(request: TemplateReadRequest): Promise<TemplatesRead> {
   for (const input of request.variables) {
@@ -62,15 +61,25 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   if (first !== undefined) {
     throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
   }
+  const excluded: string[] = [];
+  const keep = (path: string): boolean => {
+    if (request.exclude?.(resolve(request.cwd, path)) !== true) return true;
+    excluded.push(path);
+    return false;
+  };
   const units: ReadUnit[] = [
-    ...discovered.jsonTemplates.map((path): ReadUnit => ({ kind: 'json', path })),
-    ...discovered.hclConfigurations.map((config): ReadUnit => ({ kind: 'hcl', files: config.files, autoVarFiles: config.autoVarFiles })),
+    ...discovered.jsonTemplates.filter(keep).map((path): ReadUnit => ({ kind: 'json', path })),
+    ...discovered.hclConfigurations.flatMap((config): ReadUnit[] => {
+      const files = config.files.filter(keep);
+      return files.length === 0 ? [] : [{ kind: 'hcl', files, autoVarFiles: config.autoVarFiles }];
+    }),
   ];
   // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
-  if (units.length === 0) throw noTemplateFound(request.paths, discovered);
-  const workers = request.workers ?? (units.length >= PARALLEL_FROM ? Math.min(availableParallelism(), MAX_WORKERS) : 1);
+  if (units.length === 0) throw noTemplateFound(request.paths, discovered, excluded);
+  // One thread: worker threads were measured slower on 2 cores (each loads its own modules and
+  // WASM parser, and the results are copied back), 1.3-1.5x the wall time for 5,000 files (issue 11).
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
-  const read = workers > 1 ? await readInWorkers(units, context, workers) : await readUnits(units, context);
+  const read = await readUnits(units, context);
   const unlisted = discovered.skipped
     .filter((entry) => entry.kind === 'unreadable')
     .map((entry): TemplateProblem => ({ message: entry.reason, location: sourceLocation(entry.path, 1, 1) }));
@@ -82,15 +91,24 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     artifacts: read.artifacts,
     coverage: {
       read: read.artifacts.filter((path) => !refused.has(path)),
-      skipped: [...discovered.skipped, ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      skipped: [...discovered.skipped, ...excluded.map(excludedEntry), ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     },
+    directives: read.directives,
+    excluded,
   };
 }
 
+function excludedEntry(path: string): SkippedPath {
+  return { path, kind: 'excluded', reason: 'excluded by the policy or --exclude' };
+}
+
 /** What lint looks for, and what it found instead, so that the user can tell a wrong path from a closed folder. */
-function noTemplateFound(paths: readonly string[], discovered: Discovered): InputError {
+function noTemplateFound(paths: readonly string[], discovered: Discovered, excluded: readonly string[]): InputError {
   const where = paths.length === 0 ? 'the current folder' : paths.join(', ');
-  const skipped = discovered.skipped.filter((entry) => entry.kind !== 'excluded');
+  const skipped = [
+    ...excluded.map(excludedEntry),
+    ...discovered.skipped.filter((entry) => entry.kind !== 'excluded'),
+  ];
   const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
   if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
   return new InputError(
@@ -99,7 +117,7 @@ function noTemplateFound(paths: readonly string[], discovered: Discovered): Inpu
   );
 }
 
-export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'workers'>;
+export type ReadContext = Omit<TemplateReadRequest, 'paths'>;
 
 export interface UnitsRead {
   readonly images: readonly TemplateImage[];
@@ -107,6 +125,7 @@ export interface UnitsRead {
   readonly artifacts: readonly string[];
   /** Artifacts the bounded reader refused. */
   readonly unread: readonly SkippedPath[];
+  readonly directives: readonly SuppressionDirective[];
 }
 
 /** Reads the units one after another, in order. */
@@ -114,13 +133,14 @@ export async function readUnits(units: readonly ReadUnit[], context: ReadContext
   return joinReads(await readEachUnit(units, context));
 }
 
-/** One result per unit, in order: what a worker thread runs on its share. */
-export async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
+/** One result per unit, in order. */
+async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
   const options: ReadOptions = {
     variables: context.variables,
     useEnv: context.useEnv,
     env: context.env,
     readFile: (path) => readVarFile(resolve(context.cwd, path), path),
+    cwd: context.cwd,
   };
   // Legacy JSON var-files are JSON; HCL configurations take both kinds.
   const jsonOptions: ReadOptions = {
@@ -132,6 +152,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
     const problems: TemplateProblem[] = [];
     const artifacts: string[] = [];
     const unread: SkippedPath[] = [];
+    const directives: SuppressionDirective[] = [];
     const load = (path: string, kind: InputKind): SourceFile | undefined => {
       artifacts.push(path);
       const loaded = loadSource(resolve(context.cwd, path), path, kind);
@@ -140,6 +161,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
         unread.push({ path, kind: 'unreadable', reason: loaded.problem.message });
         return undefined;
       }
+      directives.push(...scanDirectives(path, loaded.text, unit.kind === 'json' ? 'packer-json' : path.endsWith('.json') ? 'hcl-json' : 'hcl'));
       return loaded;
     };
     let images: readonly TemplateImage[] = [];
@@ -159,7 +181,7 @@ export async function readEachUnit(units: readonly ReadUnit[], context: ReadCont
         append(problems, result.problems);
       }
     }
-    results.push({ images, problems: capPerFile(problems), artifacts, unread });
+    results.push({ images, problems: capPerFile(problems), artifacts, unread, directives });
   }
   return results;
 }
@@ -179,41 +201,8 @@ function joinReads(reads: readonly UnitsRead[]): UnitsRead {
     problems: reads.flatMap((read) => read.problems),
     artifacts: reads.flatMap((read) => read.artifacts),
     unread: reads.flatMap((read) => read.unread),
+    directives: reads.flatMap((read) => read.directives),
   };
-}
-
-/**
- * Deals the units out to worker threads in turn (JSON templates parse far faster than HCL, so
- * contiguous shares would be uneven), and puts the results back in the units' order, so that
- * the output is the same as a sequential read. Parsing dominates lint time; each worker has its
- * own parser.
- */
-async function readInWorkers(units: readonly ReadUnit[], context: ReadContext, workers: number): Promise<UnitsRead> {
-  const shares = Array.from({ length: Math.min(workers, units.length) }, (_, worker) => units.filter((_unit, index) => index % workers === worker));
-  const results = await Promise.all(shares.map((share) => runWorker(share, { ...context, env: { ...context.env } })));
-  return joinReads(units.map((_unit, index) => results[index % workers]?.[Math.floor(index / workers)] ?? { images: [], problems: [], artifacts: [], unread: [] }));
-}
-
-function runWorker(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
-  return new Promise((done, fail) => {
-    const worker = startReadWorker({ units, context });
-    worker.once('message', (result: UnitsRead[]) => {
-      done(result);
-      void worker.terminate();
-    });
-    worker.once('error', fail);
-    worker.once('exit', (code) => {
-      if (code !== 0) fail(new Error(`template reader worker exited with code ${code}`));
-    });
-  });
-}
-
-/** The compiled worker; from source (tests, benchmarks under tsx) the worker registers tsx first. */
-function startReadWorker(workerData: { units: readonly ReadUnit[]; context: ReadContext }): Worker {
-  if (!import.meta.url.endsWith('.ts')) return new Worker(new URL('./read-worker.js', import.meta.url), { workerData });
-  const entry = new URL('./read-worker.ts', import.meta.url).href;
-  const boot = `import { register } from ${JSON.stringify(import.meta.resolve('tsx/esm/api'))}; register(); await import(${JSON.stringify(entry)});`;
-  return new Worker(new URL(`data:text/javascript,${encodeURIComponent(boot)}`), { workerData });
 }
 
 /** More problems than this in one file are summed up in one: a list of thousands helps no one. */

@@ -75,10 +75,22 @@ export interface TemplateImage {
   readonly customerKmsKey?: EvaluatedScalar<boolean>;
 }
 
-/** Something in the input that is not a sharing fact: a parse error, an unreadable var-file. */
+/**
+ * Something in the input that is not a sharing fact: a parse error, an unreadable var-file, a
+ * value of the wrong type. Packer stops on these before building anything, so a template with
+ * one shares nothing; except when `unevaluated` is set: then only amiguard could not evaluate
+ * part of it (its evaluation budget, a reference it cannot follow), Packer may well build it,
+ * and its images stay, with what is unknown.
+ */
 export interface TemplateProblem {
   readonly message: string;
   readonly location: SourceLocation;
+  readonly unevaluated?: true;
+}
+
+/** Whether Packer refuses a template with these problems before building (it then shares nothing). */
+export function refusedByPacker(problems: readonly TemplateProblem[]): boolean {
+  return problems.some((problem) => problem.unevaluated !== true);
 }
 
 export interface TemplateReadResult {
@@ -104,4 +116,6 @@ export interface ReadOptions {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Reads a var-file; throws InputError when it cannot. */
   readonly readFile: (path: string) => string;
+  /** The working directory the paths are relative to (`path.cwd`); the process's when absent. */
+  readonly cwd?: string;
 }

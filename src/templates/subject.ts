@@ -50,6 +50,11 @@ export function toImageSubject(image: TemplateImage): ImageSubject {
   };
 }
 
+/**
+ * Packer sends each sharing field to AWS as one ModifyImageAttribute (or ModifySnapshotAttribute)
+ * call (step_modify_ami_attributes.go), and AWS rejects the whole call for one bad item
+ * (InvalidAMIAttributeItemValue): a field with an invalid item grants nothing, whatever else it holds.
+ */
 function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sharing {
   const grants: Grant[] = [];
   const invalid: InvalidGrant[] = [];
@@ -57,6 +62,9 @@ function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sh
   for (const name of fields) {
     const field: EvaluatedField | undefined = image.fields[name];
     if (field === undefined) continue;
+    const fieldGrants: Grant[] = [];
+    const fieldInvalid: InvalidGrant[] = [];
+    const fieldUnknowns: UnknownGrant[] = [];
     for (const item of field.items) {
       const provenance = {
         field: name,
@@ -65,7 +73,7 @@ function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sh
         ...(item.via === undefined ? {} : { via: item.via }),
       };
       if (item.kind === 'unknown') {
-        unknowns.push({
+        fieldUnknowns.push({
           ...provenance,
           reason: item.reason,
           ...(item.mayInclude === undefined ? {} : { mayInclude: item.mayInclude }),
@@ -73,9 +81,20 @@ function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sh
         continue;
       }
       const parsed = parseGrantee(FIELD_SYNTAX[name], item.value);
-      if (parsed.ok) grants.push({ ...provenance, grantee: parsed.grantee });
-      else invalid.push({ ...provenance, raw: item.value, problem: parsed.problem });
+      if (parsed.ok) fieldGrants.push({ ...provenance, grantee: parsed.grantee });
+      else fieldInvalid.push({ ...provenance, raw: item.value, problem: parsed.problem });
     }
+    if (fieldInvalid.length === 0) {
+      grants.push(...fieldGrants);
+      unknowns.push(...fieldUnknowns);
+      continue;
+    }
+    const others = fieldGrants.length + fieldUnknowns.length;
+    const consequence =
+      others === 0
+        ? `AWS rejects the whole ${name} change`
+        : `AWS rejects the whole ${name} change, so none of its ${others + fieldInvalid.length} values is shared`;
+    invalid.push(...fieldInvalid.map((entry) => ({ ...entry, problem: `${entry.problem}; ${consequence}` })));
   }
   return { grants, invalid, unknowns };
 }

@@ -171,3 +171,156 @@ describe('RateLimiter', () => {
     assert.throws(() => new RateLimiter({ headroom: 1 }), RangeError);
   });
 });
+
+/**
+ * A discrete-event loop on a virtual clock: `sleep` schedules a wake-up, and `run` wakes the
+ * earliest sleeper once every other task has settled, so that concurrent callers interleave as
+ * they would in real time, deterministically and at once.
+ */
+function eventLoop() {
+  let now = 0;
+  let order = 0;
+  const timers: { at: number; order: number; wake: () => void }[] = [];
+  return {
+    clock: () => now,
+    sleep: (ms: number) => new Promise<void>((wake) => timers.push({ at: now + ms, order: order++, wake })),
+    async run(work: Promise<unknown>): Promise<void> {
+      let finished = false;
+      void work.then(() => (finished = true));
+      for (;;) {
+        await new Promise((settled) => setImmediate(settled));
+        if (finished) return;
+        timers.sort((a, b) => a.at - b.at || a.order - b.order);
+        const next = timers.shift();
+        if (next === undefined) throw new Error('every task is waiting on something other than the clock');
+        now = Math.max(now, next.at);
+        next.wake();
+      }
+    },
+  };
+}
+
+const KEY = '111111111111/us-east-1/DescribeImageAttribute';
+
+/**
+ * `calls` DescribeImageAttribute requests by 16 workers through an adaptive limiter to an endpoint
+ * that throttles as EC2 does at `endpointSpeed` (Infinity: never), 50 ms away. A throttled request
+ * is retried as the SDK does (a random wait up to 500 ms x 2^retry, through the limiter again).
+ */
+async function simulate(endpointSpeed: number, calls: number) {
+  const loop = eventLoop();
+  const limiter = new RateLimiter({ adaptive: true, clock: loop.clock, sleep: loop.sleep });
+  const endpoint = new Throttle(endpointSpeed, loop.clock);
+  const next = random(3);
+  let remaining = calls;
+  let throttled = 0;
+  let mostAttempts = 0;
+  const worker = async (): Promise<void> => {
+    for (; remaining > 0; remaining -= 1) {
+      for (let attempt = 1; ; attempt += 1) {
+        const reservedAt = await limiter.acquire(KEY, 'non-mutating');
+        const accepted = endpoint.take(KEY, 'non-mutating');
+        await loop.sleep(50);
+        if (accepted) {
+          mostAttempts = Math.max(mostAttempts, attempt);
+          break;
+        }
+        throttled += 1;
+        limiter.throttled(KEY, 'non-mutating', reservedAt);
+        await loop.sleep(Math.floor(next() * 500 * 2 ** (attempt - 1)));
+      }
+    }
+  };
+  await loop.run(Promise.all(Array.from({ length: 16 }, worker)));
+  return { ms: loop.clock(), throttled, mostAttempts };
+}
+
+describe('adaptive RateLimiter', () => {
+  /** Sends `count` requests one after another; returns the rate the bucket ends at. */
+  async function send(limiter: RateLimiter, count: number): Promise<number> {
+    for (let i = 0; i < count; i += 1) await limiter.acquire(KEY, 'non-mutating');
+    return limiter.currentRate(KEY, 'non-mutating');
+  }
+
+  it('starts at AWS\'s rate and doubles it each half second its callers wait and nothing is throttled', async () => {
+    const { time, clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ adaptive: true, clock, sleep });
+    assert.equal(await send(limiter, 90), 20);
+    assert.equal(time.now, 0);
+    // 10 requests at 20 a second: the first that waits past half a second raises the rate.
+    assert.equal(await send(limiter, 11), 40);
+    assert.equal(time.now, 550);
+    assert.equal(await send(limiter, 21), 80);
+  });
+
+  it('does not raise a rate its callers leave unused', async () => {
+    const { time, clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ adaptive: true, clock, sleep });
+    await send(limiter, 90);
+    // One request every 100 ms: the bucket refills faster than that, so no caller waits.
+    for (let i = 0; i < 100; i += 1) {
+      time.now += 100;
+      await limiter.acquire(KEY, 'non-mutating');
+    }
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 20);
+  });
+
+  it('cuts the rate to 0.7x at a throttle, once for the requests paced before the cut', async () => {
+    const { time, clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ adaptive: true, clock, sleep });
+    await send(limiter, 101);
+    const before = await limiter.acquire(KEY, 'non-mutating');
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 40);
+    time.now += 10;
+    limiter.throttled(KEY, 'non-mutating', before);
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 28);
+    // Another throttled request reserved before the cut is the same episode.
+    limiter.throttled(KEY, 'non-mutating', before);
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 28);
+    const after = await limiter.acquire(KEY, 'non-mutating');
+    limiter.throttled(KEY, 'non-mutating', after);
+    assert.ok(Math.abs(limiter.currentRate(KEY, 'non-mutating') - 19.6) < 1e-9);
+  });
+
+  it('after a throttle climbs back each second by half the way to the throttled rate (at least 5%), then by 5%', async () => {
+    const { time, clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ adaptive: true, clock, sleep });
+    await send(limiter, 101);
+    time.now += 1;
+    limiter.throttled(KEY, 'non-mutating', time.now);
+    const rates: number[] = [];
+    for (let i = 0; i < 6; i += 1) {
+      const start = time.now;
+      while (time.now - start < 1000) await limiter.acquire(KEY, 'non-mutating');
+      rates.push(Math.round(limiter.currentRate(KEY, 'non-mutating') * 100) / 100);
+    }
+    // Cut from 40 to 28; each line is the rate after a second of waiting callers.
+    assert.deepEqual(rates, [28, 34, 37, 38.85, 40.79, 42.83]);
+  });
+
+  it('a fixed limiter ignores throttles', async () => {
+    const { clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ clock, sleep });
+    const at = await limiter.acquire(KEY, 'non-mutating');
+    limiter.throttled(KEY, 'non-mutating', at);
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 20);
+  });
+
+  it('against EC2\'s own buckets, finishes within 1.05x the token-bucket bound, every request accepted within 6 attempts', async () => {
+    for (const calls of [1250, 5000]) {
+      const run = await simulate(1, calls);
+      const bound = tokenBucketLowerBoundMs(calls, EC2_RATE_LIMITS['non-mutating']);
+      assert.ok(run.ms <= bound * 1.05, `${calls} calls: ${run.ms} ms, bound ${bound} ms`);
+      assert.ok(run.mostAttempts <= 6, `a request needed ${run.mostAttempts} attempts`);
+      assert.ok(run.throttled <= calls * 0.1, `${run.throttled} of ${calls} requests throttled`);
+    }
+  });
+
+  it('against an endpoint that never throttles, reaches the callers\' own pace within seconds', async () => {
+    // 16 workers 50 ms from the endpoint, unpaced, send 320 requests a second: 5,000 in 15.6 s
+    // (a limiter fixed at AWS's rate takes 245 s).
+    const run = await simulate(Number.POSITIVE_INFINITY, 5000);
+    assert.equal(run.throttled, 0);
+    assert.ok(run.ms <= (5000 / 320) * 1000 * 1.2, `${run.ms} ms`);
+  });
+});

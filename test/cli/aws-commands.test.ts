@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, beforeEach, describe, it } from 'node:test';
-import { COMMANDS } from '../../src/cli/main.js';
+import { loadCommand } from '../../src/cli/main.js';
 import { AWS_OPERATIONS } from '../../src/aws/operations.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, type CliResult } from './run-cli.js';
@@ -30,7 +30,7 @@ async function aws(args: readonly string[], who: keyof typeof SAMPLE_CREDENTIALS
     },
   });
   // iam-policy must cover every call the command made.
-  const command = COMMANDS.find((candidate) => candidate.name === args[0]);
+  const command = await loadCommand(args[0]);
   const declared = new Set<string>(command?.operations ?? []);
   for (const action of Object.keys(sandbox.stats.byAction)) {
     assert.ok(action in AWS_OPERATIONS && declared.has(action), `${args[0] ?? ''} called ${action}, which its iam-policy does not declare`);

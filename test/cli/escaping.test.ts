@@ -58,9 +58,10 @@ describe('control characters in terminal output', () => {
       {
         image: { id: 'ami-0123456789abcdef0', name: 'evil\u001b[31mred', ownerId: '111122223333', region: 'us-east-1', state: 'available', public: false, snapshotIds: [], productCodes: [] },
         launch: [{ kind: 'organization', arn: 'arn:aws:organizations::111122223333:organization/o-abc\u001b[0m' }],
-        snapshots: [{ id: 'snap-0123456789abcdef0', ownerId: '111122223333', encrypted: true, kmsKeyId: 'key\u0007', defaultKey: false, permissions: [] }],
+        snapshots: [{ id: 'snap-0123456789abcdef0', info: { id: 'snap-0123456789abcdef0', ownerId: '111122223333', encrypted: true, kmsKeyId: 'key\u0007' }, defaultKey: false, permissions: [] }],
         blockPublicAccess: { images: { state: 'unblocked', managedBy: 'account' }, snapshots: { state: 'unblocked', managedBy: 'account' } },
         warnings: ['bell\u0007'],
+        unread: [],
       },
     ]);
     assert.ok(!hasRaw(text), JSON.stringify(text));

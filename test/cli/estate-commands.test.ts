@@ -8,7 +8,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { COMMANDS } from '../../src/cli/main.js';
+import { loadCommand } from '../../src/cli/main.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runCli, type CliResult } from './run-cli.js';
 
@@ -29,9 +29,10 @@ async function amiguard(args: readonly string[]): Promise<CliResult> {
       AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
       AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
       AWS_EC2_METADATA_DISABLED: 'true',
+      AMIGUARD_STATE_DIR: join(dir, 'state'),
     },
   });
-  const declared = new Set<string>(COMMANDS.find((command) => command.name === args[0])?.operations ?? []);
+  const declared = new Set<string>((await loadCommand(args[0]))?.operations ?? []);
   for (const action of Object.keys(sandbox.stats.byAction)) {
     assert.ok(declared.has(action), `${args[0] ?? ''} called ${action}, which its iam-policy does not declare`);
   }
@@ -119,7 +120,11 @@ describe('audit, fix and undo against the sandbox', () => {
     const again = await amiguard(['fix', '--apply', '--journal', 'fix.jsonl']);
     assert.match(again.stdout, /Nothing to fix/);
 
-    const undone = await amiguard(['undo', 'fix.jsonl']);
+    const refused = await amiguard(['undo', 'fix.jsonl']);
+    assert.equal(refused.code, 2);
+    assert.match(refused.stderr, new RegExp(`${IMAGES.publicDemo} would become public again`));
+    assert.match(refused.stderr, /refusing to make 2 AMIs or snapshots public again without --i-understand-this-is-public/);
+    const undone = await amiguard(['undo', 'fix.jsonl', '--i-understand-this-is-public']);
     assert.equal(undone.code, 0, undone.stderr);
     assert.match(undone.stderr, /is public again, as it was before the fix/);
     assert.equal(state(), original);

@@ -26,3 +26,20 @@ export function runCli(args: readonly string[], options: { cwd?: string; env?: R
     child.on('close', (code) => done({ code, stdout, stderr }));
   });
 }
+
+/**
+ * Runs the CLI in this process through run(), with the same environment runCli gives the
+ * binary. For every test where the process boundary itself is not under test: no start-up cost.
+ */
+export async function runInProcess(args: readonly string[], options: { cwd?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
+  const { run } = await import('../../src/cli/main.js');
+  let stdout = '';
+  let stderr = '';
+  const code = await run(args, {
+    cwd: options.cwd ?? ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1', ...options.env },
+    stdout: { write: (text) => void (stdout += text), isTTY: false },
+    stderr: { write: (text) => void (stderr += text), isTTY: false },
+  });
+  return { code, stdout, stderr };
+}

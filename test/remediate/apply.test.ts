@@ -95,7 +95,7 @@ describe('applyPlan', () => {
 
       const journal = readJournal(journalPath);
       assert.equal(journal.records.length, 1 + 2 * plan.steps.length);
-      assert.ok(journal.records.every((record) => record.v === 1 && record.run === result.runId));
+      assert.ok(journal.records.every((record) => record.v === 2 && record.run === result.runId));
       const publicDemo = journal.records.find((record) => record.type === 'before' && record.kind === 'remove-grants' && record.resource.id === IDS.images.publicDemo);
       assert.deepEqual(publicDemo?.type === 'before' && publicDemo.kind === 'remove-grants' ? [publicDemo.prior, publicDemo.remove] : undefined, [[{ kind: 'public' }], [{ kind: 'public' }]]);
       const setting = journal.records.find((record) => record.type === 'before' && record.kind === 'enable-block-public-access');

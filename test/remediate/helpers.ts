@@ -4,9 +4,28 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AwsSession } from '../../src/aws/session.js';
 import { granteeKey, type Finding, type Grantee, type RemediationAction } from '../../src/core/index.js';
-import type { BlockPublicAccessTarget, ResourceRef } from '../../src/remediate/index.js';
-import type { EstateLaunchPermission, EstateVolumePermission, Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
+import { auditEstate } from '../../src/audit/audit-estate.js';
+import { readOrganizationDirectory } from '../../src/audit/organization.js';
+import { parsePolicy } from '../../src/policy/index.js';
+import {
+  planRemediation,
+  recheckAfterRemovals,
+  undecidedApproval,
+  type BlockPublicAccessTarget,
+  type Plan,
+  type ResourceRef,
+} from '../../src/remediate/index.js';
+import { RULE_IDS } from '../../src/rules/index.js';
+import type { Estate, EstateLaunchPermission, EstateVolumePermission, Sandbox, SandboxOptions } from '../../src/sandbox/index.js';
 import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
+
+/**
+ * The journal key of these tests: a folder of their own (inherited by the child processes of the
+ * kill tests), never the user's.
+ */
+export const STATE_DIR = mkdtempSync(join(tmpdir(), 'amiguard-state-'));
+process.env['AMIGUARD_STATE_DIR'] = STATE_DIR;
+process.on('exit', () => rmSync(STATE_DIR, { recursive: true, force: true }));
 
 export const IDS = SAMPLE_IDS;
 const { management, prod, dev, outsider } = SAMPLE_IDS.accounts;
@@ -201,4 +220,47 @@ export function mutatingCalls(sandbox: Sandbox): number {
   return Object.entries(sandbox.stats.byAction)
     .filter(([action]) => /^(Modify|Enable|Disable|Reset)/.test(action))
     .reduce((sum, [, count]) => sum + count, 0);
+}
+
+/**
+ * The sample estate, where the public demo AMI's snapshot is also shared with the prod account
+ * (approved: it is in the organization). Once fix makes the AMI and snapshot private, that share
+ * becomes a snapshot-sharing-mismatch: a plan must fix it in the same pass.
+ */
+export const MISMATCH_ESTATE: Estate = {
+  ...SAMPLE_ESTATE,
+  accounts: SAMPLE_ESTATE.accounts.map((account) => ({
+    ...account,
+    ...(account.snapshots === undefined
+      ? {}
+      : {
+          snapshots: account.snapshots.map((snapshot) =>
+            snapshot.id === IDS.snapshots.publicDemo ? { ...snapshot, createVolumePermissions: [...(snapshot.createVolumePermissions ?? []), { userId: prod }] } : snapshot,
+          ),
+        }),
+  })),
+};
+
+/** The policy of these tests: the sample organization is approved. */
+export const ORG_POLICY = parsePolicy(`allow:\n  organizations: ["${IDS.organization.arn}"]\n`, 'amiguard.yaml', RULE_IDS);
+
+/** What `amiguard fix --organization` plans: a real audit of every account and region, then the plan. */
+export async function auditAndPlan(sandbox: Sandbox, policy = ORG_POLICY): Promise<Plan> {
+  const session = new AwsSession({ endpoint: sandbox.url, region: 'us-east-1', credentials: sandbox.credentials(management) });
+  try {
+    const result = await auditEstate({
+      session,
+      scope: { regions: 'all', organization: true, role: 'OrganizationAccountAccessRole' },
+      policy,
+      rate: { speed: Number.POSITIVE_INFINITY },
+    });
+    const directory = await readOrganizationDirectory(session, 'us-east-1');
+    return planRemediation(result.findings, {
+      undecided: undecidedApproval({ policy, directory }),
+      hasAllowList: policy.hasAllowList,
+      recheck: recheckAfterRemovals(result.inventory, policy, new Date()),
+    });
+  } finally {
+    session.destroy();
+  }
 }

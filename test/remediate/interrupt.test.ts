@@ -41,11 +41,11 @@ describe('a fix stopped at any point', () => {
         if (seed % 2 === 0) {
           // Undo stopped part way, then run again.
           await assert.rejects(
-            undoJournal(journalPath, { sessionFor: sessions.sessionFor, interruptAfter: random.int(0, 40), tearInterruptedWrite: tear }),
+            undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true, interruptAfter: random.int(0, 40), tearInterruptedWrite: tear }),
             ApplyInterrupted,
           );
         }
-        const undone = await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
+        const undone = await undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true });
         assert.deepEqual(undone.failed, []);
         assert.deepEqual(readState(sandbox), original);
         assert.equal(readJournal(journalPath).truncatedLastLine, undefined);

@@ -6,7 +6,7 @@ import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { applyPlan, planRemediation, readJournal, undoJournal } from '../../src/remediate/index.js';
 import { Random } from '../../src/sandbox/random.js';
-import { auditFindings, expectedAfterFix, readState, withWorkspace } from './helpers.js';
+import { IDS, auditAndPlan, auditFindings, expectedAfterFix, MISMATCH_ESTATE, readState, withWorkspace, type EstateState } from './helpers.js';
 
 const CHILD = fileURLToPath(new URL('../fixtures/remediate/apply-child.ts', import.meta.url));
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -61,11 +61,41 @@ describe('a fix killed with SIGKILL in another process', () => {
         assert.deepEqual(applied.failed, []);
         assert.deepEqual(readState(sandbox), expectedAfterFix(original));
 
-        const undone = await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
+        const undone = await undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true });
         assert.deepEqual(undone.failed, []);
         assert.deepEqual(readState(sandbox), original);
         assert.equal(readJournal(journalPath).truncatedLastLine, undefined);
       });
     });
   }
+});
+
+describe('a fix whose removals make a new finding, killed with SIGKILL', () => {
+  it('plans the snapshot side in the same pass: one run, or a killed run and one re-run, leave nothing to fix', async (t) => {
+    let uninterrupted: EstateState | undefined;
+    await withWorkspace({ estate: MISMATCH_ESTATE }, async ({ sandbox, sessions, journalPath }) => {
+      const applied = await applyPlan(await auditAndPlan(sandbox), { sessionFor: sessions.sessionFor, journalPath });
+      assert.deepEqual(applied.failed, []);
+      uninterrupted = readState(sandbox);
+      assert.deepEqual(uninterrupted.grants[IDS.snapshots.publicDemo], [], 'the prod share of the now private AMI\'s snapshot is gone too');
+      assert.deepEqual((await auditAndPlan(sandbox)).steps, [], 'one run leaves nothing for a second');
+    });
+    for (const seed of [5, 9]) {
+      const random = new Random(seed);
+      await withWorkspace({ estate: MISMATCH_ESTATE, seed, faults: { latencyMs: [1, 6] } }, async ({ sandbox, sessions, dir, journalPath }) => {
+        const plan = await auditAndPlan(sandbox);
+        const planPath = join(dir, 'plan.json');
+        writeFileSync(planPath, JSON.stringify(plan));
+        const atStep = random.int(0, plan.steps.length - 1);
+        const delayMs = random.int(0, 20);
+        await applyAndKill([sandbox.url, planPath, journalPath], atStep, delayMs);
+        t.diagnostic(`seed ${seed}: killed ${delayMs} ms into step ${atStep} of ${plan.steps.length}`);
+
+        const applied = await applyPlan(await auditAndPlan(sandbox), { sessionFor: sessions.sessionFor, journalPath });
+        assert.deepEqual(applied.failed, []);
+        assert.deepEqual(readState(sandbox), uninterrupted);
+        assert.deepEqual((await auditAndPlan(sandbox)).steps, []);
+      });
+    }
+  });
 });

@@ -2,8 +2,10 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import type { Finding } from '../../src/core/index.js';
-import { describePlan, planRemediation, type RemoveGrantsStep } from '../../src/remediate/index.js';
-import { finding, IDS, PROTECTIONS, protectionFinding, REMOVALS, removalFinding } from './helpers.js';
+import { parsePolicy } from '../../src/policy/index.js';
+import { describePlan, planRemediation, undecidedApproval, type RemoveGrantsStep } from '../../src/remediate/index.js';
+import { RULE_IDS } from '../../src/rules/index.js';
+import { finding, IDS, ORG_POLICY, PROTECTIONS, protectionFinding, REMOVALS, removalFinding } from './helpers.js';
 
 const { dev, prod, management } = IDS.accounts;
 const allFindings: Finding[] = [
@@ -149,5 +151,46 @@ describe('describePlan', () => {
 
   it('says when there is nothing to fix', () => {
     assert.equal(describePlan(planRemediation([])), 'Nothing to fix.\n');
+  });
+});
+
+describe('planRemediation acts only on what it knows', () => {
+  const policy = ORG_POLICY;
+  const outsiderShare = removalFinding({
+    account: prod, region: 'us-east-1', resource: { kind: 'image', id: IDS.images.sharedWithOutsider }, grantee: { kind: 'account', id: IDS.accounts.outsider },
+  });
+  const devShare = removalFinding({
+    account: prod, region: 'eu-west-1', resource: { kind: 'image', id: IDS.images.customerKeyShared }, grantee: { kind: 'account', id: dev },
+  });
+  const member = (accountId: string) => ({ membership: (id: string) => (id === accountId ? { known: true as const, organizationArn: IDS.organization.arn, ouArns: [] } : { known: true as const, ouArns: [] }) });
+
+  it('leaves out, as needing review, a share whose approval depends on an organization it could not read', () => {
+    for (const directory of [undefined, { unavailable: 'AccessDenied' }, { membership: () => ({ known: false as const, reason: 'not read' }) }]) {
+      const plan = planRemediation([outsiderShare, devShare, ...REMOVALS.slice(0, 2).map(removalFinding)], {
+        undecided: undecidedApproval(directory === undefined ? { policy } : { policy, directory }),
+      });
+      assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)), [IDS.images.publicDemo, IDS.snapshots.publicDemo]);
+      assert.deepEqual(plan.needsReview.map((item) => item.ruleId), ['unapproved-account', 'unapproved-account']);
+      assert.match(plan.needsReview.map((item) => item.reason).join('\n'), new RegExp(`${prod}/eu-west-1/${IDS.images.customerKeyShared}: account ${dev} may belong to an approved organization or OU`));
+      assert.match(describePlan(plan), /^2 findings need review, left out of the plan because amiguard could not decide them:$/m);
+    }
+  });
+
+  it('plans a share it could decide, and not one the organization as read now approves', () => {
+    const plan = planRemediation([outsiderShare, devShare], { undecided: undecidedApproval({ policy, directory: member(dev) }) });
+    assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)), [IDS.images.sharedWithOutsider]);
+    assert.match(plan.needsReview[0]?.reason ?? '', /belongs to an approved organization or OU as read now/);
+    const noGroups = parsePolicy(`allow:\n  accounts: ["${management}"]\n`, 'amiguard.yaml', RULE_IDS);
+    assert.equal(planRemediation([outsiderShare, devShare], { undecided: undecidedApproval({ policy: noGroups }) }).steps.length, 2);
+  });
+
+  it('without an allow list, plans public removals but not the removal of every share, unless asked', () => {
+    const findings = REMOVALS.map(removalFinding);
+    const plan = planRemediation(findings, { hasAllowList: false });
+    const publicOnly = REMOVALS.filter((removal) => removal.grantee.kind === 'public').map((removal) => removal.resource.id).sort();
+    assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)).sort(), publicOnly);
+    assert.equal(plan.sharesWithheld.length, REMOVALS.length - publicOnly.length);
+    assert.match(describePlan(plan), /5 shares are reported only because no policy approves any account, organization or OU: not planned.*--remove-unapproved-shares/);
+    assert.equal(planRemediation(findings, { hasAllowList: false, removeUnapprovedShares: true }).steps.length, 8);
   });
 });

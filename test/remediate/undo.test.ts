@@ -16,7 +16,7 @@ describe('undoJournal', () => {
       await applyPlan(planRemediation(auditFindings(sandbox), { blockPublicAccess: true }), { sessionFor: sessions.sessionFor, journalPath });
       assert.notDeepEqual(readState(sandbox), original);
 
-      const result = await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
+      const result = await undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true });
       assert.deepEqual(result.failed, []);
       assert.deepEqual(readState(sandbox), original);
       assert.deepEqual(
@@ -42,7 +42,7 @@ describe('undoJournal', () => {
     await withWorkspace({}, async ({ sandbox, sessions, journalPath }) => {
       const original = readState(sandbox);
       await applyPlan(planRemediation(auditFindings(sandbox), { blockPublicAccess: true }), { sessionFor: sessions.sessionFor, journalPath });
-      await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
+      await undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true });
       const calls = mutatingCalls(sandbox);
 
       const second = await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
@@ -66,7 +66,7 @@ describe('undoJournal', () => {
       const session = await sessions.sessionFor(prod);
       await modifyLaunchPermissions(session.ec2('us-east-1'), IDS.images.sharedWithOutsider, { add: [{ kind: 'account', id: dev }] }, false);
 
-      const result = await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
+      const result = await undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true });
       assert.deepEqual(result.failed, []);
       const grants = { ...original.grants, [IDS.images.sharedWithOutsider]: [`account:${dev}`, `account:${outsider}`] };
       assert.deepEqual(readState(sandbox), { ...original, grants });
@@ -81,7 +81,7 @@ describe('undoJournal', () => {
       const session = await sessions.sessionFor(management);
       await setImageBlockPublicAccess(session.ec2('us-east-1'), true, false);
 
-      const result = await undoJournal(journalPath, { sessionFor: sessions.sessionFor });
+      const result = await undoJournal(journalPath, { sessionFor: sessions.sessionFor, allowPublic: true });
       assert.deepEqual(result.failed.map((step) => step.key), [`image:${management}/us-east-1/${IDS.images.publicDemo}`]);
       assert.match(result.failed[0]?.error?.message ?? '', /block public access for AMIs is enabled .*OperationNotPermitted/);
       assert.equal(sandbox.state.imageBlockPublicAccess(management, 'us-east-1').state, 'block-new-sharing');

@@ -177,7 +177,7 @@ describe('formatHtml', () => {
     assert.ok(html.includes('1 region with no AMIs and no public snapshots is not charted'));
     assert.ok(html.includes('<tr><td class="mono">222233334444</td><td class="mono">ap-south-1</td><td class="number">0</td>'));
     assert.ok(html.includes('<tfoot><tr><td colspan="2">Total</td><td class="number">25</td><td class="number">1</td><td class="number">1</td><td class="number">2</td></tr></tfoot>'));
-    assert.ok(html.includes('Read 25 AMIs in 5 regions of 3 accounts; 2 accounts or regions could not be read.'));
+    assert.ok(html.includes('Read 25 AMIs in 5 regions of 3 accounts; 3 parts could not be read, so the verdict is incomplete.'));
   });
 
   it('charts the findings per file for a lint', () => {
@@ -188,16 +188,21 @@ describe('formatHtml', () => {
     assert.ok(html.includes('<tr><td class="mono">examples/web server.pkr.hcl</td><td class="number">1</td><td class="number">0</td><td class="number">1</td></tr>'));
   });
 
-  it('lists what could not be read, and says when everything was', () => {
+  it('shows a banner of what could not be read, with the IAM action, and says when everything was', () => {
     const html = formatHtml(sampleAuditReport());
-    assert.ok(html.includes('<h2 id="failures-heading">Could not be read (2)</h2>'));
-    assert.ok(html.includes('account <strong class="mono">444455556666</strong> (every region): could not assume role'));
-    assert.ok(html.includes('account <strong class="mono">333344445555</strong>, region <strong class="mono">eu-west-1</strong>: UnauthorizedOperation'));
-    assert.ok(html.indexOf('id="failures"') < html.indexOf('id="summary"'), 'failures come before the figures');
+    assert.ok(html.includes('<h2 id="failures-heading">Incomplete: 3 parts could not be read</h2>'));
+    assert.ok(html.includes('<strong>the whole account</strong> in <strong class="mono">444455556666</strong>: <code>sts:AssumeRole</code> could not assume role'));
+    assert.ok(
+      html.includes(
+        '<strong>block public access for AMIs</strong> in <strong class="mono">111122223333/us-west-2</strong>: <code>ec2:GetImageBlockPublicAccessState</code> not allowed',
+      ),
+    );
+    assert.ok(html.includes('3 parts could not be read, so the verdict is incomplete.'));
+    assert.ok(html.indexOf('id="failures"') < html.indexOf('id="summary"'), 'the banner comes before the figures');
     const report = sampleAuditReport();
-    const complete = formatHtml({ ...report, estate: { regions: report.estate?.regions ?? [], failures: [] } });
+    const complete = formatHtml({ ...report, coverage: { read: report.coverage?.read ?? [], unread: [] } });
     assert.ok(!complete.includes('id="failures"'));
-    assert.ok(complete.includes('Every account and region in scope was read.'));
+    assert.ok(complete.includes('Everything in scope was read.'));
   });
 
   it('gives the same page for the same report, whatever the order of its parts', () => {
@@ -208,7 +213,8 @@ describe('formatHtml', () => {
       ...report,
       findings: [...report.findings].reverse(),
       rules: [...report.rules].reverse(),
-      estate: { regions: [...estate.regions].reverse(), failures: [...estate.failures].reverse() },
+      estate: { regions: [...estate.regions].reverse() },
+      coverage: { read: report.coverage?.read ?? [], unread: [...(report.coverage?.unread ?? [])].reverse() },
     };
     const options = { generatedAt: GENERATED_AT };
     assert.equal(formatHtml(shuffled, options), formatHtml(report, options));

@@ -28,7 +28,7 @@ function awsFinding(
 /**
  * An audit of three accounts: findings of every severity, given out of order, in accounts
  * whose order differs from their findings' severity order, one finding carrying markup in its
- * message and resource id; four regions with something to chart, one empty, two failures.
+ * message and resource id; four regions with something to chart, one empty; an account, one region's launch permissions and one region's block public access not read.
  */
 const FINDINGS: readonly Finding[] = [
   awsFinding(
@@ -68,15 +68,34 @@ export function sampleAuditReport(): Report {
     artifacts: [],
     estate: {
       regions: [
-        { account: '333344445555', region: 'us-east-1', images: 4, publicImages: 1, publicSnapshots: 0, sharedOutsidePolicy: 0 },
-        { account: '111122223333', region: 'us-west-2', images: 2, publicImages: 0, publicSnapshots: 1, sharedOutsidePolicy: 0 },
-        { account: '111122223333', region: 'us-east-1', images: 12, publicImages: 0, publicSnapshots: 0, sharedOutsidePolicy: 1 },
-        { account: '222233334444', region: 'eu-west-1', images: 7, publicImages: 0, publicSnapshots: 0, sharedOutsidePolicy: 1 },
-        { account: '222233334444', region: 'ap-south-1', images: 0, publicImages: 0, publicSnapshots: 0, sharedOutsidePolicy: 0 },
+        { account: '333344445555', region: 'us-east-1', images: 4, publicImages: 1, publicSnapshots: 0, blockedPublicSnapshots: 0, sharedOutsidePolicy: 0 },
+        { account: '111122223333', region: 'us-west-2', images: 2, publicImages: 0, publicSnapshots: 1, blockedPublicSnapshots: 0, sharedOutsidePolicy: 0 },
+        { account: '111122223333', region: 'us-east-1', images: 12, publicImages: 0, publicSnapshots: 0, blockedPublicSnapshots: 0, sharedOutsidePolicy: 1 },
+        { account: '222233334444', region: 'eu-west-1', images: 7, publicImages: 0, publicSnapshots: 0, blockedPublicSnapshots: 0, sharedOutsidePolicy: 1 },
+        { account: '222233334444', region: 'ap-south-1', images: 0, publicImages: 0, publicSnapshots: 0, blockedPublicSnapshots: 0, sharedOutsidePolicy: 0 },
       ],
-      failures: [
-        { account: '444455556666', reason: 'could not assume role arn:aws:iam::444455556666:role/amiguard-audit: AccessDenied' },
-        { account: '333344445555', region: 'eu-west-1', reason: 'UnauthorizedOperation: ec2:DescribeImageAttribute <denied> & "logged"' },
+    },
+    coverage: {
+      read: [
+        { kind: 'images', account: '111122223333', region: 'us-east-1', count: 12 },
+        { kind: 'launch-permission', account: '111122223333', region: 'us-east-1', count: 12 },
+      ],
+      unread: [
+        { kind: 'account', account: '444455556666', reason: 'could not assume role arn:aws:iam::444455556666:role/amiguard-audit: AccessDenied', action: 'sts:AssumeRole' },
+        {
+          kind: 'launch-permission',
+          account: '333344445555',
+          region: 'eu-west-1',
+          reason: 'UnauthorizedOperation: ec2:DescribeImageAttribute <denied> & "logged"',
+          action: 'ec2:DescribeImageAttribute',
+        },
+        {
+          kind: 'image-block-public-access',
+          account: '111122223333',
+          region: 'us-west-2',
+          reason: 'not allowed to call ec2:GetImageBlockPublicAccessState in us-west-2',
+          action: 'ec2:GetImageBlockPublicAccessState',
+        },
       ],
     },
   };

@@ -15,6 +15,7 @@ const OU = 'arn:aws:organizations::111111111111:ou/o-sandbox0001/ou-prod-0000000
 const bpa = (images: string, snapshots: string, managedBy = 'account') => ({ images: { state: images, managedBy }, snapshots: { state: snapshots, managedBy } });
 
 const INVENTORY: Inventory = {
+  caller: '111111111111',
   regions: [
     {
       account: '111111111111',
@@ -51,6 +52,7 @@ const INVENTORY: Inventory = {
     },
   ],
   failures: [],
+  read: [],
   stats: { accounts: 1, regions: 2, images: 2, calls: 0, throttled: 0, durationMs: 0 },
 };
 
@@ -77,9 +79,9 @@ describe('rules on an audited estate', () => {
       'unapproved-account us-east-1/ami-00000000000000001: remove {"kind":"account","id":"999988887777"} from ami-00000000000000001',
       'block-public-access-off us-east-1/image-block-public-access: enable images BPA',
       'unapproved-account us-east-1/snap-00000000000000001: remove {"kind":"account","id":"222222222222"} from snap-00000000000000001',
-      'public-snapshot us-east-1/snap-00000000000000002: remove {"kind":"public"} from snap-00000000000000002',
-      'snapshot-sharing-mismatch us-east-1/snap-00000000000000002: remove {"kind":"public"} from snap-00000000000000002',
-      'public-snapshot us-east-1/snap-0000000000000000f: remove {"kind":"public"} from snap-0000000000000000f',
+      // us-east-1 blocks all snapshot sharing: the public grants are reported as blocked, not as open disks.
+      'blocked-public-snapshot us-east-1/snap-00000000000000002: remove {"kind":"public"} from snap-00000000000000002',
+      'blocked-public-snapshot us-east-1/snap-0000000000000000f: remove {"kind":"public"} from snap-0000000000000000f',
     ]);
   });
 

@@ -31,7 +31,7 @@ describe('rule registry', () => {
         assert.match(README, new RegExp(`id="${rule.meta.docs}"`), `README needs <a id="${rule.meta.docs}">`);
       });
       it('checks something', () => {
-        assert.ok(rule.checkImage !== undefined || rule.checkProblem !== undefined || rule.checkRegion !== undefined);
+        assert.ok(rule.checkImage !== undefined || rule.checkProblem !== undefined || rule.checkRegion !== undefined || rule.checkDirective !== undefined);
       });
     });
   }

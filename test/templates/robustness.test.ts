@@ -144,20 +144,23 @@ describe('var-files with hundreds of thousands of entries, under the size limit'
   });
 });
 
-describe('reading in worker threads', () => {
-  it('gives exactly what a sequential read gives, in the same order', async () => {
+describe('reading a tree of templates', () => {
+  it('reads every JSON template and HCL configuration once, in discovery order, with a broken one as a problem', async () => {
     const { readTemplates } = await import('../../src/templates/index.js');
-    const dir = mkdtempSync(join(tmpdir(), 'amiguard-workers-'));
+    const dir = mkdtempSync(join(tmpdir(), 'amiguard-tree-'));
     for (let index = 0; index < 12; index++) {
       writeFileSync(join(dir, `t${index}.json`), `{"builders": [{"type": "amazon-ebs", "ami_users": ["${String(index).padStart(12, '1')}"]}]}\n`);
       mkdirSync(join(dir, `h${index}`));
       writeFileSync(join(dir, `h${index}`, 'x.pkr.hcl'), `source "amazon-ebs" "x" {\n  ami_groups = ${index % 2 === 0 ? '["all"]' : '[]'}\n}\nbuild {\n  sources = ["source.amazon-ebs.x"]\n}\n`);
     }
     writeFileSync(join(dir, 'broken.json'), '{"builders": [');
-    const request = { paths: [], cwd: dir, variables: [], useEnv: false, env: {} };
-    const sequential = await readTemplates({ ...request, workers: 1 });
-    const parallel = await readTemplates({ ...request, workers: 3 });
-    assert.equal(sequential.images.length, 24);
-    assert.deepEqual(parallel, sequential);
+    const read = await readTemplates({ paths: [], cwd: dir, variables: [], useEnv: false, env: {} });
+    assert.equal(read.images.length, 24);
+    assert.equal(read.artifacts.length, 25);
+    assert.equal(new Set(read.artifacts).size, 25);
+    assert.deepEqual(read.problems.map((problem) => problem.location.file), ['broken.json']);
+    // Legacy JSON templates first, then the HCL configurations, as discovered.
+    assert.ok(read.artifacts.slice(0, 13).every((file) => file.endsWith('.json')));
+    assert.ok(read.artifacts.slice(13).every((file) => file.endsWith('.pkr.hcl')));
   });
 });

@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { atLeast, InputError, type Severity } from '../../core/index.js';
+import { atLeast, describeGap, gapPlace, InputError, isComplete, type Severity } from '../../core/index.js';
 import { auditEstate, type AuditResult } from '../../audit/audit-estate.js';
 import { findAndLoadPolicy } from '../../policy/index.js';
 import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../../report/index.js';
@@ -52,12 +52,30 @@ export async function runAudit(parsed: ParsedArgs, io: Io): Promise<AuditResult>
   }
 }
 
-/** Names every account or region that could not be read, on stderr. */
+/** Names everything that could not be read, on stderr: where, what, why, and the IAM action. */
 export function reportFailures(result: AuditResult, io: Io, command: string): void {
-  for (const failure of result.inventory.failures) {
-    io.stderr.write(`amiguard ${command}: could not read ${failure.account}${failure.region === undefined ? '' : `/${failure.region}`}: ${failure.reason}\n`);
+  for (const gap of result.coverage.unread) {
+    const place = gapPlace(gap);
+    const what = gap.kind === 'account' || gap.kind === 'region' ? '' : ` (${describeGap(gap)})`;
+    const action = gap.action === undefined ? '' : ` [${gap.action}]`;
+    io.stderr.write(`amiguard ${command}: could not read ${place === '' ? describeGap(gap) : place}${what}: ${gap.reason}${action}\n`);
   }
 }
+
+/**
+ * 2: something could not be read (unless --allow-partial). With --allow-partial: 1 for findings
+ * at or above --fail-on; 3 when nothing was found in what was read but something was not read,
+ * so that an incomplete run never exits like a clean one; 0 only for a complete, clean run.
+ */
+export function auditExitCode(result: AuditResult, failOn: Severity, allowPartial: boolean): number {
+  const incomplete = !isComplete(result.coverage);
+  if (incomplete && !allowPartial) return 2;
+  if (result.findings.some((finding) => atLeast(finding.severity, failOn))) return 1;
+  return incomplete ? EXIT_INCOMPLETE : 0;
+}
+
+/** An incomplete run with no findings in what was read (audit --allow-partial). */
+export const EXIT_INCOMPLETE = 3;
 
 export const auditCommand: Command = {
   name: 'audit',
@@ -81,8 +99,14 @@ Output:
 ${AWS_OPTIONS_HELP}
 
 Progress is shown on stderr when it is a terminal.
-Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 an account or region could not be
-read (unless --allow-partial; what was read is still reported) or the audit could not run.
+What could not be read (an account, a region, or one kind of read such as block public access
+or one AMI's launch permission) is unknown, named with the reason and the IAM action, and
+everything else is still read and checked. Every format says so: a summary line in text, a
+coverage section in json, a failed invocation with notifications in sarif, a banner in html.
+
+Exit codes: 0 everything read, no finding at or above --fail-on; 1 findings; 2 something could
+not be read (what was read is still reported) or the audit could not run. With --allow-partial:
+1 findings in what was read, 3 nothing found in what was read but something was not read.
 
 Examples:
   amiguard audit
@@ -119,8 +143,7 @@ Examples:
       io.stdout.write(text);
     }
     reportFailures(result, io, 'audit');
-    if (result.inventory.failures.length > 0 && parsed.values['allow-partial'] !== true) return 2;
-    return result.findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
+    return auditExitCode(result, failOn, parsed.values['allow-partial'] === true);
   },
 };
 
@@ -134,7 +157,7 @@ function estateSummary(result: AuditResult): string {
   const stats = result.inventory.stats;
   lines.push(
     '',
-    `${stats.accounts} account(s), ${stats.regions} region(s), ${stats.images} AMIs read with ${stats.calls} API calls${stats.throttled > 0 ? ` (${stats.throttled} throttled and retried)` : ''} in ${(stats.durationMs / 1000).toFixed(1)} s${result.inventory.failures.length > 0 ? `; ${result.inventory.failures.length} could not be read (below)` : ''}`,
+    `${stats.accounts} account(s), ${stats.regions} region(s), ${stats.images} AMIs read with ${stats.calls} API calls${stats.throttled > 0 ? ` (${stats.throttled} throttled and retried)` : ''} in ${(stats.durationMs / 1000).toFixed(1)} s${result.coverage.unread.length > 0 ? `; ${result.coverage.unread.length} part(s) could not be read (below)` : ''}`,
   );
   return `${lines.join('\n')}\n`;
 }

@@ -22,7 +22,8 @@ export const ESTATE_HELP = `Scope:
   --role NAME            reach other accounts by assuming arn:aws:iam::<account>:role/NAME
   --external-id ID       the external id the role's trust policy asks for
   --config FILE          policy file (default: amiguard.yaml in the current folder, if any)
-  --allow-partial        exit by the findings even when an account or region could not be read
+  --allow-partial        go by what was read even when something could not be read (audit
+                         exits 1 with findings, 3 with none: an incomplete run is never 0)
   --sandbox-speed N      pace requests for a sandbox started with --speed N`;
 
 export function scopeFrom(parsed: ParsedArgs): AuditScope {

@@ -1,12 +1,31 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { describeGrantee, UsageError, type Grantee } from '../../core/index.js';
+import { AmiguardError, describeGrantee, UsageError, type Grantee } from '../../core/index.js';
 import { getCallerIdentity, assumeRole, renewingCredentials, roleArn } from '../../aws/roles.js';
 import { toAmiguardError } from '../../aws/errors.js';
 import { AwsSession } from '../../aws/session.js';
-import { applyPlan, describePlan, planRemediation, undoJournal, REMEDIATION_OPERATIONS, type Plan, type StepResult, type UndoStepResult } from '../../remediate/index.js';
+import {
+  applyPlan,
+  approvesGroups,
+  describePlan,
+  planRemediation,
+  PUBLIC_CONSENT_FLAG,
+  PublicRestoreRefused,
+  recheckAfterRemovals,
+  stateDirFrom,
+  undecidedApproval,
+  undoJournal,
+  REMEDIATION_OPERATIONS,
+  type ApprovalEvidence,
+  type Plan,
+  type StepResult,
+  type UndoStepResult,
+} from '../../remediate/index.js';
 import type { AuditResult } from '../../audit/audit-estate.js';
+import { readOrganizationDirectory } from '../../audit/organization.js';
+import { findAndLoadPolicy } from '../../policy/index.js';
 import { RULE_IDS } from '../../rules/index.js';
+import type { ResolvedPolicy } from '../../core/index.js';
 import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { AUDIT_OPERATIONS, reportFailures, runAudit } from './audit.js';
@@ -92,6 +111,59 @@ function irreversible(plan: Plan, audit: AuditResult): string[] {
   });
 }
 
+/**
+ * What fix knows of the organization, when an account's approval depends on it: read once more
+ * here, since the audit keeps its own reading to itself (see src/remediate/review.ts).
+ */
+async function approvalEvidence(parsed: ParsedArgs, io: Io, policy: ResolvedPolicy, result: AuditResult): Promise<ApprovalEvidence> {
+  const needed = approvesGroups(policy) && result.findings.some((finding) => finding.ruleId === 'unapproved-account' && finding.action !== undefined);
+  if (!needed) return { policy };
+  const session = sessionFrom(parsed, io);
+  try {
+    const region = result.inventory.regions[0]?.region ?? (await session.defaultRegion());
+    return { policy, directory: await readOrganizationDirectory(session, region) };
+  } catch (error) {
+    if (!(error instanceof AmiguardError)) throw error;
+    return { policy, directory: { unavailable: error.message } };
+  } finally {
+    session.destroy();
+  }
+}
+
+/** The options that reach the same accounts, for a command line to copy: undo must use what fix used. */
+function carriedOptions(parsed: ParsedArgs): string {
+  const names = ['role', 'external-id', 'profile', 'region', 'endpoint-url'];
+  return names.flatMap((name) => {
+    const value = parsed.values[name];
+    return typeof value === 'string' ? [`--${name} ${shellWord(value)}`] : [];
+  }).map((option) => ` ${option}`).join('');
+}
+
+function shellWord(value: string): string {
+  return /^[\w@%+=:,./-]+$/.test(value) ? value : `'${value.replaceAll("'", "'\\''")}'`;
+}
+
+/** changed / failed / not attempted, for the end of a run, also when it stopped part way. */
+class Tally {
+  changed = 0;
+  unchanged = 0;
+  failed = 0;
+  done = 0;
+
+  constructor(private readonly total: number, private readonly dryRun: boolean) {}
+
+  count(status: string): void {
+    this.done += 1;
+    if (status === 'changed' || status === 'would-change') this.changed += 1;
+    else if (status === 'failed') this.failed += 1;
+    else this.unchanged += 1;
+  }
+
+  line(): string {
+    return `${this.dryRun ? 'would change' : 'changed'} ${this.changed}, unchanged ${this.unchanged}, failed ${this.failed}, not attempted ${this.total - this.done}`;
+  }
+}
+
 export const fixCommand: Command = {
   name: 'fix',
   summary: 'Plan, and with --apply carry out, the removal of what the policy forbids (journaled, undoable)',
@@ -106,13 +178,18 @@ snapshots a finding names.
 With --apply, each change is journaled first: the journal (JSON lines, flushed to disk) records
 the exact prior state before the change, then the outcome. Only what is still there is removed.
 If the run is interrupted, run the same command again with the same journal: it converges.
-amiguard undo JOURNAL puts back everything the journal removed.
+amiguard undo JOURNAL puts back everything the journal records as removed. A finding whose
+verdict could not be decided (an account that may belong to an approved organization, when
+Organizations cannot be read) is listed as needing review and left out of the plan.
 
 Options:
   --apply                  carry out the plan
   --journal FILE           where to write the journal (required with --apply; appended to)
   --only RULE[,RULE]       fix only these rules' findings (e.g. public-ami,public-snapshot)
   --block-public-access    also turn on block public access where it is off
+  --remove-unapproved-shares
+                           without a policy that approves anyone, every share is unapproved:
+                           plan removing them all only with this flag
   --dry-run                with --apply: ask AWS whether each change would succeed, change nothing
 ${ESTATE_HELP}
 ${AWS_OPTIONS_HELP}
@@ -133,6 +210,7 @@ Examples:
       journal: { type: 'string' },
       only: { type: 'string' },
       'block-public-access': { type: 'boolean' },
+      'remove-unapproved-shares': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
     });
     const apply = parsed.values['apply'] === true;
@@ -143,11 +221,18 @@ Examples:
     const unknownRules = (only ?? []).filter((rule) => !RULE_IDS.includes(rule));
     if (unknownRules.length > 0) throw new UsageError(`--only: unknown rule ${unknownRules.join(', ')}`, `the rules are: ${RULE_IDS.join(', ')}`);
 
+    const configPath = parsed.values['config'];
+    const policy = findAndLoadPolicy(typeof configPath === 'string' ? configPath : undefined, io.cwd, RULE_IDS);
     const result = await runAudit(parsed, io);
     reportFailures(result, io, 'fix');
+    const evidence = await approvalEvidence(parsed, io, policy, result);
     const plan = planRemediation(result.findings, {
       ...(only === undefined ? {} : { only }),
       blockPublicAccess: parsed.values['block-public-access'] === true,
+      undecided: undecidedApproval(evidence),
+      hasAllowList: policy.hasAllowList,
+      removeUnapprovedShares: parsed.values['remove-unapproved-shares'] === true,
+      recheck: recheckAfterRemovals(result.inventory, policy, new Date()),
     });
     io.stdout.write(describePlan(plan));
     for (const warning of irreversible(plan, result)) io.stdout.write(`${warning}\n`);
@@ -157,21 +242,38 @@ Examples:
       return partial ? 2 : 0;
     }
     if (typeof journal !== 'string') return 2;
+    const dryRun = parsed.values['dry-run'] === true;
+    const tally = new Tally(plan.steps.length, dryRun);
     const sessions = accountSessions(parsed, io);
     try {
       const applied = await applyPlan(plan, {
         sessionFor: sessions.sessionFor,
         journalPath: resolve(io.cwd, journal),
-        dryRun: parsed.values['dry-run'] === true,
+        stateDir: stateDirFrom(io.env),
+        dryRun,
         onStep: (event) => {
-          if (event.type === 'step-done') io.stdout.write(`[${event.index + 1}/${event.total}] ${stepLine(event.result)}\n`);
+          if (event.type !== 'step-done') return;
+          tally.count(event.result.status);
+          io.stdout.write(`[${event.index + 1}/${event.total}] ${stepLine(event.result)}\n`);
         },
       });
       if (applied.repairedJournalLine !== undefined) {
         io.stderr.write(`amiguard fix: the journal's line ${applied.repairedJournalLine} was half-written by an interrupted run; it was cut off (no change had been made on its account)\n`);
       }
-      if (!applied.dryRun && plan.steps.length > 0) io.stdout.write(`\nJournal: ${journal}. To put everything back: amiguard undo ${journal}\n`);
-      return applied.failed.length > 0 || partial ? 2 : 0;
+      for (const step of applied.recovered) {
+        io.stdout.write(`recorded what an interrupted run left at ${step.key}: ${step.removed.length === 0 ? 'nothing removed' : `removed ${grants(step.removed)}`}\n`);
+      }
+      for (const step of applied.unrecovered) {
+        io.stderr.write(`amiguard fix: could not read ${step.key}, left open by an interrupted run: ${step.error.message}; undo leaves it alone until a fix records it\n`);
+      }
+      io.stdout.write(`\n${tally.line()}\n`);
+      if (!applied.dryRun && (plan.steps.length > 0 || applied.recovered.length > 0)) {
+        io.stdout.write(`Journal: ${journal}. To put everything back: amiguard undo ${shellWord(journal)}${carriedOptions(parsed)}\n`);
+      }
+      return applied.failed.length > 0 || applied.unrecovered.length > 0 || partial ? 2 : 0;
+    } catch (error) {
+      io.stdout.write(`\nstopped: ${tally.line()}\n`);
+      throw error;
     } finally {
       sessions.destroy();
     }
@@ -179,6 +281,10 @@ Examples:
 };
 
 function undoLine(result: UndoStepResult): string {
+  return `${undoAction(result)}${result.status === 'would-change' ? ' (dry run)' : ''}`;
+}
+
+function undoAction(result: UndoStepResult): string {
   const what = result.kind === 'restore-grants' ? `${result.account}/${result.region}/${result.resource.id}` : `${result.account}/${result.region} block public access for ${result.target}`;
   if (result.status === 'failed') return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
   if (result.kind === 'restore-block-public-access') {
@@ -191,21 +297,31 @@ function undoLine(result: UndoStepResult): string {
 
 export const undoCommand: Command = {
   name: 'undo',
-  summary: 'Put back every grant a fix journal removed (idempotent)',
+  summary: 'Put back what a fix journal records as removed (verified, idempotent; public only with consent)',
   operations: [...REMEDIATION_OPERATIONS.undo, 'GetCallerIdentity', 'AssumeRole'],
-  help: `Usage: amiguard undo JOURNAL [--dry-run] [options]
+  help: `Usage: amiguard undo JOURNAL [--dry-run] [--${PUBLIC_CONSENT_FLAG}] [options]
 
-Reads the journal written by fix --apply and adds back every grant any of its runs removed, and
-turns block public access back off where fix turned it on. It never removes anything; running it
-twice changes nothing the second time. If the journal shows an AMI or snapshot was public before
-the fix, undo makes it public again, and says so.
+Reads the journal written by fix --apply and adds back every grant a completed step of its runs
+recorded as removed and that is still missing, and turns block public access back off where
+fix turned it on. It never removes anything; running it twice changes nothing the second time.
+
+Every journal record is signed with your journal key (AMIGUARD_STATE_DIR, else
+XDG_STATE_HOME/amiguard or ~/.local/state/amiguard, file journal.key, mode 0600): a journal
+that was edited, written by hand or by another user is refused, naming the line. A step a
+killed fix left without an outcome is left alone (run the fix again with the journal).
+
+If an AMI or snapshot was public before the fix, making it public again needs
+--${PUBLIC_CONSENT_FLAG}, as make-public does: without it, undo lists what would become
+public, changes nothing and exits 2.
 
 Options:
+  --${PUBLIC_CONSENT_FLAG}   make public again what was public before the fix
   --role NAME, --external-id ID   reach other accounts of the journal, as for fix
   --dry-run                       ask AWS whether each change would succeed, change nothing
 ${AWS_OPTIONS_HELP}
 
-Exit codes: 0 restored, 2 a step failed or the journal cannot be read (named by line).
+Exit codes: 0 restored, 2 a step failed, consent is missing, or the journal cannot be read or
+verified (named by line).
 
 Examples:
   amiguard undo fix-2026-11-26.jsonl
@@ -217,28 +333,52 @@ Examples:
       role: { type: 'string' },
       'external-id': { type: 'string' },
       'dry-run': { type: 'boolean' },
+      [PUBLIC_CONSENT_FLAG]: { type: 'boolean' },
     });
     const [journal, ...rest] = parsed.positionals;
     if (journal === undefined) throw new UsageError('name the journal written by fix --apply', 'amiguard undo fix.jsonl');
     if (rest.length > 0) throw new UsageError(`undo takes one journal; got also ${rest.join(' ')}`);
     const path = resolve(io.cwd, journal);
     if (!existsSync(path)) throw new UsageError(`no journal at ${journal}`);
+    const dryRun = parsed.values['dry-run'] === true;
+    let tally: Tally | undefined;
     const sessions = accountSessions(parsed, io);
     try {
       const result = await undoJournal(path, {
         sessionFor: sessions.sessionFor,
-        dryRun: parsed.values['dry-run'] === true,
+        stateDir: stateDirFrom(io.env),
+        dryRun,
+        allowPublic: parsed.values[PUBLIC_CONSENT_FLAG] === true,
         onStep: (event) => {
-          if (event.type === 'step-done') io.stdout.write(`[${event.index + 1}/${event.total}] ${undoLine(event.result)}\n`);
+          if (event.type === 'step-start') {
+            tally ??= new Tally(event.total, dryRun);
+            return;
+          }
+          tally?.count(event.result.status);
+          io.stdout.write(`[${event.index + 1}/${event.total}] ${undoLine(event.result)}\n`);
         },
       });
+      io.stdout.write(`\n${(tally ?? new Tally(0, dryRun)).line()}\n`);
       for (const place of result.publicRestored) {
-        io.stderr.write(`amiguard undo: ${place.account}/${place.region}/${place.resource.id} is public again, as it was before the fix\n`);
+        const where = `${place.account}/${place.region}/${place.resource.id}`;
+        io.stderr.write(`amiguard undo: ${where} ${result.dryRun ? 'would be public again' : 'is public again'}, as it was before the fix\n`);
+      }
+      for (const key of result.openSteps) {
+        io.stderr.write(`amiguard undo: ${key} was left open by an interrupted fix (its outcome is not recorded): left alone; run the fix again with this journal to record it\n`);
       }
       if (result.truncatedJournalLine !== undefined) {
         io.stderr.write(`amiguard undo: ignored the half-written line ${result.truncatedJournalLine} of ${journal} (an interrupted run)\n`);
       }
       return result.failed.length > 0 ? 2 : 0;
+    } catch (error) {
+      if (error instanceof PublicRestoreRefused) {
+        for (const place of error.resources) {
+          io.stderr.write(`amiguard undo: ${place.account}/${place.region}/${place.resource.id} would become public again: every AWS account could ${place.resource.kind === 'image' ? 'launch it' : 'create volumes from it'}\n`);
+        }
+      } else if (tally !== undefined) {
+        io.stdout.write(`\nstopped: ${tally.line()}\n`);
+      }
+      throw error;
     } finally {
       sessions.destroy();
     }

@@ -1,10 +1,10 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { atLeast, InputError, UsageError, type Severity } from '../../core/index.js';
-import { lint } from '../../lint/index.js';
+import { lint, type LintOptions } from '../../lint/index.js';
 import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import type { VariableInput } from '../../templates/index.js';
-import { choice, parseCommandArgs } from '../args.js';
+import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
 import { printable, useColor, type Io } from '../io.js';
 import type { Command } from './command.js';
 
@@ -29,7 +29,12 @@ Options:
                        --var and --var-file apply in command-line order, later wins)
   --use-env            read env(), {{env}} and PKR_VAR_* from the environment; without it
                        they are unknown, so the result does not depend on your shell
-  --config FILE        policy file (default: amiguard.yaml in the current folder, if any)
+  --config FILE        policy file (default: the first amiguard.yaml found upward from the
+                       paths linted, then from the current folder; the output names it)
+  --exclude GLOB       do not read templates matching GLOB, relative to the current folder
+                       (repeatable; the policy's exclude: adds globs relative to it)
+  --baseline FILE      report the findings FILE records (amiguard baseline) as suppressed:
+                       only new findings fail
   --format FORMAT      text (default), json, sarif or html (one self-contained page)
   --output FILE        write the report to FILE instead of standard output
   --fail-on SEVERITY   exit 1 when a finding is at least this severe: error (default),
@@ -51,6 +56,8 @@ Examples:
       'var-file': { type: 'string', multiple: true },
       'use-env': { type: 'boolean' },
       config: { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+      baseline: { type: 'string' },
       format: { type: 'string' },
       output: { type: 'string' },
       'fail-on': { type: 'string' },
@@ -59,18 +66,11 @@ Examples:
     });
     const format = choice('format', parsed.values['format'], OUTPUT_FORMATS, 'text');
     const failOn = choice('fail-on', parsed.values['fail-on'], FAIL_ON, 'error');
-    const configPath = parsed.values['config'];
     const output = parsed.values['output'];
     const colorFlag = parsed.values['no-color'] === true ? false : parsed.values['color'] === true ? true : undefined;
 
-    const result = await lint({
-      paths: parsed.positionals,
-      cwd: io.cwd,
-      env: io.env,
-      variables: variableInputs(parsed.ordered),
-      useEnv: parsed.values['use-env'] === true,
-      ...(typeof configPath === 'string' ? { configPath } : {}),
-    });
+    const baselinePath = parsed.values['baseline'];
+    const result = await lint({ ...lintOptions(parsed, io), ...(typeof baselinePath === 'string' ? { baselinePath } : {}) });
 
     const toFile = typeof output === 'string';
     const text = formatReport(result.report, format, {
@@ -88,9 +88,30 @@ Examples:
     } else {
       io.stdout.write(text);
     }
+    if (result.baselineUnmatched > 0) {
+      io.stderr.write(
+        `amiguard: ${result.baselineUnmatched} baseline entr${result.baselineUnmatched === 1 ? 'y matches' : 'ies match'} no finding any more; ` +
+          'run amiguard baseline again to drop them\n',
+      );
+    }
     return result.findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
   },
 };
+
+/** The options `lint` and `baseline` share: what to read and how to judge it. */
+export function lintOptions(parsed: ParsedArgs, io: Io): LintOptions {
+  const configPath = parsed.values['config'];
+  const exclude = parsed.values['exclude'];
+  return {
+    paths: parsed.positionals,
+    cwd: io.cwd,
+    env: io.env,
+    variables: variableInputs(parsed.ordered),
+    useEnv: parsed.values['use-env'] === true,
+    ...(typeof configPath === 'string' ? { configPath } : {}),
+    ...(Array.isArray(exclude) ? { exclude: exclude.filter((glob) => typeof glob === 'string') } : {}),
+  };
+}
 
 /** `--var` and `--var-file` in the order given, as Packer applies them. */
 function variableInputs(ordered: readonly { name: string; value: string | undefined }[]): VariableInput[] {

@@ -1,4 +1,4 @@
-import { UsageError, type Grantee } from '../../core/index.js';
+import { AmiguardError, UsageError, type Grantee } from '../../core/index.js';
 import { checkOwner, shareImage, unshareImage, type ChangeOutcome } from '../../manage/change.js';
 import { callerAccount } from '../../manage/inspect.js';
 import { selectImages } from '../../manage/select.js';
@@ -71,17 +71,48 @@ async function runChange(mode: Mode, args: readonly string[], io: Io): Promise<n
     const images = await selectImages(session, selection, mode);
     const account = await callerAccount(session, images[0]?.region ?? (await session.defaultRegion()), mode);
     for (const image of images) checkOwner(image, account);
-    const request = { grantees, withSnapshots, snapshotAccounts, dryRun: parsed.values['dry-run'] === true, everyone };
+    const dryRun = parsed.values['dry-run'] === true;
     const outcomes: ChangeOutcome[] = [];
+    const tally = { changed: 0, unchanged: 0, failed: 0 };
+    const request = {
+      grantees, withSnapshots, snapshotAccounts, dryRun, everyone,
+      // Each AMI and snapshot is printed once done: if a later one fails, what changed is on screen.
+      onOutcome: (outcome: ChangeOutcome) => {
+        outcomes.push(outcome);
+        if (format === 'text') io.stdout.write(renderOutcomes([outcome]));
+      },
+    };
+    let failure: { readonly image: string; readonly error: AmiguardError } | undefined;
     for (const image of images) {
-      outcomes.push(...(await (mode === 'share' ? shareImage : unshareImage)(session, image, request, mode)));
+      const before = outcomes.length;
+      try {
+        await (mode === 'share' ? shareImage : unshareImage)(session, image, request, mode);
+      } catch (error) {
+        if (!(error instanceof AmiguardError)) throw error;
+        failure = { image: image.id, error };
+        tally.failed += 1;
+        if (format === 'text') io.stdout.write(`${image.id} (${image.region}): FAILED: ${error.message}\n`);
+        break;
+      }
+      const mine = outcomes.slice(before);
+      if (mine.some((outcome) => outcome.added.length > 0 || outcome.removed.length > 0)) tally.changed += 1;
+      else tally.unchanged += 1;
     }
-    io.stdout.write(format === 'json' ? outcomesJson(outcomes) : renderOutcomes(outcomes));
+    const notAttempted = images.length - tally.changed - tally.unchanged - tally.failed;
+    const summary = `AMIs: ${dryRun ? 'would change' : 'changed'} ${tally.changed}, unchanged ${tally.unchanged}, failed ${tally.failed}, not attempted ${notAttempted}`;
+    if (format === 'json') {
+      const json = JSON.parse(outcomesJson(outcomes)) as Record<string, unknown>;
+      const failed = failure === undefined ? [] : [{ imageId: failure.image, code: failure.error.code, message: failure.error.message }];
+      io.stdout.write(`${JSON.stringify({ ...json, failed, notAttempted: images.slice(images.length - notAttempted).map((image) => image.id) }, null, 2)}\n`);
+    } else {
+      io.stdout.write(`${summary}\n`);
+    }
     if (mode === 'share' && withSnapshots && snapshotAccounts.length === 0 && grantees.some((grantee) => grantee.kind !== 'account')) {
       io.stderr.write(
         'amiguard share: note: snapshots cannot be shared with an organization or OU; accounts that need to copy the AMI need --snapshot-account ID\n',
       );
     }
+    if (failure !== undefined) throw failure.error;
     return 0;
   } finally {
     session.destroy();
@@ -100,7 +131,12 @@ Options:
   --format text|json       output format (default: text)
 ${AWS_OPTIONS_HELP}
 
-Exit codes: 0 done (or nothing to do), 2 could not (bad value, not owner, no permission).`;
+Each AMI and snapshot is printed as soon as it is done, then a summary: changed, unchanged,
+failed, not attempted. Every change is read back; a grant that does not read back as asked is a
+failure. The first failure stops the command: the AMIs after it are not attempted.
+
+Exit codes: 0 done (or nothing to do), 2 could not (bad value, not owner, no permission, a
+change that did not read back as asked).`;
 
 export const shareCommand: Command = {
   name: 'share',

@@ -1,6 +1,5 @@
-import { inspectImage } from '../../manage/inspect.js';
+import { InspectCache, readImage } from '../../manage/inspect.js';
 import { selectImages } from '../../manage/select.js';
-import type { RegionBlockPublicAccess } from '../../aws/block-public-access.js';
 import { choice, parseCommandArgs } from '../args.js';
 import type { Io } from '../io.js';
 import { imageViewsJson, renderImageViews } from '../render.js';
@@ -18,6 +17,10 @@ export const showCommand: Command = {
     'DescribeSnapshotAttribute',
     'GetImageBlockPublicAccessState',
     'GetSnapshotBlockPublicAccessState',
+    'DescribeOrganization',
+    'ListRoots',
+    'ListOrganizationalUnitsForParent',
+    'ListAccountsForParent',
   ],
   help: `Usage: amiguard show AMI_ID... [options]
        amiguard show --name PATTERN [--regions R1,R2|all] [options]
@@ -25,7 +28,12 @@ export const showCommand: Command = {
 For each AMI: who may launch it (accounts, organizations, OUs, everyone), each backing
 snapshot's create-volume permissions and encryption key, the region's block public access
 state, and warnings (public AMI, public snapshot of a private AMI, snapshot shared with an
-account that cannot launch the AMI, default-key encryption, block public access off).
+account that cannot launch the AMI, default-key encryption, block public access off). Whether
+an account reaches the AMI through an organization or OU share is asked of Organizations when
+it matters; when Organizations cannot be read, the warning says "may not".
+
+Each read stands on its own: what could not be read is shown as unknown, with the reason and
+the IAM action, and the rest is shown all the same.
 
 ${SELECTION_HELP}
 
@@ -33,7 +41,8 @@ Options:
   --format text|json   output format (default: text)
 ${AWS_OPTIONS_HELP}
 
-Exit codes: 0 shown, 2 could not (bad id, not found, no permission, no credentials).
+Exit codes: 0 shown in full; 2 something could not be read (what was read is still shown), or
+nothing could be shown (bad id, not found, no credentials).
 
 Examples:
   amiguard show ami-0123456789abcdef0 --region eu-west-1
@@ -46,10 +55,13 @@ Examples:
     const session = sessionFrom(parsed, io);
     try {
       const images = await selectImages(session, selectionFrom(parsed), 'show');
-      const bpaCache = new Map<string, Promise<RegionBlockPublicAccess>>();
-      const views = await Promise.all(images.map((image) => inspectImage(session, image, 'show', bpaCache)));
-      io.stdout.write(format === 'json' ? imageViewsJson(views) : renderImageViews(views));
-      return 0;
+      const cache = new InspectCache();
+      const readings = await Promise.all(images.map((image) => readImage(session, image, 'show', cache)));
+      io.stdout.write(format === 'json' ? imageViewsJson(readings) : renderImageViews(readings));
+      const unread = readings.reduce((sum, reading) => sum + reading.unread.length, 0);
+      if (unread === 0) return 0;
+      io.stderr.write(`amiguard show: incomplete: ${unread} part(s) could not be read (marked unknown above)\n`);
+      return 2;
     } finally {
       session.destroy();
     }

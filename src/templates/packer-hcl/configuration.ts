@@ -45,7 +45,8 @@ function sourceSchema(extra: readonly string[]): BodySchema {
 const SOURCE_SCHEMA = sourceSchema([]);
 /** A build's `source "type.name" { name = ... }` also renames the build. */
 const OVERRIDE_SCHEMA = sourceSchema(['name']);
-const IMPORT_SCHEMA = only(...IMPORT_FIELDS, ...IMPORT_SETTINGS);
+/** `only` and `except` name the sources of the build the post-processor runs for. */
+const IMPORT_SCHEMA = only(...IMPORT_FIELDS, ...IMPORT_SETTINGS, 'only', 'except');
 
 const POST_PROCESSOR: BlockSchema = {
   labels: 1,
@@ -55,7 +56,8 @@ const POST_PROCESSOR: BlockSchema = {
 const BUILD_SCHEMA: BodySchema = {
   attributes: new Set(['name', 'sources']),
   blocks: new Map<string, BlockSchema>([
-    ['source', { labels: 1, body: (labels) => (AMAZON_BUILDER_TYPES.has(parseSourceReference(labels[0] ?? '')?.type ?? '') ? OVERRIDE_SCHEMA : undefined) }],
+    // Other builders' overrides are kept for their `name`, which post-processors' only/except use.
+    ['source', { labels: 1, body: (labels) => (AMAZON_BUILDER_TYPES.has(parseSourceReference(labels[0] ?? '')?.type ?? '') ? OVERRIDE_SCHEMA : only('name')) }],
     ['dynamic', dynamicOf('source', OVERRIDE_SCHEMA)],
     ['post-processor', POST_PROCESSOR],
     ['post-processors', { labels: 0, body: () => ({ blocks: new Map([['post-processor', POST_PROCESSOR]]) }) }],
@@ -82,6 +84,8 @@ export interface VariableDeclaration {
   readonly name: string;
   readonly type: Expr | undefined;
   readonly default: Attribute | undefined;
+  /** Declared in the older `variables { }` block, whose variables always take their default's type. */
+  readonly shorthand: boolean;
   readonly loc: SourceLocation;
 }
 
@@ -143,13 +147,19 @@ export function assembleConfiguration(files: readonly { file: string; body: Body
         case 'variable': {
           const [name] = block.labels;
           if (name !== undefined) {
-            declareVariable({ name, type: attribute(block.body, 'type')?.expr, default: attribute(block.body, 'default'), loc: block.loc });
+            declareVariable({
+              name,
+              type: attribute(block.body, 'type')?.expr,
+              default: attribute(block.body, 'default'),
+              shorthand: false,
+              loc: block.loc,
+            });
           }
           break;
         }
         case 'variables':
           // The older shorthand: each attribute declares an untyped variable with a default.
-          for (const entry of block.body.attributes) declareVariable({ name: entry.name, type: undefined, default: entry, loc: entry.loc });
+          for (const entry of block.body.attributes) declareVariable({ name: entry.name, type: undefined, default: entry, shorthand: true, loc: entry.loc });
           break;
         case 'locals':
           for (const entry of block.body.attributes) declareLocal(entry.name, entry.expr, entry.loc);

@@ -47,8 +47,15 @@ export function bind(name: string, value: Value, parent: Scope | undefined, trac
 export interface EvaluationEnvironment {
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** `path.root`: the configuration's folder. */
+  /** `path.root`: the configuration's folder, relative to `cwd` as it was given. */
   readonly pathRoot: string;
+  /** `path.cwd`: the working directory; file functions resolve `path.root` against it. */
+  readonly cwd: string;
+  /**
+   * Parses a `templatefile()` template (an expression, or a syntax error's message); inside a
+   * template, `templatefile` may not be called again.
+   */
+  readonly parseTemplate?: ((text: string, loc: SourceLocation) => Expr | string) | 'inside-templatefile';
   readonly budget: Budget;
   /** A declared variable's value (unknown when it has none); undefined when not declared. */
   variable(name: string): Value | undefined;
@@ -418,7 +425,7 @@ export class Evaluator {
       }
       case 'path':
         if (name === 'root') return { value: str(this.environment.pathRoot, loc) };
-        if (name === 'cwd') return { value: str(process.cwd(), loc) };
+        if (name === 'cwd') return { value: str(this.environment.cwd, loc) };
         return { value: at(error(`path.${name} does not exist (path.root and path.cwd do)`), loc) };
       case 'data':
         return { value: at(unknown(`data source data.${name} is not evaluated`), loc) };

@@ -1,58 +1,52 @@
 import type { SourceLocation } from '../../core/index.js';
-import type { EvaluationEnvironment } from './evaluate.js';
+import { asSet, COLLECTION_FUNCTIONS, unifyPrimitives } from './functions/collections.js';
+import { ENCODING_FUNCTIONS } from './functions/encoding.js';
+import { FILE_FUNCTIONS } from './functions/files.js';
+import { FORMAT_FUNCTIONS } from './functions/format.js';
+import { REGEX_FUNCTIONS } from './functions/regex.js';
+import { TEMPLATE_FUNCTIONS } from './functions/templatefile.js';
+import { isValue, needList, needObject, needString, strict, type CallContext, type FunctionSpec } from './functions/spec.js';
+import { graphemeClusters, STRING_FUNCTIONS } from './functions/strings.js';
 import {
-  asString,
   BUDGET_EXHAUSTED,
   at,
+  asString,
   bool,
   describeKind,
   EMPTY_LIST,
-  equal,
   error,
   firstUnknown,
-  formatNumber,
   list,
+  NULL,
   num,
   object,
   sortedEntries,
   str,
   unknown,
-  type ListValue,
-  type ObjectValue,
   type Value,
 } from './value.js';
 
-export interface CallContext {
-  readonly loc: SourceLocation;
-  readonly expandFinal: boolean;
-  readonly environment: EvaluationEnvironment;
-}
-
-type Implementation = (args: readonly Value[], call: CallContext) => Value;
-
-interface FunctionSpec {
-  readonly minArgs: number;
-  /** Undefined: any number (variadic). */
-  readonly maxArgs: number | undefined;
-  /**
-   * 'strict' functions need every argument fully known; 'lenient' ones look inside lists and
-   * objects themselves and keep what is known (`concat([a], unknown)` still holds `a`).
-   */
-  readonly mode: 'strict' | 'lenient';
-  readonly run: Implementation;
-}
+export type { CallContext } from './functions/spec.js';
 
 /**
- * Calls an HCL function of Packer's set. Functions that are not implemented, or that depend on
- * the time or randomness (`timestamp`, `uuidv4`), give an unknown that names them.
+ * Calls an HCL function of Packer's set (hcl2template/functions.go). The functions that depend on
+ * the time, randomness, secrets or the network (`timestamp`, `uuidv4`, `vault`), and the few
+ * that cannot shape a sharing value, give an unknown that names them; a name Packer does not
+ * know is an error, as Packer rejects the configuration.
  */
 export function callFunction(name: string, rawArgs: readonly Value[], call: CallContext): Value {
   const spec = FUNCTIONS.get(name);
-  if (spec === undefined) return at(unknown(`function ${name}() is not evaluated`), call.loc);
+  if (spec === undefined) {
+    const why = NOT_EVALUATED.get(name);
+    if (why !== undefined) return at(unknown(`function ${name}() is not evaluated: ${why}`), call.loc);
+    // Packer rejects the configuration: `Call to unknown function`.
+    return at(error(`there is no function named "${name}" in Packer`), call.loc);
+  }
 
   const expanded = call.expandFinal ? expandFinal(rawArgs, call.loc) : { args: rawArgs };
   if ('failure' in expanded) return expanded.failure;
-  const { args } = expanded;
+  // convert()'s second argument is a type (`list(string)`), which is not a value.
+  const args = name === 'convert' ? expanded.args.map((arg, index) => (index === 1 ? NULL : arg)) : expanded.args;
   if (name !== 'try' && name !== 'can') {
     const failed = args.find((arg) => arg.kind === 'error');
     if (failed !== undefined) return failed;
@@ -114,62 +108,6 @@ function unknownAt(value: Value, site: SourceLocation): Value {
   return result;
 }
 
-// --- argument helpers ---------------------------------------------------------------------
-
-function text(value: Value | undefined): string | undefined {
-  return value === undefined ? undefined : asString(value);
-}
-
-function needString(name: string, value: Value | undefined, position: number): string | Value {
-  const result = text(value);
-  if (result !== undefined) return result;
-  return error(`function ${name}() needs a string as argument ${position}, found ${value === undefined ? 'nothing' : describeKind(value)}`);
-}
-
-function needList(name: string, value: Value | undefined, position: number): ListValue | Value {
-  if (value?.kind === 'list') return value;
-  if (value?.kind === 'unknown') return value;
-  return error(`function ${name}() needs a list as argument ${position}, found ${value === undefined ? 'nothing' : describeKind(value)}`);
-}
-
-function needObject(name: string, value: Value | undefined, position: number): ObjectValue | Value {
-  if (value?.kind === 'object') return value;
-  if (value?.kind === 'unknown') return value;
-  return error(`function ${name}() needs a map or object as argument ${position}, found ${value === undefined ? 'nothing' : describeKind(value)}`);
-}
-
-function isValue(candidate: unknown): candidate is Value {
-  return typeof candidate === 'object' && candidate !== null && 'kind' in candidate;
-}
-
-/** A string function of one string: `lower`, `upper`, `trimspace`. */
-function stringFunction(name: string, transform: (input: string) => string): FunctionSpec {
-  return {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'strict',
-    run: ([input]) => {
-      const value = needString(name, input, 1);
-      return typeof value === 'string' ? str(transform(value)) : value;
-    },
-  };
-}
-
-/** A function of two strings: `trimprefix`, `startswith`. */
-function twoStrings(name: string, run: (a: string, b: string) => Value): FunctionSpec {
-  return {
-    minArgs: 2,
-    maxArgs: 2,
-    mode: 'strict',
-    run: ([first, second]) => {
-      const a = needString(name, first, 1);
-      if (typeof a !== 'string') return a;
-      const b = needString(name, second, 2);
-      return typeof b === 'string' ? run(a, b) : b;
-    },
-  };
-}
-
 /**
  * The elements of list arguments joined, keeping unknown elements. An argument that is unknown
  * as a whole stands for any number of elements.
@@ -196,16 +134,7 @@ function provenanceOf(value: Value): { site?: SourceLocation; via?: string; orig
   };
 }
 
-/** Removes repeated known values, keeping the first of each; unknown elements all stay. */
-function distinctItems(items: readonly Value[]): Value[] {
-  const result: Value[] = [];
-  for (const item of items) {
-    if (item.kind !== 'unknown' && result.some((kept) => kept.kind !== 'unknown' && equal(kept, item))) continue;
-    result.push(item);
-  }
-  return result;
-}
-
+/** go-cty's flatten goes through nested lists at any depth; a null element stays. */
 function flattenItems(items: readonly Value[], into: Value[], depth = 0): void {
   for (const item of items) {
     if (item.kind === 'list' && depth < 100) flattenItems(item.items, into, depth + 1);
@@ -218,159 +147,51 @@ function hasSpread(items: readonly Value[]): Value | undefined {
   return items.find((item) => item.kind === 'unknown' && item.spread === true);
 }
 
-/** Go's regexp syntax is close enough to JavaScript's for the patterns templates use. */
-function compileRegex(pattern: string): RegExp | undefined {
-  try {
-    return new RegExp(pattern, 'gu');
-  } catch {
-    return undefined;
-  }
+function numberFunction(name: string, run: (value: number) => number): FunctionSpec {
+  return strict(1, 1, ([input]) => (input?.kind === 'number' ? num(run(input.value)) : error(`function ${name}() needs a number`)));
 }
 
-/** Go writes `${1}` where JavaScript writes `$1`. */
-function goReplacement(replacement: string): string {
-  return replacement.replace(/\$\{(\w+)\}/g, (_match, group: string) => (/^\d+$/.test(group) ? `$${group}` : `$<${group}>`));
-}
-
-function regexReplace(name: string, input: string, pattern: string, replacement: string): Value {
-  const regex = compileRegex(pattern);
-  if (regex === undefined) return unknown(`function ${name}() with the pattern ${JSON.stringify(pattern)} is not evaluated`);
-  return str(input.replace(regex, goReplacement(replacement)));
-}
-
-/** `format()` with the verbs templates use: %s, %d, %v, %q and %%. */
-function format(spec: string, args: readonly Value[]): Value {
-  let next = 0;
-  let failure: Value | undefined;
-  const output = spec.replace(/%(?:\[(\d+)\])?([-+# 0]*\d*(?:\.\d+)?)?([a-zA-Z%])/g, (match, explicit: string | undefined, flags: string | undefined, verb: string) => {
-    if (verb === '%') return '%';
-    if (flags !== undefined && flags !== '') {
-      failure ??= unknown(`format() with the verb ${match} is not evaluated`);
-      return match;
+function numbersFunction(name: string, run: (values: number[]) => number): FunctionSpec {
+  return strict(1, undefined, (args) => {
+    const values: number[] = [];
+    for (const arg of args) {
+      if (arg.kind !== 'number') return error(`function ${name}() needs numbers`);
+      values.push(arg.value);
     }
-    const index = explicit === undefined ? next : Number(explicit) - 1;
-    next = index + 1;
-    const arg = args[index];
-    if (arg === undefined) {
-      failure ??= error(`format() has too few arguments for ${JSON.stringify(spec)}`);
-      return match;
-    }
-    switch (verb) {
-      case 's':
-      case 'v': {
-        const piece = asString(arg);
-        if (piece !== undefined) return piece;
-        failure ??= error(`format() cannot print ${describeKind(arg)} with %${verb}`);
-        return match;
-      }
-      case 'd': {
-        if (arg.kind === 'number' && Number.isInteger(arg.value)) return formatNumber(arg.value);
-        failure ??= error(`format() needs a whole number for %d, found ${describeKind(arg)}`);
-        return match;
-      }
-      case 'q': {
-        const piece = asString(arg);
-        if (piece !== undefined) return JSON.stringify(piece);
-        failure ??= error(`format() cannot quote ${describeKind(arg)}`);
-        return match;
-      }
-      default:
-        failure ??= unknown(`format() with the verb %${verb} is not evaluated`);
-        return match;
-    }
-  });
-  return failure ?? str(output);
-}
-
-/** Strings sort as strings; a mix of kinds keeps its order. */
-function sortStrings(items: readonly Value[]): Value[] {
-  return [...items].sort((a, b) => {
-    const x = asString(a) ?? '';
-    const y = asString(b) ?? '';
-    return x < y ? -1 : x > y ? 1 : 0;
+    return num(run(values));
   });
 }
 
-function toSet(items: readonly Value[]): Value[] {
-  const distinct = distinctItems(items);
-  return distinct.every((item) => item.kind === 'string') ? sortStrings(distinct) : distinct;
-}
+/**
+ * Packer's functions that amiguard leaves unknown, and why: their value is not in the files,
+ * or it cannot shape who may launch an AMI.
+ */
+export const NOT_EVALUATED: ReadonlyMap<string, string> = new Map([
+  ['aws_secretsmanager', 'it reads a secret from AWS Secrets Manager at build time'],
+  ['aws_secretsmanager_raw', 'it reads a secret from AWS Secrets Manager at build time'],
+  ['vault', 'it reads a secret from HashiCorp Vault at build time'],
+  ['consul_key', 'it reads a key from Consul at build time'],
+  ['timestamp', 'its value is the time of the build'],
+  ['uuidv4', 'its value is random'],
+  ['bcrypt', 'its value uses a random salt'],
+  ['rsadecrypt', 'it needs a private key'],
+  ['formatdate', 'date formatting is not evaluated'],
+  ['timeadd', 'date arithmetic is not evaluated'],
+  ['legacy_isotime', 'its value is the time of the build'],
+  ['legacy_strftime', 'its value is the time of the build'],
+  ['rfc3339_parse', 'date parsing is not evaluated'],
+  ['unix_timestamp_parse', 'date parsing is not evaluated'],
+  ['cidrhost', 'network address functions are not evaluated'],
+  ['cidrnetmask', 'network address functions are not evaluated'],
+  ['cidrsubnet', 'network address functions are not evaluated'],
+  ['cidrsubnets', 'network address functions are not evaluated'],
+  ['base64gzip', "its bytes depend on Go's gzip encoder"],
+  ['textencodebase64', 'character set conversion is not evaluated'],
+  ['textdecodebase64', 'character set conversion is not evaluated'],
+  ['yamlencode', "its text depends on go-cty-yaml's layout"],
+]);
 
-const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
-  ['lower', stringFunction('lower', (input) => input.toLowerCase())],
-  ['upper', stringFunction('upper', (input) => input.toUpperCase())],
-  ['trimspace', stringFunction('trimspace', (input) => input.trim())],
-  ['chomp', stringFunction('chomp', (input) => input.replace(/(?:\r\n|\r|\n)+$/, ''))],
-  ['title', stringFunction('title', (input) => input.replace(/(^|\s)(\p{Ll})/gu, (_m, space: string, letter: string) => space + letter.toUpperCase()))],
-  ['tostring', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'strict',
-    run: ([input]) => {
-      if (input?.kind === 'null') return input;
-      const value = text(input);
-      return value === undefined ? error(`function tostring() cannot convert ${input === undefined ? 'nothing' : describeKind(input)}`) : str(value);
-    },
-  }],
-  ['trimprefix', twoStrings('trimprefix', (input, prefix) => str(input.startsWith(prefix) ? input.slice(prefix.length) : input))],
-  ['trimsuffix', twoStrings('trimsuffix', (input, suffix) => str(suffix !== '' && input.endsWith(suffix) ? input.slice(0, -suffix.length) : input))],
-  ['startswith', twoStrings('startswith', (input, prefix) => bool(input.startsWith(prefix)))],
-  ['endswith', twoStrings('endswith', (input, suffix) => bool(input.endsWith(suffix)))],
-  ['strcontains', twoStrings('strcontains', (input, part) => bool(input.includes(part)))],
-  ['split', twoStrings('split', (separator, input) => list(input.split(separator).map((piece) => str(piece))))],
-  ['replace', {
-    minArgs: 3,
-    maxArgs: 3,
-    mode: 'strict',
-    run: ([input, search, replacement]) => {
-      const values = [needString('replace', input, 1), needString('replace', search, 2), needString('replace', replacement, 3)];
-      const [a, b, c] = values;
-      if (typeof a !== 'string') return a ?? error('replace() needs a string');
-      if (typeof b !== 'string') return b ?? error('replace() needs a string');
-      if (typeof c !== 'string') return c ?? error('replace() needs a string');
-      if (b.length > 1 && b.startsWith('/') && b.endsWith('/')) return regexReplace('replace', a, b.slice(1, -1), c);
-      return str(a.replaceAll(b, c));
-    },
-  }],
-  ['regex_replace', {
-    minArgs: 3,
-    maxArgs: 3,
-    mode: 'strict',
-    run: ([input, pattern, replacement]) => {
-      const [a, b, c] = [text(input), text(pattern), text(replacement)];
-      if (a === undefined || b === undefined || c === undefined) return error('function regex_replace() needs three strings');
-      return regexReplace('regex_replace', a, b, c);
-    },
-  }],
-  ['format', {
-    minArgs: 1,
-    maxArgs: undefined,
-    mode: 'strict',
-    run: ([spec, ...rest]) => {
-      const value = needString('format', spec, 1);
-      return typeof value === 'string' ? format(value, rest) : value;
-    },
-  }],
-  ['join', {
-    minArgs: 2,
-    maxArgs: undefined,
-    mode: 'strict',
-    run: ([separator, ...lists]) => {
-      const glue = needString('join', separator, 1);
-      if (typeof glue !== 'string') return glue;
-      const pieces: string[] = [];
-      for (const [position, value] of lists.entries()) {
-        const items = needList('join', value, position + 2);
-        if (items.kind !== 'list') return items;
-        for (const item of items.items) {
-          const piece = asString(item);
-          if (piece === undefined) return error(`function join() cannot join ${describeKind(item)}`);
-          pieces.push(piece);
-        }
-      }
-      return str(pieces.join(glue));
-    },
-  }],
+const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
   ['concat', {
     minArgs: 1,
     maxArgs: undefined,
@@ -386,7 +207,7 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
     mode: 'lenient',
     run: (args) => {
       const items = joinLists('setunion', args);
-      return isValue(items) ? items : list(toSet(items));
+      return isValue(items) ? items : list(asSet(items));
     },
   }],
   ['flatten', {
@@ -401,15 +222,6 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
       return list(items);
     },
   }],
-  ['distinct', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'lenient',
-    run: ([input]) => {
-      const value = needList('distinct', input, 1);
-      return value.kind === 'list' ? list(distinctItems(value.items)) : value;
-    },
-  }],
   ['compact', {
     minArgs: 1,
     maxArgs: 1,
@@ -420,39 +232,10 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
       return list(value.items.filter((item) => item.kind !== 'null' && !(item.kind === 'string' && item.value === '')));
     },
   }],
-  ['tolist', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'lenient',
-    run: ([input]) => needList('tolist', input, 1),
-  }],
-  ['toset', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'lenient',
-    run: ([input]) => {
-      const value = needList('toset', input, 1);
-      return value.kind === 'list' ? list(toSet(value.items)) : value;
-    },
-  }],
-  ['sort', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'strict',
-    run: ([input]) => {
-      const value = needList('sort', input, 1);
-      return value.kind === 'list' ? list(sortStrings(value.items)) : value;
-    },
-  }],
-  ['reverse', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'strict',
-    run: ([input]) => {
-      const value = needList('reverse', input, 1);
-      return value.kind === 'list' ? list([...value.items].reverse()) : value;
-    },
-  }],
+  ['reverse', strict(1, 1, ([input]) => {
+    const value = needList('reverse', input, 1);
+    return value.kind === 'list' ? list([...value.items].reverse()) : value;
+  })],
   ['length', {
     minArgs: 1,
     maxArgs: 1,
@@ -460,25 +243,13 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
     run: ([input]) => {
       if (input === undefined) return error('function length() needs an argument');
       if (input.kind === 'unknown') return input;
-      if (input.kind === 'string') return num([...input.value].length);
+      // go-cty counts a string's grapheme clusters, as `substr` does.
+      if (input.kind === 'string') return num(graphemeClusters(input.value).length);
       if (input.kind === 'object') return num(input.entries.size);
       if (input.kind !== 'list') return error(`function length() needs a string, list or map, found ${describeKind(input)}`);
       // Unknown elements still count; only an unknown number of them makes the length unknown.
       const spread = hasSpread(input.items);
       return spread === undefined ? num(input.items.length) : spread;
-    },
-  }],
-  ['contains', {
-    minArgs: 2,
-    maxArgs: 2,
-    mode: 'lenient',
-    run: ([collection, needle]) => {
-      const value = needList('contains', collection, 1);
-      if (value.kind !== 'list') return value;
-      if (needle === undefined || needle.kind === 'unknown') return needle ?? error('contains() needs a value');
-      if (value.items.some((item) => item.kind !== 'unknown' && firstUnknown(item) === undefined && equal(item, needle))) return bool(true);
-      const pending = value.items.find((item) => firstUnknown(item) !== undefined);
-      return pending === undefined ? bool(false) : (firstUnknown(pending) ?? pending);
     },
   }],
   ['element', {
@@ -496,17 +267,6 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
       if (spread !== undefined) return spread;
       if (value.items.length === 0) return error('function element() cannot take an element of an empty list');
       return value.items[position.value % value.items.length] ?? error('element() index out of range');
-    },
-  }],
-  ['index', {
-    minArgs: 2,
-    maxArgs: 2,
-    mode: 'strict',
-    run: ([collection, needle]) => {
-      const value = needList('index', collection, 1);
-      if (value.kind !== 'list' || needle === undefined) return value;
-      const found = value.items.findIndex((item) => equal(item, needle));
-      return found === -1 ? error('function index() did not find the value') : num(found);
     },
   }],
   ['lookup', {
@@ -555,32 +315,31 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
       return object(entries);
     },
   }],
-  ['zipmap', {
-    minArgs: 2,
-    maxArgs: 2,
-    mode: 'strict',
-    run: ([keys, values]) => {
-      const names = needList('zipmap', keys, 1);
-      const items = needList('zipmap', values, 2);
-      if (names.kind !== 'list') return names;
-      if (items.kind !== 'list') return items;
-      if (names.items.length !== items.items.length) return error('function zipmap() needs lists of the same length');
-      const entries = new Map<string, Value>();
-      for (const [position, key] of names.items.entries()) {
-        const name = asString(key);
-        const item = items.items[position];
-        if (name === undefined || item === undefined) return error('function zipmap() needs string keys');
-        entries.set(name, item);
-      }
-      return object(entries);
-    },
-  }],
+  ['zipmap', strict(2, 2, ([keys, values]) => {
+    const names = needList('zipmap', keys, 1);
+    const items = needList('zipmap', values, 2);
+    if (names.kind !== 'list') return names;
+    if (items.kind !== 'list') return items;
+    if (names.items.length !== items.items.length) {
+      return error(`function zipmap(): number of keys (${names.items.length}) does not match number of values (${items.items.length})`);
+    }
+    const entries = new Map<string, Value>();
+    for (const [position, key] of names.items.entries()) {
+      if (key.kind === 'null') return error(`function zipmap(): keys list has null value at index ${position}`);
+      const name = asString(key);
+      const item = items.items[position];
+      if (name === undefined || item === undefined) return error('function zipmap() needs string keys');
+      entries.set(name, item);
+    }
+    return object(entries);
+  })],
   ['coalesce', {
     minArgs: 1,
     maxArgs: undefined,
     mode: 'lenient',
+    // The arguments take one type first: coalesce(1, "a") is "1".
     run: (args) => {
-      for (const arg of args) {
+      for (const arg of unifyPrimitives(args)) {
         if (arg.kind === 'unknown') return arg;
         if (arg.kind === 'null' || (arg.kind === 'string' && arg.value === '')) continue;
         return arg;
@@ -615,30 +374,20 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
     mode: 'lenient',
     run: ([arg]) => (arg === undefined || arg.kind === 'error' ? bool(false) : arg.kind === 'unknown' ? arg : bool(true)),
   }],
-  ['env', {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'strict',
-    run: ([input], call) => {
-      const name = needString('env', input, 1);
-      if (typeof name !== 'string') return name;
-      if (!call.environment.useEnv) return unknown(`env("${name}") is not read without --use-env`);
-      return str(call.environment.env[name] ?? '');
-    },
+  // The type argument is a type expression, not a value; lists, sets and tuples are one kind
+  // here and strings, numbers and bools convert where they are used, so the value stays.
+  ['convert', {
+    minArgs: 2,
+    maxArgs: 2,
+    mode: 'lenient',
+    run: ([value]) => value ?? error('function convert() needs a value'),
   }],
-  ['substr', {
-    minArgs: 3,
-    maxArgs: 3,
-    mode: 'strict',
-    run: ([input, offset, length]) => {
-      const value = text(input);
-      if (value === undefined || offset?.kind !== 'number' || length?.kind !== 'number') return error('function substr() needs a string and two numbers');
-      const characters = [...value];
-      const start = offset.value < 0 ? characters.length + offset.value : offset.value;
-      const end = length.value < 0 ? characters.length : start + length.value;
-      return str(characters.slice(start, end).join(''));
-    },
-  }],
+  ['env', strict(1, 1, ([input], call) => {
+    const name = needString('env', input, 1);
+    if (typeof name !== 'string') return name;
+    if (!call.environment.useEnv) return unknown(`env("${name}") is not read without --use-env`);
+    return str(call.environment.env[name] ?? '');
+  })],
   ['abs', numberFunction('abs', Math.abs)],
   ['ceil', numberFunction('ceil', Math.ceil)],
   ['floor', numberFunction('floor', Math.floor)],
@@ -646,27 +395,14 @@ const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpe
   ['min', numbersFunction('min', (values) => Math.min(...values))],
 ]);
 
-function numberFunction(name: string, run: (value: number) => number): FunctionSpec {
-  return {
-    minArgs: 1,
-    maxArgs: 1,
-    mode: 'strict',
-    run: ([input]) => (input?.kind === 'number' ? num(run(input.value)) : error(`function ${name}() needs a number`)),
-  };
-}
-
-function numbersFunction(name: string, run: (values: number[]) => number): FunctionSpec {
-  return {
-    minArgs: 1,
-    maxArgs: undefined,
-    mode: 'strict',
-    run: (args) => {
-      const values: number[] = [];
-      for (const arg of args) {
-        if (arg.kind !== 'number') return error(`function ${name}() needs numbers`);
-        values.push(arg.value);
-      }
-      return num(run(values));
-    },
-  };
-}
+/** Every function amiguard evaluates, by name. */
+export const FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
+  ...CORE_FUNCTIONS,
+  ...STRING_FUNCTIONS,
+  ...FORMAT_FUNCTIONS,
+  ...REGEX_FUNCTIONS,
+  ...COLLECTION_FUNCTIONS,
+  ...ENCODING_FUNCTIONS,
+  ...FILE_FUNCTIONS,
+  ...TEMPLATE_FUNCTIONS,
+]);

@@ -63,42 +63,52 @@ interface SourceUse {
 
 /**
  * The images a configuration makes: every source as each build uses it (with the build's
- * overrides), every amazon-import post-processor, and every amazon source no build uses (still
- * reported, as declared, so that lint sees it).
+ * overrides), and every amazon-import post-processor that runs for at least one of them. A
+ * source no build uses is never built (Packer only starts the sources a build names), so it
+ * makes no image and its sharing is not reported.
  */
 export function collectImages(configuration: Configuration, evaluator: Evaluator, problems: TemplateProblem[]): TemplateImage[] {
   const candidates: Candidate[] = [];
-  const used = new Set<SourceDeclaration>();
   // A dynamic block's iterations share one content body: its duplicates are reported once.
   const checked = new Set<Body>();
   for (const build of configuration.builds) {
     const buildName = evaluateName(evaluator, attribute(build.body, 'name'), undefined);
     const label = buildName === undefined ? `build ${build.position}` : `build "${buildName}"`;
-    const uses = sourceUses(configuration, evaluator, build.body, problems);
+    const { uses, runs } = sourceUses(configuration, evaluator, build.body, problems);
     for (const use of uses) {
-      used.add(use.declaration);
       if (use.override !== undefined && !checked.has(use.override.body)) {
         checked.add(use.override.body);
         reportDuplicates(use.declaration, use.override, problems);
       }
       candidates.push(...useCandidates(evaluator, use, label, problems));
     }
-    candidates.push(...postProcessorCandidates(build.body, build.file, label, uses, buildName));
-  }
-  for (const declaration of configuration.sources.values()) {
-    if (!used.has(declaration)) {
-      candidates.push(...useCandidates(evaluator, { declaration, override: undefined, key: undefined }, undefined, problems));
-    }
+    candidates.push(...postProcessorCandidates(evaluator, build.body, build.file, label, runs, buildName, problems));
   }
   return uniqueNames(candidates).map(({ candidate, name }) => evaluateImage(evaluator, candidate, name));
 }
 
+/** What a build starts: the amazon sources it makes images from, and every source by name. */
+interface BuildSources {
+  readonly uses: readonly SourceUse[];
+  readonly runs: readonly SourceRun[];
+}
+
+/** A source a build starts, of any type, as post-processors' only/except name it. */
+interface SourceRun {
+  readonly type: string;
+  /** The build's `name` for it, else its declared name. */
+  readonly name: string;
+}
+
 /** Packer starts the `sources = [...]` list first, then the `source` blocks in order. */
-function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Body, problems: TemplateProblem[]): SourceUse[] {
+function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Body, problems: TemplateProblem[]): BuildSources {
   const uses: SourceUse[] = [];
+  const runs: SourceRun[] = [];
   const add = (reference: string, loc: SourceLocation, override: SourceUse['override'], key: string | undefined): void => {
     const parsed = parseSourceReference(reference);
-    if (parsed === undefined || !AMAZON_BUILDER_TYPES.has(parsed.type)) return;
+    if (parsed === undefined) return;
+    runs.push({ type: parsed.type, name: override === undefined ? parsed.name : (literalName(override.body) ?? parsed.name) });
+    if (!AMAZON_BUILDER_TYPES.has(parsed.type)) return;
     const declaration = configuration.sources.get(`${parsed.type}.${parsed.name}`);
     if (declaration === undefined) {
       problems.push({ message: `the build uses source.${parsed.type}.${parsed.name}, which is not declared; Packer rejects the build`, location: loc });
@@ -115,7 +125,7 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
       if (item.kind === 'null') continue;
       const reference = asString(item);
       if (reference !== undefined) add(reference, item.site ?? sources.loc, undefined, undefined);
-      else problems.push({ message: `cannot tell which source the build uses: ${reasonOf(item)}`, location: item.site ?? sources.loc });
+      else problems.push({ message: `cannot tell which source the build uses: ${reasonOf(item)}`, location: item.site ?? sources.loc, unevaluated: true });
     }
   }
   for (const block of body.blocks) {
@@ -131,7 +141,7 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
         if (reference === undefined) {
           if (!reported) {
             const reason = first === undefined ? 'it has no labels' : reasonOf(first);
-            problems.push({ message: `cannot tell which source this dynamic block overrides: ${reason}`, location: block.loc });
+            problems.push({ message: `cannot tell which source this dynamic block overrides: ${reason}`, location: block.loc, unevaluated: true });
           }
           reported = true;
           continue;
@@ -140,7 +150,7 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
       }
     }
   }
-  return uses;
+  return { uses, runs };
 }
 
 /** One candidate per use; amazon-ebsvolume gives one per `ebs_volumes` block instead. */
@@ -188,33 +198,71 @@ function volumesOf(evaluator: Evaluator, bound: BoundBody, problems: TemplatePro
 }
 
 function postProcessorCandidates(
+  evaluator: Evaluator,
   body: Body,
   file: string,
   build: string,
-  uses: readonly SourceUse[],
+  runs: readonly SourceRun[],
   buildName: string | undefined,
+  problems: TemplateProblem[],
 ): Candidate[] {
   const blocks: Block[] = [];
   for (const block of body.blocks) {
     if (block.type === 'post-processor') blocks.push(block);
     else if (block.type === 'post-processors') blocks.push(...block.body.blocks);
   }
-  // A post-processor runs once per source of the build: `source.name` is known only when there is one.
-  const [single] = uses;
-  let scope: Scope | undefined;
-  if (uses.length === 1 && single !== undefined) {
-    scope = bind('source', object(new Map<string, Value>([['type', str(single.declaration.type)], ['name', str(single.declaration.name)]])), scope, false);
+  const candidates: Candidate[] = [];
+  for (const block of blocks) {
+    // A post-processor runs once per source of the build that its only/except lets through.
+    const skip = onlyExcept(evaluator, block, problems);
+    const runsFor = runs.filter((run) => !skip(`${run.type}.${run.name}`));
+    if (runsFor.length === 0) continue;
+    // `source.name` is known only when it runs for one source.
+    const [single] = runsFor;
+    let scope: Scope | undefined;
+    if (runsFor.length === 1 && single !== undefined) {
+      scope = bind('source', object(new Map<string, Value>([['type', str(single.type)], ['name', str(single.name)]])), scope, false);
+    }
+    if (buildName !== undefined) scope = bind('build', object(new Map<string, Value>([['name', str(buildName)]])), scope, false);
+    candidates.push({
+      type: block.labels[0] ?? 'amazon-import',
+      name: block.labels[0] ?? 'amazon-import',
+      build,
+      file,
+      loc: block.loc,
+      shape: IMPORT_POST_PROCESSOR,
+      setting: merged({ body: block.body, scope }, undefined),
+    });
   }
-  if (buildName !== undefined) scope = bind('build', object(new Map<string, Value>([['name', str(buildName)]])), scope, false);
-  return blocks.map((block) => ({
-    type: block.labels[0] ?? 'amazon-import',
-    name: block.labels[0] ?? 'amazon-import',
-    build,
-    file,
-    loc: block.loc,
-    shape: IMPORT_POST_PROCESSOR,
-    setting: merged({ body: block.body, scope }, undefined),
-  }));
+  return candidates;
+}
+
+/** A build-level source block's literal `name`, which renames the source in the build. */
+function literalName(body: Body): string | undefined {
+  const rename = attribute(body, 'name');
+  return rename?.expr.type === 'literal' && typeof rename.expr.value === 'string' && rename.expr.value !== '' ? rename.expr.value : undefined;
+}
+
+/**
+ * Packer's OnlyExcept.Skip: with `only`, everything not named is skipped; else with `except`,
+ * what is named. A list that cannot be known skips nothing, so that its sharing stays checked.
+ */
+function onlyExcept(evaluator: Evaluator, block: Block, problems: TemplateProblem[]): (source: string) => boolean {
+  const names = (setting: string): readonly string[] => {
+    const bound = attribute(block.body, setting);
+    if (bound === undefined) return [];
+    const value = evaluator.evaluate(bound.expr);
+    if (value.kind !== 'list') return [];
+    const texts = value.items.map(asString);
+    return texts.every((text): text is string => text !== undefined) ? texts : [];
+  };
+  const onlyList = names('only');
+  const exceptList = names('except');
+  if (onlyList.length > 0 && exceptList.length > 0) {
+    problems.push({ message: `the post-processor sets both only and except; Packer rejects it ("only one of 'only' or 'except' may be specified")`, location: block.loc });
+  }
+  if (onlyList.length > 0) return (source) => !onlyList.includes(source);
+  return (source) => exceptList.includes(source);
 }
 
 interface Expansion extends BoundBody {
@@ -255,17 +303,18 @@ function merged(declared: BoundBody, overriding: BoundBody | undefined): (name: 
 }
 
 /**
- * Packer merges a build's source block into the source with hcl.MergeBodies, which refuses a
- * setting given in both ("Duplicate argument"). The reader still uses the build's value.
+ * Packer merges a build's source block into the source with hcl.MergeBodies (plugin.go), which
+ * refuses a setting given in both ("Duplicate argument") at the second setting's name.
  */
 function reportDuplicates(declaration: SourceDeclaration, override: BoundBody, problems: TemplateProblem[]): void {
   for (const setting of override.body.attributes) {
     if (setting.name === 'name') continue;
     const original = attribute(declaration.body, setting.name);
     if (original === undefined) continue;
+    const { loc } = setting;
     problems.push({
-      message: `${setting.name} is set both here and in source "${declaration.type}" "${declaration.name}" (${formatLocation(original.loc)}); Packer rejects a setting given twice ("Duplicate argument"), this value is used here`,
-      location: setting.loc,
+      message: `Duplicate argument: ${setting.name} is already set in source "${declaration.type}" "${declaration.name}" (${formatLocation(original.loc)}); Packer refuses the configuration before building`,
+      location: { ...loc, endLine: loc.line, endColumn: loc.column + setting.name.length },
     });
   }
 }

@@ -1,9 +1,10 @@
 import { dirname } from 'node:path';
 import { parse as parseJson } from '@humanwhocodes/momoa';
-import type { ReadOptions, SourceFile, TemplateProblem, TemplateReadResult } from '../model.js';
+import type { SourceLocation } from '../../core/index.js';
+import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from './evaluate.js';
-import { loadHclParser, parseHclBody, parseHclTree } from './hcl-parser.js';
+import { loadHclParser, parseHclBody, parseHclTemplate, parseHclTree } from './hcl-parser.js';
 import { collectImages } from './images.js';
 import { parseHclJson } from './json-syntax.js';
 import type { Body } from './syntax.js';
@@ -17,7 +18,8 @@ const BUDGET_PER_CHARACTER = 1;
 /**
  * Reads one Packer HCL2 configuration (the `*.pkr.hcl` and `*.pkr.json` files of a folder) and
  * returns every AMI-producing source as it is built, with its sharing fields evaluated and
- * located. Syntax errors and unusable inputs are problems, never exceptions.
+ * located. Syntax errors and unusable inputs are problems, never exceptions; a configuration
+ * Packer refuses before building (any problem but an unevaluated part) makes no image.
  */
 export async function readPackerHcl(
   files: readonly SourceFile[],
@@ -43,6 +45,11 @@ export async function readPackerHcl(
     useEnv: options.useEnv,
     env: options.env,
     pathRoot: sorted[0] === undefined ? '.' : dirname(sorted[0].path),
+    cwd: options.cwd ?? process.cwd(),
+    parseTemplate: (text: string, loc: SourceLocation) => {
+      const parsed = parseHclTemplate(parser, text, loc);
+      return parsed.ok ? parsed.value : parsed.problem.message;
+    },
     budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
   };
   // Defaults and var-files are values, not expressions over other variables.
@@ -57,7 +64,7 @@ export async function readPackerHcl(
   );
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
   const images = collectImages(configuration, evaluator, problems);
-  return { images, problems };
+  return { images: refusedByPacker(problems) ? [] : images, problems };
 }
 
 /** Bare parse of the same files without evaluation, for the benchmark's baseline (parse + free the tree). */

@@ -1,4 +1,4 @@
-import type { ReadOptions, SourceFile, TemplateProblem, TemplateReadResult } from '../model.js';
+import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import type { Evaluator } from './evaluate.js';
 import { collectImages } from './images.js';
 import { describeNode, duplicateKeyProblems, locationOf, ObjectIndex } from './json-tree.js';
@@ -40,7 +40,8 @@ export function readPackerJson(file: SourceFile, options: ReadOptions): Template
   for (const problem of variableProblems) problems.push(problem);
   const evaluator: Evaluator = { file: file.path, scope, problems };
   const images = collectImages(evaluator, top);
-  return { images, problems };
+  // Packer refuses a template with any of these problems before building: it shares nothing.
+  return { images: refusedByPacker(problems) ? [] : images, problems };
 }
 
 /** Bare parse without evaluation (momoa parse only), for the benchmark's baseline. */

@@ -59,7 +59,7 @@ export function duplicateKeyProblems(file: string, index: ObjectIndex, keys: Rea
   return index.duplicates
     .filter((member) => keys.has(memberName(member).toLowerCase()))
     .map((member) => ({
-      message: `duplicate key "${memberName(member)}": Packer rejects a template with duplicate keys (the last one is used here)`,
+      message: `duplicate key "${memberName(member)}": Packer rejects a template with duplicate keys`,
       location: locationOf(file, member),
     }));
 }

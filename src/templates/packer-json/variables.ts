@@ -31,8 +31,8 @@ export function envReference(name: string): string {
 }
 
 /**
- * The user variables of one legacy template: `"variables"` defaults, then `--var-file` and `--var`
- * in command-line order (later wins). Values are rendered on demand, with `{{env}}` and references
+ * The user variables of one legacy template: `"variables"` defaults, then the `--var-file`s in
+ * command-line order (later wins), then every `--var`. Values are rendered on demand, with `{{env}}` and references
  * to other user variables, and cycles end as unknown values rather than loops.
  */
 export class VariableScope {
@@ -158,7 +158,7 @@ export function buildScope(file: string, variables: ValueNode | undefined, optio
         const origin = locationOf(file, member.value);
         if (definitions.has(name)) {
           problems.push({
-            message: `variable "${name}" is declared twice; Packer rejects duplicate keys (the last one is used here)`,
+            message: `variable "${name}" is declared twice; Packer rejects duplicate keys`,
             location: locationOf(file, member),
           });
         }
@@ -171,14 +171,16 @@ export function buildScope(file: string, variables: ValueNode | undefined, optio
       });
     }
   }
+  // Packer merges the var-files in command-line order, then lets every --var win over them
+  // (command/meta.go Core), wherever it stands on the command line.
   for (const input of options.variables) {
-    if (input.kind === 'var') {
-      definitions.set(input.name, { value: input.value });
-      continue;
-    }
+    if (input.kind !== 'var-file') continue;
     const varFile = readVarFile(file, input.path, options);
     for (const problem of varFile.problems) problems.push(problem);
     for (const [name, definition] of varFile.definitions) definitions.set(name, definition);
+  }
+  for (const input of options.variables) {
+    if (input.kind === 'var') definitions.set(input.name, { value: input.value });
   }
   return { scope: new VariableScope(definitions, options), problems };
 }

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { imageNamed, only, readFiles, span, values } from './read-config.js';
+import { imageNamed, only, readFiles, readFilesAsGiven, span, values } from './read-config.js';
 
 describe('builds', () => {
   it('returns a source once per build that uses it, named after the build when needed', async () => {
@@ -29,14 +29,28 @@ describe('builds', () => {
     for (const image of result.images) assert.deepEqual(values(image, 'ami_groups'), ['all']);
   });
 
-  it('returns a source no build uses, as declared', async () => {
-    const text = 'source "amazon-ebs" "lonely" {\n  ami_users = ["111122223333"]\n}\nsource "docker" "other" {\n  image = "x"\n}\n';
-    const image = only((await readFiles({ 'b.pkr.hcl': text })).images);
-    assert.equal(image.name, 'amazon-ebs.lonely');
-    assert.deepEqual(values(image, 'ami_users'), ['111122223333']);
+  it('makes no image of a source no build uses: Packer never builds it', async () => {
+    const text = [
+      'source "amazon-ebs" "lonely" {',
+      '  ami_groups = ["all"]',
+      '}',
+      'source "amazon-ebs" "built" {',
+      '  ami_users = ["111122223333"]',
+      '}',
+      'build {',
+      '  sources = ["source.amazon-ebs.built"]',
+      '}',
+    ].join('\n');
+    const result = await readFilesAsGiven({ 'b.pkr.hcl': text });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.images.map((image) => [image.name, span(image.fields.ami_users?.items[0]?.location)]), [
+      ['amazon-ebs.built', 'b.pkr.hcl:5:16-5:30'],
+    ]);
+    const alone = await readFilesAsGiven({ 'b.pkr.hcl': 'source "amazon-ebs" "lonely" {\n  ami_groups = ["all"]\n}\n' });
+    assert.deepEqual(alone, { images: [], problems: [] });
   });
 
-  it('applies a build-level source block: its fields win and are located there, its name renames the build', async () => {
+  it('applies a build-level source block: its fields add to the source\'s and are located there, its name renames the build', async () => {
     const text = [
       'source "amazon-ebs" "base" {', //         1
       '  ami_users = ["111122223333"]', //       2
@@ -47,11 +61,12 @@ describe('builds', () => {
       '    ami_groups = ["all"]', //             7
       '  }', //                                  8
       '  source "amazon-ebs.base" {', //         9
-      '    ami_users = ["444455556666"]', //     10
+      '    snapshot_users = ["444455556666"]', // 10
       '  }', //                                  11
       '}',
     ].join('\n');
     const result = await readFiles({ 'b.pkr.hcl': text });
+    assert.deepEqual(result.problems, []);
     const renamed = imageNamed(result, 'amazon-ebs.public');
     assert.equal(span(renamed.location), 'b.pkr.hcl:5:3-5:34');
     assert.deepEqual(values(renamed, 'ami_groups'), ['all']);
@@ -60,12 +75,31 @@ describe('builds', () => {
     assert.equal(span(renamed.fields.ami_users?.location), 'b.pkr.hcl:2:3-2:31');
 
     const overridden = imageNamed(result, 'amazon-ebs.base');
-    assert.deepEqual(values(overridden, 'ami_users'), ['444455556666']);
-    assert.equal(span(overridden.fields.ami_users?.items[0]?.location), 'b.pkr.hcl:10:18-10:32');
-    // Packer refuses a field set both in the source and in the build's source block.
+    assert.deepEqual(values(overridden, 'ami_users'), ['111122223333']);
+    assert.deepEqual(values(overridden, 'snapshot_users'), ['444455556666']);
+    assert.equal(span(overridden.fields.snapshot_users?.items[0]?.location), 'b.pkr.hcl:10:23-10:37');
+  });
+
+  it('refuses a setting given both in the source and in the build\'s source block ("Duplicate argument"): nothing is shared', async () => {
+    const text = [
+      'source "amazon-ebs" "base" {',
+      '  ami_users = ["111122223333"]',
+      '}',
+      'build {',
+      '  source "amazon-ebs.base" {',
+      '    ami_users = ["444455556666"]',
+      '  }',
+      '}',
+    ].join('\n');
+    const result = await readFiles({ 'b.pkr.hcl': text });
+    assert.deepEqual(result.images, []);
     const problem = only(result.problems);
-    assert.equal(span(problem.location), 'b.pkr.hcl:10:5-10:33');
-    assert.match(problem.message, /^ami_users is set both here and in source "amazon-ebs" "base" \(b\.pkr\.hcl:2:3\); Packer rejects/);
+    // Packer names the second setting's name (hcl mergedBodies).
+    assert.equal(span(problem.location), 'b.pkr.hcl:6:5-6:14');
+    assert.equal(
+      problem.message,
+      'Duplicate argument: ami_users is already set in source "amazon-ebs" "base" (b.pkr.hcl:2:3); Packer refuses the configuration before building',
+    );
   });
 
   it('knows source.name and source.type inside the source, with the build\'s name for it', async () => {
@@ -158,9 +192,8 @@ describe('builds', () => {
       '}',
     ].join('\n');
     const result = await readFiles({ 'b.pkr.hcl': text });
-    assert.equal(result.images.length, 3);
-    assert.equal(span(only(result.problems).location), 'b.pkr.hcl:9:7-9:27');
-    for (const image of result.images) assert.deepEqual(values(image, 'ami_groups'), ['all']);
+    assert.deepEqual(result.images, []);
+    assert.equal(span(only(result.problems).location), 'b.pkr.hcl:9:7-9:17');
   });
 
   it('keeps one build with unknown fields when for_each is unknown', async () => {
@@ -239,6 +272,48 @@ describe('post-processors', () => {
     assert.equal(second?.encryptBoot?.kind === 'known' ? second.encryptBoot.value : undefined, true);
     assert.equal(second?.customerKmsKey?.kind === 'known' ? second.customerKmsKey.value : undefined, true);
     assert.equal(span(second?.location), 'b.pkr.hcl:11:5-11:35');
+  });
+});
+
+describe('post-processor only and except', () => {
+  const config = (filter: string): Record<string, string> => ({
+    'b.pkr.hcl': [
+      'source "amazon-ebs" "a" {}',
+      'source "null" "b" {}',
+      'build {',
+      '  sources = ["source.amazon-ebs.a"]',
+      '  source "null.b" {',
+      '    name = "renamed"',
+      '  }',
+      '  post-processor "amazon-import" {',
+      `    ${filter}`,
+      '    ami_groups = ["all"]',
+      '    ami_name   = "${source.name}"',
+      '  }',
+      '}',
+    ].join('\n'),
+  });
+  const imports = async (filter: string): Promise<(string | undefined)[][]> =>
+    (await readFilesAsGiven(config(filter))).images
+      .filter((image) => image.type === 'amazon-import')
+      .map((image) => [span(image.fields.ami_groups?.items[0]?.location), image.amiName?.kind === 'known' ? image.amiName.value : undefined]);
+
+  it('runs for the sources only names, by the build\'s name for them', async () => {
+    assert.deepEqual(await imports('only = ["null.renamed"]'), [['b.pkr.hcl:10:19-10:24', 'renamed']]);
+    assert.deepEqual(await imports('only = ["null.b", "amazon-ebs.other"]'), []);
+  });
+
+  it('runs for every source except those except names', async () => {
+    assert.deepEqual(await imports('except = ["amazon-ebs.a"]'), [['b.pkr.hcl:10:19-10:24', 'renamed']]);
+    assert.deepEqual(await imports('except = ["amazon-ebs.a", "null.renamed"]'), []);
+  });
+
+  it('rejects only and except together, as Packer does', async () => {
+    const result = await readFilesAsGiven(config('only = ["amazon-ebs.a"]\n    except = ["null.renamed"]'));
+    assert.deepEqual(
+      result.problems.map((problem) => `${span(problem.location)} ${problem.message}`),
+      ['b.pkr.hcl:8:3-8:33 the post-processor sets both only and except; Packer rejects it ("only one of \'only\' or \'except\' may be specified")'],
+    );
   });
 });
 

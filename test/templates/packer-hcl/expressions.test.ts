@@ -120,8 +120,9 @@ describe('collections', () => {
 describe('functions', () => {
   it('evaluates string functions', async () => {
     assert.deepEqual(
-      await evaluate('[lower("ABC"), upper("abc"), trimspace("  t "), trimprefix("p-x", "p-"), trimsuffix("x.y", ".y"), replace("a-b-c", "-", "_"), replace("abc", "/[ac]/", "Z"), regex_replace("a1b22", "[0-9]+", "#"), format("%s-%d-%v%%", "p", 7, true), join(",", ["a", "b"]), tostring(5)]'),
-      ['abc', 'ABC', 't', 'x', 'x', 'a_b_c', 'ZbZ', 'a#b#', 'p-7-true%', 'a,b', '5'],
+      await evaluate('[lower("ABC"), upper("abc"), trimspace("  t "), trimprefix("p-x", "p-"), trimsuffix("x.y", ".y"), replace("a-b-c", "-", "_"), replace("abc", "/[ac]/", "Z"), regex_replace("a1b22", "[0-9]+", "#"), format("%s-%d-%v%%", "p", 7, true), join(",", ["a", "b"]), "${5}"]'),
+      // Packer's replace() is literal: `/regex/` is Terraform's form.
+      ['abc', 'ABC', 't', 'x', 'x', 'a_b_c', 'abc', 'a#b#', 'p-7-true%', 'a,b', '5'],
     );
     assert.deepEqual(await evaluate('split(",", "a,b,,c")'), ['a', 'b', '', 'c']);
   });
@@ -133,7 +134,7 @@ describe('functions', () => {
     assert.deepEqual(await evaluate('flatten([["a"], [["b"], "c"]])'), ['a', 'b', 'c']);
     assert.deepEqual(await evaluate('sort(["b", "c", "a"])'), ['a', 'b', 'c']);
     assert.deepEqual(await evaluate('setunion(["b", "a"], ["a", "c"])'), ['a', 'b', 'c']);
-    assert.deepEqual(await evaluate('tolist(toset(["b", "a", "b"]))'), ['a', 'b']);
+    assert.deepEqual(await evaluate('setunion(["b", "a", "b"])'), ['a', 'b']);
     assert.deepEqual(await evaluate('keys(merge(var.m, { z = 1 }))'), ['k', 'n', 'z']);
     assert.deepEqual(await evaluate('values({ b = "2", a = "1" })'), ['1', '2']);
     assert.deepEqual(await evaluate('[element(["a", "b"], 3), lookup(var.m, "k"), lookup(var.m, "x", "d"), coalesce("", "c")]'), ['b', 'v', 'd', 'c']);
@@ -144,7 +145,7 @@ describe('functions', () => {
   });
 
   it('falls back in try() only on an error, and can() tells errors apart', async () => {
-    assert.deepEqual(await evaluate('[try(var.m.missing, "fallback"), try(var.m.k, "unused"), tostring(can(var.m.missing)), tostring(can(var.m.k))]'), ['fallback', 'v', 'false', 'true']);
+    assert.deepEqual(await evaluate('[try(var.m.missing, "fallback"), try(var.m.k, "unused"), "${can(var.m.missing)}", "${can(var.m.k)}"]'), ['fallback', 'v', 'false', 'true']);
     assert.deepEqual(await evaluate('[try(var.version, "fallback")]'), ['?variable "version" has no value']);
   });
 
@@ -158,12 +159,13 @@ describe('functions', () => {
   });
 
   it('names unsupported and time-dependent functions as the reason', async () => {
-    assert.deepEqual(await evaluate('[timestamp(), uuidv4(), formatdate("YYYY", "x"), nosuchfunction(1)]'), [
-      '?function timestamp() is not evaluated',
-      '?function uuidv4() is not evaluated',
-      '?function formatdate() is not evaluated',
-      '?function nosuchfunction() is not evaluated',
+    assert.deepEqual(await evaluate('[timestamp(), uuidv4(), formatdate("YYYY", "x")]'), [
+      '?function timestamp() is not evaluated: its value is the time of the build',
+      '?function uuidv4() is not evaluated: its value is random',
+      '?function formatdate() is not evaluated: date formatting is not evaluated',
     ]);
+    // Packer rejects a call to a function it does not have.
+    assert.deepEqual(await evaluate('[nosuchfunction(1)]'), ['?there is no function named "nosuchfunction" in Packer']);
   });
 
   it('names data sources and build-time references as the reason', async () => {

@@ -23,13 +23,52 @@ function sources(files: Readonly<Record<string, string>>): SourceFile[] {
   return Object.entries(files).map(([path, text]) => ({ path, text }));
 }
 
-/** Reads in-memory files as one configuration; `autoVarFiles` are the folder's *.auto.pkrvars.*. */
+/**
+ * Reads in-memory files as one configuration; `autoVarFiles` are the folder's *.auto.pkrvars.*.
+ * A source no build uses is never built: when the HCL files have no `build` block, most tests
+ * being about evaluation, a `zz-build.pkr.hcl` builds every amazon source they declare.
+ */
 export function readFiles(
   files: Readonly<Record<string, string>>,
   readOptions: ReadOptions = options(),
   autoVarFiles: Readonly<Record<string, string>> = {},
 ): Promise<TemplateReadResult> {
+  return readPackerHcl(sources(withBuild(files)), sources(autoVarFiles), readOptions);
+}
+
+/** Reads the files exactly as given, without adding a build. */
+export function readFilesAsGiven(
+  files: Readonly<Record<string, string>>,
+  readOptions: ReadOptions = options(),
+  autoVarFiles: Readonly<Record<string, string>> = {},
+): Promise<TemplateReadResult> {
   return readPackerHcl(sources(files), sources(autoVarFiles), readOptions);
+}
+
+/** The sources of a `*.pkr.json` file that parses as JSON (`{"source": {"amazon-ebs": {"x": ...}}}`). */
+function jsonSourceNames(text: string): string[] {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return [];
+  }
+  const sourcesOf = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+  return Object.entries(sourcesOf(sourcesOf(parsed)['source'])).flatMap(([type, named]) =>
+    Object.keys(sourcesOf(named)).map((name) => `"source.${type}.${name}"`),
+  );
+}
+
+function withBuild(files: Readonly<Record<string, string>>): Readonly<Record<string, string>> {
+  const texts = Object.values(files);
+  if (texts.some((text) => /^\s*build\s*\{|"build"\s*:/m.test(text))) return files;
+  const names = Object.entries(files).flatMap(([path, text]) =>
+    path.endsWith('.json')
+      ? jsonSourceNames(text)
+      : [...text.matchAll(/^\s*source\s+"(amazon-[a-z]+)"\s+"([^"]+)"/gm)].map((match) => `"source.${match[1] ?? ''}.${match[2] ?? ''}"`),
+  );
+  if (names.length === 0) return files;
+  return { ...files, 'zz-build.pkr.hcl': `build {\n  sources = [${names.join(', ')}]\n}\n` };
 }
 
 /** One configuration file plus a source block with the given body, read on its own. */

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseHclOnly } from '../../../src/templates/packer-hcl/index.js';
-import { describeItem, only, readFiles, values } from './read-config.js';
+import { describeItem, only, readFiles, readFilesAsGiven, values } from './read-config.js';
 
 async function usersOf(text: string): Promise<string[] | undefined> {
   const result = await readFiles({ 'r.pkr.hcl': text });
@@ -76,7 +76,7 @@ describe('deep nesting', () => {
 
   it('survives deep JSON: too deep for the JSON parser is a problem, too deep to evaluate an unknown', async () => {
     const json = (depth: number): string => `{"source": {"amazon-ebs": {"x": {"ami_users": [${'['.repeat(depth)}${']'.repeat(depth)}]}}}}`;
-    const tooDeep = await readFiles({ 'r.pkr.json': json(DEEP) });
+    const tooDeep = await readFilesAsGiven({ 'r.pkr.json': json(DEEP) });
     assert.deepEqual(tooDeep.images, []);
     assert.deepEqual(tooDeep.problems.map((problem) => problem.message), ['the JSON is nested too deeply to read']);
     const deep = await readFiles({ 'r.pkr.json': json(300) });

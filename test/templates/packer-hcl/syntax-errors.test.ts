@@ -4,10 +4,10 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { only, readFiles, span } from './read-config.js';
+import { only, readFiles, readFilesAsGiven, span } from './read-config.js';
 
 async function firstProblem(text: string): Promise<{ message: string; at: string | undefined }> {
-  const result = await readFiles({ 'e.pkr.hcl': text });
+  const result = await readFilesAsGiven({ 'e.pkr.hcl': text });
   assert.deepEqual(result.images, [], 'a broken file yields no images');
   const problem = only(result.problems);
   return { message: problem.message, at: span(problem.location) };
@@ -74,13 +74,13 @@ describe('syntax errors', () => {
     assert.deepEqual(await firstProblem('locals {\n  a = ["é😀" "x"]\n}\n'), { message: 'unexpected \'"x"\'', at: 'e.pkr.hcl:2:14-2:17' });
   });
 
-  it('still reads the other files of the configuration', async () => {
+  it('refuses the whole configuration for one broken file, as Packer does: nothing is shared', async () => {
     const result = await readFiles({
       'broken.pkr.hcl': 'variable "x" {\n',
       'good.pkr.hcl': 'source "amazon-ebs" "x" {\n  ami_groups = ["all"]\n}\n',
     });
     assert.equal(only(result.problems).location.file, 'broken.pkr.hcl');
-    assert.deepEqual(only(result.images).fields.ami_groups?.items.map((item) => item.kind === 'known' && item.value), ['all']);
+    assert.deepEqual(result.images, []);
   });
 
   it('reports invalid JSON in a .pkr.json file at its position', async () => {

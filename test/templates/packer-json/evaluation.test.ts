@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { EvaluatedScalar } from '../../../src/templates/model.js';
+import { toImageSubject } from '../../../src/templates/subject.js';
 import { at, only, options, readFixture, readText, values, varFiles } from './read-fixture.js';
 
 const LOCATIONS = 'locations.json';
@@ -85,7 +86,7 @@ describe('readPackerJson: positions and provenance', () => {
 });
 
 describe('readPackerJson: where values come from', () => {
-  it('applies defaults, then var-files and --var in command-line order, later winning', () => {
+  it('applies defaults, then var-files in command-line order, then every --var wherever it stands', () => {
     const read = (...variables: Parameters<typeof options>[0][]) =>
       only(readFixture('precedence.json', options(Object.assign({}, ...variables))).images);
     assert.deepEqual(values(read(), 'ami_users'), ['111111111111']);
@@ -98,7 +99,8 @@ describe('readPackerJson: where values come from', () => {
     const varThenFile = read({
       variables: [{ kind: 'var', name: 'users', value: '444444444444' }, ...varFiles('precedence-first.vars.json')],
     });
-    assert.deepEqual(values(varThenFile, 'ami_users'), ['222222222222']);
+    assert.deepEqual(values(varThenFile, 'ami_users'), ['444444444444']);
+    assert.deepEqual(values(varThenFile, 'ami_groups'), ['all']);
 
     const fileThenVar = read({
       variables: [...varFiles('precedence-first.vars.json'), { kind: 'var', name: 'groups', value: '' }],
@@ -230,15 +232,16 @@ describe('readPackerJson: where values come from', () => {
     assert.deepEqual(values(image, 'ami_groups'), []);
   });
 
-  it('matches setting names case-insensitively and keeps the last duplicate, like Packer', () => {
-    const text = '{"Builders": [{"Type": "amazon-ebs", "AMI_Groups": ["all"], "ami_users": ["1"], "ami_users": ["111122223333"]}]}';
-    const result = readText('t.json', text);
-    const image = only(result.images);
+  it('matches setting names case-insensitively, and refuses a duplicate key like Packer', () => {
+    const image = only(readText('t.json', '{"Builders": [{"Type": "amazon-ebs", "AMI_Groups": ["all"], "ami_users": ["111122223333"]}]}').images);
     assert.deepEqual(values(image, 'ami_groups'), ['all']);
     assert.deepEqual(values(image, 'ami_users'), ['111122223333']);
+    const text = '{"Builders": [{"Type": "amazon-ebs", "AMI_Groups": ["all"], "ami_users": ["1"], "ami_users": ["111122223333"]}]}';
+    const result = readText('t.json', text);
+    assert.deepEqual(result.images, []);
     assert.deepEqual(
       result.problems.map((problem) => [problem.message, problem.location.column]),
-      [['duplicate key "ami_users": Packer rejects a template with duplicate keys (the last one is used here)', 81]],
+      [['duplicate key "ami_users": Packer rejects a template with duplicate keys', 81]],
     );
   });
 
@@ -260,5 +263,45 @@ describe('readPackerJson: where values come from', () => {
     assert.equal(scalar(read(regional).customerKmsKey), true);
     assert.equal(scalar(read({ kms_key_id: '{{user `missing`}}' }).customerKmsKey), '?user variable "missing" is not declared in "variables"');
     assert.equal(read({ encrypt_boot: true }).customerKmsKey, undefined);
+  });
+});
+
+describe('readPackerJson: comma-separated strings as AWS receives them', () => {
+  const text = [
+    '{"builders": [{',
+    '  "type": "amazon-ebs",',
+    '  "ami_users": "111111111111, 222222222222",',
+    '  "ami_groups": "all",',
+    '  "snapshot_users": "333333333333,444444444444"',
+    '}]}',
+  ].join('\n');
+  const image = only(readText('t.json', text).images);
+
+  it('splits without trimming: the item after ", " keeps its space', () => {
+    assert.deepEqual(values(image, 'ami_users'), ['111111111111', ' 222222222222']);
+    assert.deepEqual(image.fields.ami_users?.items[1]?.location, at('t.json', 3, 16, 3, 44));
+  });
+
+  it('counts no grant from a field AWS rejects whole, and reports the bad item', () => {
+    const subject = toImageSubject(image);
+    assert.deepEqual(
+      subject.launch.grants.map((grant) => `${grant.field} ${JSON.stringify(grant.grantee)}`),
+      ['ami_groups {"kind":"public"}'],
+    );
+    assert.deepEqual(
+      subject.launch.invalid.map((entry) => [entry.field, entry.raw, entry.problem, entry.location]),
+      [
+        [
+          'ami_users',
+          ' 222222222222',
+          '" 222222222222" is not an account id: it has surrounding white space; AWS rejects the whole ami_users change, so none of its 2 values is shared',
+          at('t.json', 3, 16, 3, 44),
+        ],
+      ],
+    );
+    assert.deepEqual(
+      subject.snapshot.grants.map((grant) => grant.grantee),
+      [{ kind: 'account', id: '333333333333' }, { kind: 'account', id: '444444444444' }],
+    );
   });
 });

@@ -85,10 +85,11 @@ describe('readPackerJson: settings of the wrong kind', () => {
         ['builders[1].type must be a string, found a number', 38],
       ],
     );
-    assert.deepEqual(values(only(result.images), 'ami_groups'), ['all']);
+    // Packer refuses the template: nothing of it is shared.
+    assert.deepEqual(result.images, []);
   });
 
-  it('reports sharing settings and list elements Packer cannot decode, keeping the rest', () => {
+  it('reports sharing settings and list elements Packer cannot decode: the template shares nothing', () => {
     const text = '{"builders": [{"type": "amazon-ebs", "ami_groups": {"all": true}, "ami_users": ["111122223333", ["x"]]}]}';
     const result = readText('t.json', text);
     assert.deepEqual(
@@ -98,9 +99,7 @@ describe('readPackerJson: settings of the wrong kind', () => {
         ['builders[0].ami_groups is an object; Packer expects a list of strings or a comma-separated string', 52],
       ],
     );
-    const image = only(result.images);
-    assert.equal(image.fields.ami_groups, undefined);
-    assert.deepEqual(values(image, 'ami_users'), ['111122223333']);
+    assert.deepEqual(result.images, []);
   });
 
   it('reports post-processor sequences nested in sequences', () => {
@@ -110,12 +109,12 @@ describe('readPackerJson: settings of the wrong kind', () => {
     ]);
   });
 
-  it('reports variables Packer would refuse, and leaves them unknown', () => {
+  it('reports variables Packer would refuse: the template shares nothing', () => {
     const text = '{"variables": {"users": ["111122223333"]}, "builders": [{"type": "amazon-ebs", "ami_users": "{{user `users`}}"}]}';
     const result = readText('t.json', text);
     const reason = 'variable "users" has a list as default; Packer accepts only a string or null';
     assert.deepEqual(result.problems, [{ message: reason, location: at('t.json', 1, 25, 1, 41) }]);
-    assert.deepEqual(values(only(result.images), 'ami_users'), [`?${reason}`]);
+    assert.deepEqual(result.images, []);
     assert.deepEqual(problemsOf('{"variables": [], "builders": []}'), [
       '"variables" must be an object of name to default value, found a list @ t.json:1:15',
     ]);
@@ -125,13 +124,13 @@ describe('readPackerJson: settings of the wrong kind', () => {
 describe('readPackerJson: var-files', () => {
   const template = '{"variables": {"users": null}, "builders": [{"type": "amazon-ebs", "ami_users": "{{user `users`}}"}]}';
 
-  it('reports a var-file that cannot be read, and goes on without it', () => {
+  it('reports a var-file that cannot be read: Packer stops, nothing is shared', () => {
     const readFile = (path: string): string => {
       throw new InputError(`cannot read var-file ${path}: ENOENT`);
     };
     const result = readText('t.json', template, options({ variables: varFiles('missing.json'), readFile }));
     assert.deepEqual(result.problems, [{ message: 'cannot read var-file missing.json: ENOENT', location: at('t.json', 1, 1, 1, 1) }]);
-    assert.deepEqual(values(only(result.images), 'ami_users'), ['?variable "users" has no default and no value was given']);
+    assert.deepEqual(result.images, []);
   });
 
   it('reports invalid JSON in a var-file at its own position', () => {
@@ -145,7 +144,7 @@ describe('readPackerJson: var-files', () => {
     ]);
   });
 
-  it('reports var-file values that are not strings, and uses the others', () => {
+  it('reports var-file values that are not strings: Packer stops, nothing is shared', () => {
     const readFile = (): string => '{"size": 20, "users": "111122223333", "empty": null}';
     const result = readText('t.json', template, options({ variables: varFiles('mixed-b.json'), readFile }));
     assert.deepEqual(result.problems, [
@@ -154,7 +153,7 @@ describe('readPackerJson: var-files', () => {
         location: at('mixed-b.json', 1, 10, 1, 12),
       },
     ]);
-    assert.deepEqual(values(only(result.images), 'ami_users'), ['111122223333']);
+    assert.deepEqual(result.images, []);
     assert.deepEqual(problemsOf(template, options({ variables: varFiles('list-c.json'), readFile: () => '[]' })), [
       'a var-file must be a JSON object of variable name to value, found a list @ list-c.json:1:1',
     ]);

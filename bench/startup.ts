@@ -1,0 +1,136 @@
+/**
+ * Start-up of the installed CLI: `amiguard --version` and `amiguard lint` of one small template
+ * (a legacy JSON one and an HCL2 one), next to `node -e 0` (the floor any Node CLI pays) and,
+ * when it is installed, `packer inspect` of the same file.
+ *
+ *   npm run build && npm run bench:startup            # 15 runs of each
+ *   npm run bench:startup -- --runs 31
+ *
+ * Each command runs in a fresh process under /usr/bin/time, interleaved round by round so that
+ * a busy machine slows them alike; the figures are medians (wall time, CPU time, peak RSS). It
+ * also lists the packages each amiguard command imports, to show that lint loads no AWS SDK.
+ * Prints figures; it is not a test.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const BIN = join(ROOT, 'bin/amiguard.js');
+const CORPUS = resolve(ROOT, '../shared/corpus/packer');
+const TEMPLATES = {
+  json: join(CORPUS, '017-govuk-ami-json-public-literal/ami.json'),
+  hcl: join(CORPUS, '039-packer-plugin-amazon-example-negative/build.pkr.hcl'),
+};
+const TIME = '/usr/bin/time';
+
+interface Sample {
+  readonly wallMs: number;
+  readonly cpuMs: number;
+  readonly rssMiB: number;
+}
+
+function option(name: string, fallback: number): number {
+  const at = process.argv.indexOf(`--${name}`);
+  const value = at < 0 ? undefined : process.argv[at + 1];
+  return value === undefined ? fallback : Number(value);
+}
+
+function found(command: string): boolean {
+  return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
+}
+
+/** One run under /usr/bin/time: elapsed, user + system time, and maximum resident set. */
+function sample(argv: readonly string[]): Sample {
+  const result = spawnSync(TIME, ['-f', '%e %U %S %M', ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const last = result.stderr.trim().split('\n').at(-1) ?? '';
+  const [elapsed, user, system, rssKb] = last.split(' ').map(Number);
+  if (elapsed === undefined || user === undefined || system === undefined || rssKb === undefined || Number.isNaN(rssKb)) {
+    throw new Error(`cannot read /usr/bin/time's figures for ${argv.join(' ')}: ${result.stderr}`);
+  }
+  return { wallMs: elapsed * 1000, cpuMs: (user + system) * 1000, rssMiB: rssKb / 1024 };
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * The packages a command imports, seen by an ESM resolve hook in the child. (The SDK's clients
+ * are ES modules imported by amiguard, so importing one shows here.)
+ */
+function importedPackages(args: readonly string[]): string[] {
+  const dir = mkdtempSync(join(tmpdir(), 'amiguard-startup-'));
+  try {
+    const hooks = join(dir, 'hooks.mjs');
+    writeFileSync(
+      hooks,
+      `import { writeSync } from 'node:fs';
+export async function resolve(specifier, context, next) {
+  const resolved = await next(specifier, context);
+  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(resolved.url);
+  if (match) writeSync(2, 'PACKAGE ' + match[1] + '\\n');
+  return resolved;
+}
+`,
+    );
+    const register = join(dir, 'register.mjs');
+    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
+    const result = spawnSync(process.execPath, ['--import', register, BIN, ...args], { encoding: 'utf8' });
+    return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function main(): void {
+  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run npm run build first: this measures the built CLI');
+  if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak memory (apt-get install time)`);
+  const runs = option('runs', 15);
+  const packer = found('packer');
+  const commands: [string, string[]][] = [
+    ['node -e 0', [process.execPath, '-e', '0']],
+    ['amiguard --version', [process.execPath, BIN, '--version']],
+    ['amiguard lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json]],
+    ['amiguard lint (HCL2)', [process.execPath, BIN, 'lint', TEMPLATES.hcl]],
+    ...(packer
+      ? ([
+          ['packer inspect (JSON)', ['packer', 'inspect', TEMPLATES.json]],
+          ['packer inspect (HCL2)', ['packer', 'inspect', TEMPLATES.hcl]],
+        ] as [string, string[]][])
+      : []),
+  ];
+  const samples = new Map<string, Sample[]>(commands.map(([label]) => [label, []]));
+  for (const [, argv] of commands) sample(argv); // warm the file cache
+  for (let round = 0; round < runs; round += 1) {
+    for (const [label, argv] of commands) samples.get(label)?.push(sample(argv));
+  }
+
+  const version = spawnSync(process.execPath, ['--version'], { encoding: 'utf8' }).stdout.trim();
+  const packerVersion = packer ? spawnSync('packer', ['version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
+  console.log(`start-up, median of ${runs} runs (node ${version}, ${packerVersion}, load average ${load})`);
+  console.log(`templates: ${TEMPLATES.json.slice(CORPUS.length + 1)} (${readFileSync(TEMPLATES.json).length} B), ${TEMPLATES.hcl.slice(CORPUS.length + 1)} (${readFileSync(TEMPLATES.hcl).length} B)`);
+  const width = Math.max(...commands.map(([label]) => label.length));
+  console.log(`  ${'command'.padEnd(width)}  ${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(9)}`);
+  for (const [label] of commands) {
+    const all = samples.get(label) ?? [];
+    const wall = median(all.map((s) => s.wallMs));
+    const cpu = median(all.map((s) => s.cpuMs));
+    const rss = median(all.map((s) => s.rssMiB));
+    console.log(`  ${label.padEnd(width)}  ${`${wall.toFixed(0)} ms`.padStart(8)}  ${`${cpu.toFixed(0)} ms`.padStart(8)}  ${`${rss.toFixed(1)} MiB`.padStart(9)}`);
+  }
+  for (const [label, args] of [
+    ['--version', ['--version']],
+    ['lint (HCL2)', ['lint', TEMPLATES.hcl]],
+    ['show --help', ['show', '--help']],
+  ] as [string, string[]][]) {
+    const packages = importedPackages(args);
+    console.log(`packages imported by amiguard ${label}: ${packages.length === 0 ? 'none' : packages.join(', ')}`);
+  }
+}
+
+main();

@@ -1,0 +1,57 @@
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { InputError } from '../../core/index.js';
+import { lint } from '../../lint/index.js';
+import { formatBaseline } from '../../suppress/index.js';
+import { parseCommandArgs } from '../args.js';
+import type { Io } from '../io.js';
+import type { Command } from './command.js';
+import { lintOptions } from './lint.js';
+
+const DEFAULT_OUTPUT = 'amiguard-baseline.json';
+
+export const baselineCommand: Command = {
+  name: 'baseline',
+  summary: 'Record the current lint findings, so that amiguard lint --baseline fails only on new ones',
+  help: `Usage: amiguard baseline [PATH...] [options]
+
+Lints as amiguard lint does and records every finding that counts (not those already allowed
+by a public-exception or an amiguard-ignore comment) by fingerprint. Fingerprints leave line
+numbers out, so edits that move a finding do not make it new. Paths are recorded as shown,
+relative to the current folder: run lint --baseline from the same folder.
+
+Options:
+  --output FILE        where to write it (default: ${DEFAULT_OUTPUT})
+  --var, --var-file, --use-env, --config, --exclude
+                       as for amiguard lint: record with the options the check runs with
+  -h, --help           show this help
+
+Exit codes: 0 recorded, 2 could not do the job.
+
+Examples:
+  amiguard baseline
+  amiguard lint --baseline ${DEFAULT_OUTPUT}
+`,
+  async run(args: readonly string[], io: Io): Promise<number> {
+    const parsed = parseCommandArgs('baseline', args, {
+      var: { type: 'string', multiple: true },
+      'var-file': { type: 'string', multiple: true },
+      'use-env': { type: 'boolean' },
+      config: { type: 'string' },
+      exclude: { type: 'string', multiple: true },
+      output: { type: 'string' },
+    });
+    const output = typeof parsed.values['output'] === 'string' ? parsed.values['output'] : DEFAULT_OUTPUT;
+    const result = await lint(lintOptions(parsed, io));
+    try {
+      writeFileSync(resolve(io.cwd, output), formatBaseline(result.findings));
+    } catch (error) {
+      throw new InputError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+    }
+    io.stderr.write(
+      `amiguard: recorded ${result.findings.length} finding(s) in ${output} (policy: ${result.policy.source}); ` +
+        `amiguard lint --baseline ${output} now reports only new ones\n`,
+    );
+    return 0;
+  },
+};

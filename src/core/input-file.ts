@@ -2,12 +2,12 @@ import { closeSync, constants, fstatSync, openSync, readSync, statSync, type Sta
 import { InputError } from './errors.js';
 
 /**
- * The one way amiguard reads a file it is given: templates, var-files, the policy, a journal,
- * an estate file. Only regular files are read (a FIFO would block forever, `/dev/zero` never
+ * The one way amiguard reads a file it is given: templates, var-files, the policy, a baseline,
+ * a journal, an estate file. Only regular files are read (a FIFO would block forever, `/dev/zero` never
  * ends), and none over the limit of its kind, so that hostile input gives a clear error rather
  * than a hang, a V8 heap crash or a WASM abort in the HCL parser.
  */
-export type InputKind = 'template' | 'var-file' | 'policy' | 'journal' | 'estate';
+export type InputKind = 'template' | 'var-file' | 'policy' | 'baseline' | 'journal' | 'estate';
 
 const MIB = 1024 * 1024;
 
@@ -20,6 +20,8 @@ export const MAX_INPUT_BYTES: Readonly<Record<InputKind, number>> = {
   template: 16 * MIB,
   'var-file': 4 * MIB,
   policy: 1 * MIB,
+  /** A few hundred bytes per recorded finding. */
+  baseline: 64 * MIB,
   journal: 64 * MIB,
   estate: 64 * MIB,
 };

@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { ConfigurationError, formatLocation, type Finding } from '../core/index.js';
+import { ConfigurationError, formatLocation, MAX_INPUT_BYTES, tryReadInputFile, type Finding } from '../core/index.js';
 import { compareFindings } from '../report/order.js';
 
 /**
@@ -44,16 +43,11 @@ export function formatBaseline(findings: readonly Finding[]): string {
 }
 
 export function loadBaseline(path: string, shown: string): Baseline {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    throw new ConfigurationError(`cannot read baseline ${shown}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'record one with: amiguard baseline --output FILE',
-      cause: error,
-    });
+  const read = tryReadInputFile(path, MAX_INPUT_BYTES.baseline);
+  if (!read.ok) {
+    throw new ConfigurationError(`cannot read baseline ${shown}: ${read.reason}`, { hint: 'record one with: amiguard baseline --output FILE' });
   }
-  return parseBaseline(text, shown);
+  return parseBaseline(read.bytes.toString('utf8'), shown);
 }
 
 export function parseBaseline(text: string, file: string): Baseline {

@@ -44,8 +44,10 @@ export interface SkippedPath {
 }
 
 const HCL_TEMPLATE = /\.pkr\.(?:hcl|json)$/;
-/** Names a walk would read, templates or var-files: one of them that cannot be read is worth a word. */
-const LOOKED_FOR = /\.(?:json|hcl)$/;
+/** Names a walk reads (templates, auto var-files, .json files to sniff): one that cannot be read is worth a word. */
+function lookedFor(name: string): boolean {
+  return HCL_TEMPLATE.test(name) || AUTO_VAR_FILE.test(name) || (name.endsWith('.json') && !VAR_FILE.test(name));
+}
 const AUTO_VAR_FILE = /\.auto\.pkrvars\.(?:hcl|json)$/;
 const VAR_FILE = /\.pkrvars\.(?:hcl|json)$/;
 
@@ -148,7 +150,7 @@ class Discovery {
       entries = readdirSync(folder, { withFileTypes: true });
     } catch (error) {
       // Its templates, if any, go unchecked: say so rather than leave them out.
-      this.skip(folder, 'unreadable', `cannot list this folder: ${describeFileError(error)}`);
+      this.skip(folder, 'unreadable', `cannot list this folder (${describeFileError(error)}): any template in it was not checked`);
       return [];
     }
     entries.sort((a, b) => compare(a.name, b.name));
@@ -160,7 +162,7 @@ class Discovery {
         const target = linkTarget(path);
         if (target === undefined) {
           // An editor's lock file, a removed target: nothing to read, but worth listing.
-          if (LOOKED_FOR.test(entry.name)) this.skip(path, 'excluded', 'a symbolic link to nothing');
+          if (lookedFor(entry.name)) this.skip(path, 'excluded', 'a symbolic link to nothing');
           continue;
         }
         if (isWithin(real, target.real) || roots.some((root) => isWithin(target.real, root))) {
@@ -174,8 +176,8 @@ class Discovery {
         else subfolders.push(path);
       } else if (kind === 'file') {
         this.addFoundFile(folder, path, entry.name);
-      } else if (LOOKED_FOR.test(entry.name)) {
-        this.skip(path, 'unreadable', 'not a regular file (a FIFO, socket or device)');
+      } else if (lookedFor(entry.name)) {
+        this.skip(path, 'unreadable', 'not a regular file (a FIFO, socket or device), so not read');
       }
     }
     return subfolders;

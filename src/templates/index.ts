@@ -75,14 +75,14 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     }),
   ];
   // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
-  if (units.length === 0) throw noTemplateFound(request.paths, discovered);
+  if (units.length === 0) throw noTemplateFound(request.paths, discovered, excluded);
   // One thread: worker threads were measured slower on 2 cores (each loads its own modules and
   // WASM parser, and the results are copied back), 1.3-1.5x the wall time for 5,000 files (issue 11).
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
   const read = await readUnits(units, context);
   const unlisted = discovered.skipped
     .filter((entry) => entry.kind === 'unreadable')
-    .map((entry): TemplateProblem => ({ message: `${entry.reason}; any template in it was not checked`, location: sourceLocation(entry.path, 1, 1) }));
+    .map((entry): TemplateProblem => ({ message: entry.reason, location: sourceLocation(entry.path, 1, 1) }));
   const refused = new Set(read.unread.map((entry) => entry.path));
   return {
     images: read.images,
@@ -91,17 +91,24 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     artifacts: read.artifacts,
     coverage: {
       read: read.artifacts.filter((path) => !refused.has(path)),
-      skipped: [...discovered.skipped, ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      skipped: [...discovered.skipped, ...excluded.map(excludedEntry), ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
     },
     directives: read.directives,
     excluded,
   };
 }
 
+function excludedEntry(path: string): SkippedPath {
+  return { path, kind: 'excluded', reason: 'excluded by the policy or --exclude' };
+}
+
 /** What lint looks for, and what it found instead, so that the user can tell a wrong path from a closed folder. */
-function noTemplateFound(paths: readonly string[], discovered: Discovered): InputError {
+function noTemplateFound(paths: readonly string[], discovered: Discovered, excluded: readonly string[]): InputError {
   const where = paths.length === 0 ? 'the current folder' : paths.join(', ');
-  const skipped = discovered.skipped.filter((entry) => entry.kind !== 'excluded');
+  const skipped = [
+    ...excluded.map(excludedEntry),
+    ...discovered.skipped.filter((entry) => entry.kind !== 'excluded'),
+  ];
   const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
   if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
   return new InputError(

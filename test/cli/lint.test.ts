@@ -159,7 +159,7 @@ describe('amiguard lint (CLI) on hostile input', () => {
     const report = JSON.parse(result.stdout) as { findings: { ruleId: string; message: string; location: { file: string } }[] };
     assert.deepEqual(
       report.findings.map((finding) => [finding.ruleId, finding.location.file, finding.message]),
-      [['parse-error', 'closed', 'cannot list this folder: permission denied; any template in it was not checked']],
+      [['parse-error', 'closed', 'cannot list this folder (permission denied): any template in it was not checked']],
     );
     const onlyClosed = project({});
     chmodSync(onlyClosed, 0o755);
@@ -167,7 +167,7 @@ describe('amiguard lint (CLI) on hostile input', () => {
     chmodSync(join(onlyClosed, 'closed'), 0o000);
     const nothing = await runGuarded(['lint'], onlyClosed, true);
     assert.equal(nothing.code, 2, nothing.stdout);
-    assert.match(nothing.stderr, /no Packer template found in the current folder: .*; skipped: closed \(cannot list this folder: permission denied\)/);
+    assert.match(nothing.stderr, /no Packer template found in the current folder: .*; skipped: closed \(cannot list this folder \(permission denied\): any template in it was not checked\)/);
   });
 
   it('refuses a FIFO, /dev/zero and an oversized file as var-file or policy: exit 2, no hang', async () => {

@@ -268,7 +268,7 @@ describe('baseline (CLI)', () => {
     const dir = project({ 'b.json': SHARED_JSON, 'bad.json': '{}' });
     const missing = await cli(dir, ['lint', '--baseline', 'nope.json']);
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /cannot read baseline nope\.json: ENOENT\n {2}hint: record one with: amiguard baseline --output FILE/);
+    assert.match(missing.stderr, /cannot read baseline nope\.json: no such file or folder\n {2}hint: record one with: amiguard baseline --output FILE/);
     assert.match((await cli(dir, ['lint', '--baseline', 'bad.json'])).stderr, /bad\.json: not an amiguard baseline/);
   });
 });

@@ -1,4 +1,8 @@
 import assert from 'node:assert/strict';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { DescribeImagesCommand, DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { AmiguardError } from '../../src/core/index.js';
@@ -7,6 +11,7 @@ import { SAMPLE_ESTATE, generateEstate, loadEstate, startSandbox, validateEstate
 import { ec2 } from './helpers.js';
 
 const FIXTURES = 'test/fixtures/sandbox';
+const ESTATE_MODULE = join(import.meta.dirname, '../../src/sandbox/estate.ts');
 
 function rejectsEstate(estate: unknown, message: RegExp): void {
   assert.throws(
@@ -40,6 +45,28 @@ describe('estate files', () => {
   it('reports unreadable and unparsable files as SANDBOX errors', () => {
     assert.throws(() => loadEstate(`${FIXTURES}/missing.yaml`), (error: unknown) => error instanceof AmiguardError && /cannot read/.test(error.message));
     assert.throws(() => loadEstate(`${FIXTURES}/not-yaml.yaml`), (error: unknown) => error instanceof AmiguardError && /not valid YAML/.test(error.message));
+  });
+
+  it('refuses a FIFO, /dev/zero and an estate over the limit, without hanging or filling memory', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amiguard-estate-'));
+    execFileSync('mkfifo', [join(dir, 'pipe.yaml')]);
+    writeFileSync(join(dir, 'huge.yaml'), Buffer.alloc(65 * 1024 * 1024, 0x20));
+    const cases: [string, RegExp][] = [
+      [join(dir, 'pipe.yaml'), /cannot read the estate file .*pipe\.yaml: not a regular file: a FIFO \(named pipe\)$/],
+      ['/dev/zero', /cannot read the estate file \/dev\/zero: not a regular file: a character device$/],
+      [join(dir, 'huge.yaml'), /cannot read the estate file .*huge\.yaml: 65 MB, over the 64 MB limit$/],
+    ];
+    for (const [path, message] of cases) {
+      // In a child process with a kill timer: on a blocking read the timer (a safety net, not a timing assertion) ends it and the test fails.
+      const child = spawnSync(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', `import { loadEstate } from ${JSON.stringify(ESTATE_MODULE)}; try { loadEstate(${JSON.stringify(path)}); } catch (error) { console.log(error.message); }`],
+        { encoding: 'utf8', timeout: 60_000 },
+      );
+      assert.equal(child.status, 0, `${path}: ${child.stderr}`);
+      assert.match(child.stdout.trim(), message);
+    }
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('checks references, formats and unknown fields', () => {

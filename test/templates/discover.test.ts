@@ -122,13 +122,13 @@ describe('discoverTemplates', () => {
   it('lists a FIFO named like a template as unreadable, without opening it (which would hang)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amiguard-fifo-'));
     try {
-      execFileSync('mkfifo', [join(dir, 'pipe.pkr.hcl'), join(dir, 'pipe.json')]);
+      execFileSync('mkfifo', [join(dir, 'pipe.pkr.hcl'), join(dir, 'pipe.json'), join(dir, 'prod.pkrvars.hcl')]);
       writeFileSync(join(dir, 'real.pkr.hcl'), 'source "amazon-ebs" "x" {}\n');
       const discovered = await discoverTemplates([], dir);
       assert.deepEqual(discovered.hclConfigurations, [{ dir: '.', files: ['real.pkr.hcl'], autoVarFiles: [] }]);
       assert.deepEqual(discovered.skipped, [
-        { path: 'pipe.json', kind: 'unreadable', reason: 'not a regular file (a FIFO, socket or device)' },
-        { path: 'pipe.pkr.hcl', kind: 'unreadable', reason: 'not a regular file (a FIFO, socket or device)' },
+        { path: 'pipe.json', kind: 'unreadable', reason: 'not a regular file (a FIFO, socket or device), so not read' },
+        { path: 'pipe.pkr.hcl', kind: 'unreadable', reason: 'not a regular file (a FIFO, socket or device), so not read' },
       ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

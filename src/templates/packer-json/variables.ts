@@ -176,7 +176,7 @@ export function buildScope(file: string, variables: ValueNode | undefined, optio
   for (const input of options.variables) {
     if (input.kind !== 'var-file') continue;
     const varFile = readVarFile(file, input.path, options);
-    problems.push(...varFile.problems);
+    for (const problem of varFile.problems) problems.push(problem);
     for (const [name, definition] of varFile.definitions) definitions.set(name, definition);
   }
   for (const input of options.variables) {

@@ -10,6 +10,7 @@ import {
   describeKind,
   equal,
   error,
+  EVALUATION_STOPPED,
   firstUnknown,
   list,
   NULL,
@@ -26,6 +27,7 @@ import {
 
 /** Evaluation nesting (expressions and the references they follow) beyond which we stop. */
 const MAX_EVALUATION_DEPTH = 400;
+const TOO_DEEP = `${EVALUATION_STOPPED}expressions and the references they follow nest more than amiguard's budget of ${MAX_EVALUATION_DEPTH} levels`;
 
 /** A name bound by a `for` expression, a `dynamic` block, or the `source` accessor. */
 export interface Scope {
@@ -74,7 +76,7 @@ export class Evaluator {
 
   evaluate(expr: Expr, scope: Scope | undefined = undefined): Value {
     if (this.depth >= MAX_EVALUATION_DEPTH) {
-      return at(unknown(`the expression is nested more than ${MAX_EVALUATION_DEPTH} levels deep (counting references)`), expr.loc);
+      return at(unknown(TOO_DEEP), expr.loc);
     }
     const budget = this.environment.budget;
     budget.spend(1);
@@ -435,7 +437,7 @@ export class Evaluator {
 
   private traverseTarget(expr: Expr, scope: Scope | undefined): Traversed {
     if (this.depth >= MAX_EVALUATION_DEPTH) {
-      return { value: at(unknown(`the expression is nested more than ${MAX_EVALUATION_DEPTH} levels deep (counting references)`), expr.loc) };
+      return { value: at(unknown(TOO_DEEP), expr.loc) };
     }
     this.depth += 1;
     try {

@@ -13,6 +13,7 @@ import type {
   TemplateIf,
   TemplatePart,
 } from './syntax.js';
+import { EVALUATION_STOPPED } from './value.js';
 
 /**
  * Expressions nested deeper than this are not converted: the converter and the evaluator recurse
@@ -776,7 +777,7 @@ function unsupported(what: string, loc: SourceLocation): Expr {
 function tooDeep(loc: SourceLocation): Expr {
   return {
     type: 'unsupported',
-    reason: `the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`,
+    reason: `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`,
     loc,
   };
 }

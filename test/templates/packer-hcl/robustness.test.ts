@@ -60,7 +60,7 @@ describe('deep nesting', () => {
 
   it('says why when an expression is too deep', async () => {
     assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ${'('.repeat(DEEP)}["1"]${')'.repeat(DEEP)}\n}\n`), [
-      '?the expression is nested more than 200 levels deep',
+      "?evaluation stopped: the expression is nested more than amiguard's budget of 200 levels",
     ]);
   });
 
@@ -68,10 +68,25 @@ describe('deep nesting', () => {
     assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ${'('.repeat(50)}["1"]${')'.repeat(50)}\n}\n`), ['1']);
   });
 
-  it('stops a long chain of locals with an unknown', async () => {
+  it('stops a chain of references deeper than the budget with an error naming the budget, at the field', async () => {
     const chain = Array.from({ length: DEEP }, (_, index) => `  l${index} = local.l${index + 1}`).join('\n');
-    const items = await usersOf(`locals {\n${chain}\n  l${DEEP} = ["1"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = local.l0\n}\n`);
-    assert.deepEqual(items, ['?the expression is nested more than 400 levels deep (counting references)']);
+    const result = await readFiles({ 'r.pkr.hcl': `locals {\n${chain}\n  l${DEEP} = ["all"]\n}\nsource "amazon-ebs" "x" {\n  ami_groups = local.l0\n}\n` });
+    const reason = "evaluation stopped: expressions and the references they follow nest more than amiguard's budget of 400 levels";
+    assert.deepEqual(values(only(result.images), 'ami_groups'), [`?${reason}`]);
+    const problem = only(result.problems);
+    assert.deepEqual([problem.message, problem.location.line, problem.location.column, problem.unevaluated], [
+      `amazon-ebs.x: ami_groups: ${reason}; who it is shared with is not known`,
+      DEEP + 5,
+      16,
+      true,
+    ]);
+  });
+
+  it('evaluates a chain of references within the budget', async () => {
+    const chain = Array.from({ length: 100 }, (_, index) => `  l${index} = local.l${index + 1}`).join('\n');
+    const result = await readFiles({ 'r.pkr.hcl': `locals {\n${chain}\n  l100 = ["all"]\n}\nsource "amazon-ebs" "x" {\n  ami_groups = local.l0\n}\n` });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(values(only(result.images), 'ami_groups'), ['all']);
   });
 
   it('survives deep JSON: too deep for the JSON parser is a problem, too deep to evaluate an unknown', async () => {
@@ -88,7 +103,7 @@ describe('runaway evaluation', () => {
   it('stops values that double at every local with an unknown', async () => {
     const locals = Array.from({ length: 40 }, (_, index) => `  e${index} = [local.e${index + 1}, local.e${index + 1}]`).join('\n');
     const items = await usersOf(`locals {\n${locals}\n  e40 = ["x"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = flatten(local.e0)\n}\n`);
-    assert.deepEqual(items, ['?evaluation stopped: the configuration takes too much work to evaluate']);
+    assert.deepEqual(items, ["?evaluation stopped: the configuration needs more than amiguard's evaluation budget (500000 steps plus 1 per character of input)"]);
   });
 });
 

@@ -394,8 +394,13 @@ function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string,
  */
 function reportLimits(name: string, field: EvaluatedField, problems: TemplateProblem[]): void {
   for (const item of field.items) {
-    if (item.kind !== 'unknown' || !stoppedAtLimit(item.reason)) continue;
-    problems.push({ message: `${name}: ${field.field}: ${item.reason}; who it is shared with is not known`, location: item.location, unevaluated: true });
+    if (item.kind !== 'unknown') continue;
+    if (stoppedAtLimit(item.reason)) {
+      problems.push({ message: `${name}: ${field.field}: ${item.reason}; who it is shared with is not known`, location: item.location, unevaluated: true });
+    } else if (item.rejected === true) {
+      // Packer decodes the source before building and stops on a value it cannot use.
+      problems.push({ message: `${name}: ${field.field}: ${item.reason}`, location: item.location });
+    }
   }
 }
 

@@ -200,19 +200,25 @@ describe('functions', () => {
     assert.deepEqual(await evaluate('[env("GROUP")]'), ['?env("GROUP") is not read without --use-env']);
   });
 
-  it('reports a wrong argument as an error item rather than guessing', async () => {
-    assert.deepEqual(await evaluate('[lower(["a"])]'), ['?function lower() needs a string as argument 1, found a list']);
-    assert.deepEqual(await evaluate('[var.groups[5]]'), ['?index 5 is out of range for a list of 2']);
+  it('reports a wrong argument as an error Packer stops on, rather than guessing: nothing is shared', async () => {
+    const refused = async (expr: string): Promise<string[]> => {
+      const result = await readSource(`  ami_users = ${expr}`, PRELUDE);
+      assert.deepEqual(result.images, []);
+      return result.problems.map((problem) => `${problem.location.line}:${problem.location.column} ${problem.message}`);
+    };
+    assert.deepEqual(await refused('[lower(["a"])]'), ['17:16 amazon-ebs.x: ami_users: function lower() needs a string as argument 1, found a list']);
+    assert.deepEqual(await refused('[var.groups[5]]'), ['17:16 amazon-ebs.x: ami_users: index 5 is out of range for a list of 2']);
   });
 });
 
 describe('field shapes', () => {
-  it('reports a string where Packer expects a list, with the value it holds', async () => {
+  it('reports a string where Packer expects a list as an error at the value: Packer stops, nothing is shared', async () => {
     const result = await readSource('  ami_groups = "all"');
-    const item = only(only(result.images).fields.ami_groups?.items ?? []);
-    assert.equal(item.kind, 'unknown');
-    assert.equal(item.reason, 'a string where Packer expects a list of strings; Packer rejects it');
-    assert.deepEqual(item.mayInclude, ['all']);
+    assert.deepEqual(result.images, []);
+    assert.deepEqual(
+      result.problems.map((problem) => `${problem.location.line}:${problem.location.column} ${problem.message}`),
+      ['3:16 amazon-ebs.x: ami_groups: a string where Packer expects a list of strings; Packer rejects it'],
+    );
   });
 
   it('treats null as an unset field with no items', async () => {

@@ -45,6 +45,8 @@ export interface UnknownItem {
   readonly via?: string;
   /** Values it may take, where the expression shows them (e.g. both arms of a conditional). */
   readonly mayInclude?: readonly string[];
+  /** Packer itself rejects the value (a string where a list is expected, a failing function): it stops before building. */
+  readonly rejected?: true;
 }
 
 export interface EvaluatedField {

@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../../core/index.js';
 import { callFunction } from './functions.js';
-import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr } from './syntax.js';
+import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr, TemplatePart } from './syntax.js';
 import {
   asString,
   BUDGET_EXHAUSTED,
@@ -10,6 +10,7 @@ import {
   describeKind,
   equal,
   error,
+  EVALUATION_STOPPED,
   firstUnknown,
   list,
   NULL,
@@ -26,6 +27,7 @@ import {
 
 /** Evaluation nesting (expressions and the references they follow) beyond which we stop. */
 const MAX_EVALUATION_DEPTH = 400;
+const TOO_DEEP = `${EVALUATION_STOPPED}expressions and the references they follow nest more than amiguard's budget of ${MAX_EVALUATION_DEPTH} levels`;
 
 /** A name bound by a `for` expression, a `dynamic` block, or the `source` accessor. */
 export interface Scope {
@@ -81,7 +83,7 @@ export class Evaluator {
 
   evaluate(expr: Expr, scope: Scope | undefined = undefined): Value {
     if (this.depth >= MAX_EVALUATION_DEPTH) {
-      return at(unknown(`the expression is nested more than ${MAX_EVALUATION_DEPTH} levels deep (counting references)`), expr.loc);
+      return at(unknown(TOO_DEEP), expr.loc);
     }
     const budget = this.environment.budget;
     budget.spend(1);
@@ -169,33 +171,74 @@ export class Evaluator {
       const value = this.evaluate(only.expr, scope);
       return value.site === undefined ? at(value, expr.loc) : value;
     }
+    const rendered = this.render(expr.parts, scope, expr.loc);
+    if (rendered.kind !== 'rendered') return rendered;
+    return withProvenanceOf(str(rendered.text, expr.loc), rendered.provenance);
+  }
+
+  /**
+   * Template parts to text: `%{ if }` renders the branch its condition picks, `%{ for }` its body
+   * once per element. What is unknown makes the whole text unknown; an error ends it.
+   */
+  private render(parts: readonly TemplatePart[], scope: Scope | undefined, loc: SourceLocation): Rendered | Value {
     let text = '';
-    let pending: UnknownValue | undefined;
+    let pending: Value | undefined;
     let provenance: Value | undefined;
-    for (const part of expr.parts) {
-      if (part.type === 'text') {
-        text += part.text;
-        continue;
+    const add = (piece: Rendered | Value): Value | undefined => {
+      if (piece.kind === 'error') return piece;
+      if (piece.kind !== 'rendered') {
+        pending ??= piece;
+        return undefined;
       }
-      if (part.type === 'directive') {
-        pending ??= at(unknown('template directives (%{ ... }) are not evaluated'), part.loc);
-        continue;
+      text += piece.text;
+      provenance ??= piece.provenance;
+      return undefined;
+    };
+    for (const part of parts) {
+      let failed: Value | undefined;
+      switch (part.type) {
+        case 'text':
+          text += part.text;
+          break;
+        case 'interpolation':
+          failed = add(this.interpolate(part.expr, scope));
+          break;
+        case 'if': {
+          const test = this.evaluate(part.condition, scope);
+          if (test.kind === 'error' || test.kind === 'unknown') {
+            failed = add(test);
+            break;
+          }
+          const value = toBool(test);
+          if (value === undefined) return at(error(`a condition must be a bool, found ${describeKind(test)}`), part.condition.loc);
+          failed = add(this.render(value ? part.then : part.otherwise, scope, part.loc));
+          break;
+        }
+        case 'for': {
+          const pairs = this.iterate(part.collection, scope, part.loc);
+          if (!Array.isArray(pairs)) {
+            failed = add(pairs);
+            break;
+          }
+          for (const [key, element] of pairs) {
+            failed = add(this.render(part.body, this.bindIterators(part.keyName, part.valueName, key, element, scope), part.loc));
+            if (failed !== undefined) break;
+          }
+          break;
+        }
       }
-      const value = this.evaluate(part.expr, scope);
-      if (value.kind === 'error') return value;
-      if (value.kind === 'unknown') {
-        pending ??= value;
-        continue;
-      }
-      const piece = asString(value);
-      if (piece === undefined) {
-        return at(error(`a string template cannot include ${describeKind(value)}`), part.expr.loc);
-      }
-      if (provenance === undefined && value.via !== undefined) provenance = value;
-      text += piece;
+      if (failed !== undefined) return failed;
     }
-    if (pending !== undefined) return propagate(pending, expr.loc);
-    return withProvenanceOf(str(text, expr.loc), provenance);
+    if (pending !== undefined) return propagate(pending, loc);
+    return provenance === undefined ? { kind: 'rendered', text } : { kind: 'rendered', text, provenance };
+  }
+
+  private interpolate(expr: Expr, scope: Scope | undefined): Rendered | Value {
+    const value = this.evaluate(expr, scope);
+    if (value.kind === 'error' || value.kind === 'unknown') return value;
+    const piece = asString(value);
+    if (piece === undefined) return at(error(`a string template cannot include ${describeKind(value)}`), expr.loc);
+    return value.via === undefined ? { kind: 'rendered', text: piece } : { kind: 'rendered', text: piece, provenance: value };
   }
 
   private conditional(condition: Expr, whenTrue: Expr, whenFalse: Expr, loc: SourceLocation, scope: Scope | undefined): Value {
@@ -401,7 +444,7 @@ export class Evaluator {
 
   private traverseTarget(expr: Expr, scope: Scope | undefined): Traversed {
     if (this.depth >= MAX_EVALUATION_DEPTH) {
-      return { value: at(unknown(`the expression is nested more than ${MAX_EVALUATION_DEPTH} levels deep (counting references)`), expr.loc) };
+      return { value: at(unknown(TOO_DEEP), expr.loc) };
     }
     this.depth += 1;
     try {
@@ -481,6 +524,13 @@ export class Evaluator {
     }
     return list(items, loc);
   }
+}
+
+/** A template's text so far, with the first value that came through a reference. */
+interface Rendered {
+  readonly kind: 'rendered';
+  readonly text: string;
+  readonly provenance?: Value;
 }
 
 interface Traversed {

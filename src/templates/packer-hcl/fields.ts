@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../core/index.js';
-import type { EvaluatedField, EvaluatedItem, EvaluatedScalar, SharingField } from '../model.js';
+import type { EvaluatedField, EvaluatedItem, EvaluatedScalar, SharingField, UnknownItem } from '../model.js';
 import { toBool, type Evaluator, type Scope } from './evaluate.js';
 import type { Attribute } from './syntax.js';
 import { asString, describeKind, type Value } from './value.js';
@@ -35,7 +35,7 @@ function itemsOf(value: Value, fallback: SourceLocation): EvaluatedItem[] {
       // HCL does not turn a string into a list: Packer refuses `ami_groups = "all"`.
       const text = asString(value);
       const reason = `${describeKind(value)} where Packer expects a list of strings; Packer rejects it`;
-      return [unknownItem(value, site, reason, text === undefined ? undefined : [text])];
+      return [{ ...unknownItem(value, site, reason, text === undefined ? undefined : [text]), rejected: true }];
     }
   }
 }
@@ -45,11 +45,11 @@ function elementItems(item: Value, fallback: SourceLocation): EvaluatedItem[] {
   if (item.kind === 'null') return [];
   if (item.kind === 'unknown' || item.kind === 'error') return [unknownItem(item, location)];
   const text = asString(item);
-  if (text === undefined) return [unknownItem(item, location, `${describeKind(item)} where Packer expects a string; Packer rejects it`)];
+  if (text === undefined) return [{ ...unknownItem(item, location, `${describeKind(item)} where Packer expects a string; Packer rejects it`), rejected: true }];
   return [{ kind: 'known', value: text, location, ...provenance(item) }];
 }
 
-function unknownItem(value: Value, location: SourceLocation, reason?: string, mayInclude?: readonly string[]): EvaluatedItem {
+function unknownItem(value: Value, location: SourceLocation, reason?: string, mayInclude?: readonly string[]): UnknownItem {
   const because = reason ?? (value.kind === 'unknown' ? value.reason : value.kind === 'error' ? value.message : 'unknown');
   const candidates = mayInclude ?? (value.kind === 'unknown' ? value.mayInclude : undefined);
   return {
@@ -58,6 +58,7 @@ function unknownItem(value: Value, location: SourceLocation, reason?: string, ma
     location,
     ...provenance(value),
     ...(candidates === undefined || candidates.length === 0 ? {} : { mayInclude: candidates }),
+    ...(value.kind === 'error' ? { rejected: true as const } : {}),
   };
 }
 

@@ -9,8 +9,11 @@ import type {
   Expr,
   ObjectItem,
   SplatStep,
+  TemplateFor,
+  TemplateIf,
   TemplatePart,
 } from './syntax.js';
+import { EVALUATION_STOPPED } from './value.js';
 
 /**
  * Expressions nested deeper than this are not converted: the converter and the evaluator recurse
@@ -450,7 +453,7 @@ export class HclConverter {
   private templatePart(builder: TemplateBuilder, type: 'template_interpolation' | 'template_directive'): void {
     const loc = this.loc();
     if (type === 'template_directive') {
-      builder.directive(loc);
+      this.directive(builder, loc);
       return;
     }
     let expr: Expr | undefined;
@@ -468,6 +471,91 @@ export class HclConverter {
     }
     this.parent();
     builder.interpolation(expr ?? unsupported('an empty interpolation', loc), stripBefore, stripAfter);
+  }
+
+  /**
+   * `%{ if }` or `%{ for }`, on its template_directive node. Each marker (`%{ if c }`, `%{ else }`,
+   * `%{ endif }`) may carry `~` on either side: the one before strips the white space that ends
+   * the text before it, the one after the white space that starts the text after it.
+   */
+  private directive(outer: TemplateBuilder, loc: SourceLocation): void {
+    if (this.depth >= MAX_EXPRESSION_DEPTH) {
+      outer.interpolation(tooDeep(loc), false, false);
+      return;
+    }
+    this.depth += 1;
+    try {
+      this.firstChild();
+      const isFor = this.nodeType() === 'template_for';
+      this.firstChild();
+      const intro = this.marker();
+      if (intro.stripBefore) outer.trimEnd();
+      const branches = [new TemplateBuilder(outer.decode)];
+      let current = branches[0] ?? new TemplateBuilder(outer.decode);
+      if (intro.stripAfter) current.stripStart();
+      let position = this.cursor.endIndex;
+      let stripAfterEnd = false;
+      while (this.nextSibling()) {
+        const type = this.nodeType();
+        if (type === 'template_literal') continue;
+        current.text(this.text.slice(position, this.cursor.startIndex));
+        position = this.cursor.endIndex;
+        if (type === 'template_interpolation' || type === 'template_directive') {
+          this.templatePart(current, type);
+        } else if (type === 'template_else_intro' || type === 'template_if_end' || type === 'template_for_end') {
+          const marker = this.marker();
+          if (marker.stripBefore) current.trimEnd();
+          if (type === 'template_else_intro') {
+            current = new TemplateBuilder(outer.decode);
+            branches.push(current);
+            if (marker.stripAfter) current.stripStart();
+          } else {
+            stripAfterEnd = marker.stripAfter;
+          }
+        }
+      }
+      this.parent();
+      this.parent();
+      const [first, second] = branches.map((branch) => branch.finish());
+      const condition = intro.expression ?? unsupported('a directive without its expression', loc);
+      if (isFor) {
+        const [keyOrValue, value] = intro.names;
+        outer.directive({
+          type: 'for',
+          keyName: value === undefined ? undefined : keyOrValue,
+          valueName: value ?? keyOrValue ?? '',
+          collection: condition,
+          body: first ?? [],
+          loc,
+        });
+      } else {
+        outer.directive({ type: 'if', condition, then: first ?? [], otherwise: second ?? [], loc });
+      }
+      if (stripAfterEnd) outer.stripStart();
+    } finally {
+      this.depth -= 1;
+    }
+  }
+
+  /** A directive marker's strip markers, expression and `for` names, on the marker's node. */
+  private marker(): { stripBefore: boolean; stripAfter: boolean; expression: Expr | undefined; names: string[] } {
+    const result = { stripBefore: false, stripAfter: false, expression: undefined as Expr | undefined, names: [] as string[] };
+    let previous = '';
+    this.firstChild();
+    do {
+      const type = this.nodeType();
+      if (type === 'strip_marker') {
+        if (previous === 'template_directive_start') result.stripBefore = true;
+        else result.stripAfter = true;
+      } else if (type === 'expression') {
+        result.expression = this.expression();
+      } else if (type === 'identifier') {
+        result.names.push(this.nodeText());
+      }
+      previous = type;
+    } while (this.nextSibling());
+    this.parent();
+    return result;
   }
 
   private inFirstChild<T>(read: () => T): T {
@@ -573,7 +661,7 @@ class TemplateBuilder {
   private pendingText = '';
   private stripNext = false;
 
-  constructor(private readonly decode: (raw: string, atLineStart: boolean) => string) {}
+  constructor(readonly decode: (raw: string, atLineStart: boolean) => string) {}
 
   text(raw: string, atLineStart = false): void {
     let decoded = this.decode(raw, atLineStart);
@@ -591,9 +679,19 @@ class TemplateBuilder {
     this.stripNext = stripAfter;
   }
 
-  directive(loc: SourceLocation): void {
+  directive(part: TemplateIf | TemplateFor): void {
     this.flush();
-    this.parts.push({ type: 'directive', loc });
+    this.parts.push(part);
+  }
+
+  /** A `~` before a directive marker: the text so far loses its trailing white space. */
+  trimEnd(): void {
+    this.pendingText = this.pendingText.trimEnd();
+  }
+
+  /** A `~` after a directive marker: the next text loses its leading white space. */
+  stripStart(): void {
+    this.stripNext = true;
   }
 
   finish(): TemplatePart[] {
@@ -679,7 +777,7 @@ function unsupported(what: string, loc: SourceLocation): Expr {
 function tooDeep(loc: SourceLocation): Expr {
   return {
     type: 'unsupported',
-    reason: `the expression is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`,
+    reason: `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`,
     loc,
   };
 }

@@ -12,7 +12,7 @@ import { IMPORT_FIELDS, parseSourceReference, VOLUME_FIELDS, type Configuration,
 import { bind, type Evaluator, type Scope } from './evaluate.js';
 import { evaluateBoolSetting, evaluateCustomerKey, evaluateListField, evaluateStringSetting, type BoundAttribute } from './fields.js';
 import { attribute, type Block, type Body } from './syntax.js';
-import { asString, object, str, type Value } from './value.js';
+import { asString, object, stoppedAtLimit, str, type Value } from './value.js';
 
 /** Which settings of an AMI-producing block hold its sharing, encryption and name. */
 interface Shape {
@@ -84,7 +84,7 @@ export function collectImages(configuration: Configuration, evaluator: Evaluator
     }
     candidates.push(...postProcessorCandidates(evaluator, build.body, build.file, label, runs, buildName, problems));
   }
-  return uniqueNames(candidates).map(({ candidate, name }) => evaluateImage(evaluator, candidate, name));
+  return uniqueNames(candidates).map(({ candidate, name }) => evaluateImage(evaluator, candidate, name, problems));
 }
 
 /** What a build starts: the amazon sources it makes images from, and every source by name. */
@@ -356,12 +356,15 @@ function uniqueNames(candidates: readonly Candidate[]): { candidate: Candidate; 
   });
 }
 
-function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string): TemplateImage {
+function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string, problems: TemplateProblem[]): TemplateImage {
   const { shape, setting } = candidate;
   const fields: Partial<Record<SharingField, EvaluatedField>> = {};
   for (const field of shape.fields) {
     const bound = setting(field);
-    if (bound !== undefined) fields[field] = evaluateListField(evaluator, field, bound);
+    if (bound === undefined) continue;
+    const evaluated = evaluateListField(evaluator, field, bound);
+    fields[field] = evaluated;
+    reportLimits(name, evaluated, problems);
   }
   const amiNameSetting = shape.amiName === undefined ? undefined : setting(shape.amiName);
   const amiName: EvaluatedScalar<string> | undefined = amiNameSetting === undefined ? undefined : evaluateStringSetting(evaluator, amiNameSetting);
@@ -383,6 +386,22 @@ function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string)
     ...(encryptBoot === undefined ? {} : { encryptBoot }),
     ...(customerKmsKey === undefined ? {} : { customerKmsKey }),
   };
+}
+
+/**
+ * A sharing field whose evaluation stopped at one of amiguard's limits is an error, not only an
+ * unknown: the configuration may be fine for Packer, but amiguard cannot tell who it shares with.
+ */
+function reportLimits(name: string, field: EvaluatedField, problems: TemplateProblem[]): void {
+  for (const item of field.items) {
+    if (item.kind !== 'unknown') continue;
+    if (stoppedAtLimit(item.reason)) {
+      problems.push({ message: `${name}: ${field.field}: ${item.reason}; who it is shared with is not known`, location: item.location, unevaluated: true });
+    } else if (item.rejected === true) {
+      // Packer decodes the source before building and stops on a value it cannot use.
+      problems.push({ message: `${name}: ${field.field}: ${item.reason}`, location: item.location });
+    }
+  }
 }
 
 function reasonOf(value: Value): string {

@@ -8,12 +8,8 @@ import { loadHclParser, parseHclBody, parseHclTemplate, parseHclTree } from './h
 import { collectImages } from './images.js';
 import { parseHclJson } from './json-syntax.js';
 import type { Body } from './syntax.js';
-import { at, Budget, unknown } from './value.js';
+import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from './value.js';
 import { VariableValues } from './variables.js';
-
-/** Evaluation steps allowed per configuration, plus a share per character of input. */
-const BASE_BUDGET = 500_000;
-const BUDGET_PER_CHARACTER = 1;
 
 /**
  * Reads one Packer HCL2 configuration (the `*.pkr.hcl` and `*.pkr.json` files of a folder) and

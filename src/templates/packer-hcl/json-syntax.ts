@@ -4,6 +4,7 @@ import type { SourceLocation } from '../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from './hcl-convert.js';
 import { parseHclTemplate, type ParseOutcome } from './hcl-parser.js';
 import type { Attribute, Block, Body, BodySchema, Expr, ObjectItem } from './syntax.js';
+import { EVALUATION_STOPPED } from './value.js';
 
 /**
  * Reads HCL's JSON syntax (`*.pkr.json`, `*.pkrvars.json`) into the same syntax tree as the
@@ -75,7 +76,7 @@ class JsonConverter {
   expression(node: ValueNode, depth: number): Expr {
     const loc = locationOf(this.file, node);
     if (depth >= MAX_EXPRESSION_DEPTH) {
-      return { type: 'unsupported', reason: `the value is nested more than ${MAX_EXPRESSION_DEPTH} levels deep`, loc };
+      return { type: 'unsupported', reason: `${EVALUATION_STOPPED}the value is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`, loc };
     }
     switch (node.type) {
       case 'String':

@@ -45,11 +45,31 @@ export interface ObjectExpr {
   readonly loc: SourceLocation;
 }
 
-/** Literal text, an interpolation, or a `%{ }` directive (not evaluated). */
+/** Literal text (strip markers already applied), an interpolation, or a `%{ }` directive. */
 export type TemplatePart =
   | { readonly type: 'text'; readonly text: string }
   | { readonly type: 'interpolation'; readonly expr: Expr }
-  | { readonly type: 'directive'; readonly loc: SourceLocation };
+  | TemplateIf
+  | TemplateFor;
+
+/** `%{ if condition }then%{ else }otherwise%{ endif }`. */
+export interface TemplateIf {
+  readonly type: 'if';
+  readonly condition: Expr;
+  readonly then: readonly TemplatePart[];
+  readonly otherwise: readonly TemplatePart[];
+  readonly loc: SourceLocation;
+}
+
+/** `%{ for key, value in collection }body%{ endfor }`. */
+export interface TemplateFor {
+  readonly type: 'for';
+  readonly keyName: string | undefined;
+  readonly valueName: string;
+  readonly collection: Expr;
+  readonly body: readonly TemplatePart[];
+  readonly loc: SourceLocation;
+}
 
 export interface TemplateExpr {
   readonly type: 'template';

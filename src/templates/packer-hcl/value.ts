@@ -141,7 +141,21 @@ function dropSite<T extends Value>(value: T): T {
   return copy as T;
 }
 
-export const BUDGET_EXHAUSTED = 'evaluation stopped: the configuration takes too much work to evaluate';
+/** Every reason why evaluation stopped at one of amiguard's own limits starts with this. */
+export const EVALUATION_STOPPED = 'evaluation stopped: ';
+
+/** Whether an unknown comes from one of amiguard's limits rather than from the configuration. */
+export function stoppedAtLimit(reason: string): boolean {
+  return reason.startsWith(EVALUATION_STOPPED);
+}
+
+/** Evaluation steps allowed per configuration, plus a share per character of input. */
+export const BASE_BUDGET = 500_000;
+export const BUDGET_PER_CHARACTER = 1;
+
+export const BUDGET_EXHAUSTED =
+  `${EVALUATION_STOPPED}the configuration needs more than amiguard's evaluation budget ` +
+  `(${BASE_BUDGET} steps plus ${BUDGET_PER_CHARACTER} per character of input)`;
 
 /** Counts evaluation work so that a hostile configuration ends with an unknown, not a hang. */
 export class Budget {

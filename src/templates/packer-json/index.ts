@@ -38,6 +38,7 @@ export function readPackerJson(file: SourceFile, options: ReadOptions): Template
   }
   const { scope, problems: variableProblems } = buildScope(file.path, top.get('variables')?.value, options);
   for (const problem of variableProblems) problems.push(problem);
+  for (const problem of scope.resolveAll(locationOf(file.path, body))) problems.push(problem);
   const evaluator: Evaluator = { file: file.path, scope, problems };
   const images = collectImages(evaluator, top);
   // Packer refuses a template with any of these problems before building: it shares nothing.

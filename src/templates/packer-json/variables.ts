@@ -40,6 +40,12 @@ export class VariableScope {
   private readonly options: ReadOptions;
   private readonly resolved = new Map<string, Resolution>();
   private readonly resolving: string[] = [];
+  /** How deep each rendered variable's chain of references goes (1: it refers to none). */
+  private readonly depths = new Map<string, number>();
+  /** The deepest chain among the references of the variable being rendered. */
+  private referenceDepth = 0;
+  /** Variables Packer cannot interpolate (a cycle, a chain past its 100 rounds): it stops there. */
+  private readonly failures = new Map<string, { readonly message: string; readonly origin: SourceLocation | undefined }>();
 
   constructor(definitions: ReadonlyMap<string, Definition>, options: ReadOptions) {
     this.definitions = definitions;
@@ -61,24 +67,46 @@ export class VariableScope {
     const cycleStart = this.resolving.indexOf(name);
     if (cycleStart >= 0) {
       const cycle = [...this.resolving.slice(cycleStart), name].join(' -> ');
-      return { kind: 'unknown', reason: `user variables refer to each other in a cycle: ${cycle}`, ...origin };
+      return this.fail(name, `user variables refer to each other in a cycle: ${cycle}`, definition.origin);
     }
-    if (this.resolving.length >= MAX_REFERENCE_DEPTH) {
-      return {
-        kind: 'unknown',
-        reason: `user variables nest more than ${MAX_REFERENCE_DEPTH} deep, which Packer does not resolve`,
-        ...origin,
-      };
-    }
+    const tooDeep = `user variables nest more than ${MAX_REFERENCE_DEPTH} deep, past Packer's budget of ${MAX_REFERENCE_DEPTH} interpolation rounds`;
+    if (this.resolving.length >= MAX_REFERENCE_DEPTH) return this.fail(name, tooDeep, definition.origin);
+    const outer = this.referenceDepth;
+    this.referenceDepth = 0;
     this.resolving.push(name);
     const rendered = this.render(name, definition.value);
     this.resolving.pop();
-    const resolution: Resolution =
+    const depth = this.referenceDepth + 1;
+    this.referenceDepth = outer;
+    this.depths.set(name, depth);
+    let resolution: Resolution =
       rendered.kind === 'known'
         ? { kind: 'known', value: rendered.value, ...origin }
         : { kind: 'unknown', reason: rendered.reason, ...origin };
+    // Reported once, where the chain crosses the limit; the variables above it inherit the reason.
+    if (depth === MAX_REFERENCE_DEPTH + 1) resolution = this.fail(name, tooDeep, definition.origin);
+    else if (depth > MAX_REFERENCE_DEPTH + 1) resolution = { kind: 'unknown', reason: tooDeep, ...origin };
     this.resolved.set(name, resolution);
     return resolution;
+  }
+
+  /**
+   * Every variable as Packer renders them all before building (renderVarsRecursively), and the
+   * ones it fails on: "Failed to interpolate", located at the variable's definition.
+   */
+  resolveAll(fallback: SourceLocation): TemplateProblem[] {
+    for (const name of this.definitions.keys()) this.resolve(name);
+    return [...this.failures.values()].map(({ message, origin }) => ({ message, location: origin ?? fallback }));
+  }
+
+  private fail(name: string, reason: string, origin: SourceLocation | undefined): Resolution {
+    if (!this.failures.has(name)) {
+      this.failures.set(name, {
+        message: `Packer cannot interpolate user variable "${name}" and stops before building ("Failed to interpolate"): ${reason}`,
+        origin,
+      });
+    }
+    return { kind: 'unknown', reason, ...(origin === undefined ? {} : { origin }) };
   }
 
   /** Renders a variable's value the way Packer does for `"variables"`: `{{env}}` allowed. */
@@ -100,6 +128,7 @@ export class VariableScope {
         return { kind: 'known', value: part.text };
       case 'user': {
         const resolution = this.resolve(part.name);
+        this.referenceDepth = Math.max(this.referenceDepth, this.depths.get(part.name) ?? 0);
         return resolution.kind === 'known'
           ? { kind: 'known', value: resolution.value }
           : { kind: 'unknown', reason: resolution.reason };

@@ -47,8 +47,28 @@ describe('literals and templates', () => {
     assert.deepEqual(await evaluate(heredocs), ['  kept v\n', 'one\n  two\n']);
   });
 
-  it('leaves template directives unknown', async () => {
-    assert.deepEqual(await evaluate('["%{ if true }yes%{ endif }"]'), ['?template directives (%{ ... }) are not evaluated']);
+  // Expected texts are what `packer console` prints for the same templates.
+  it('renders %{ if } and %{ else } by the condition, converting "true" to a bool', async () => {
+    assert.deepEqual(await evaluate('["%{ if var.m.k == "v" }all%{ else }none%{ endif }", "%{ if "true" }s%{ endif }", "%{ if false }s%{ endif }"]'), ['all', 's', '']);
+  });
+
+  it('renders %{ for } once per element, with the key when asked', async () => {
+    assert.deepEqual(await evaluate('["%{ for i, g in var.groups }${i}=${g},%{ endfor }", "%{ for k, v in var.m }${k}:${v};%{ endfor }"]'), ['0=a,1=b,', 'k:v;n:2;']);
+  });
+
+  it('strips white space at the ~ markers of directives', async () => {
+    assert.deepEqual(
+      await evaluate('["x %{~ if false ~} y %{~ else ~}   z   %{~ endif ~} w", "[%{ for g in var.groups ~}  ${g}  %{~ endfor }]", "a %{ if true ~}  b  %{~ endif } c"]'),
+      ['xzw', '[ab]', 'a b c'],
+    );
+    assert.deepEqual(await evaluate('[<<EOT\n%{ for g in var.groups ~}\n${g}\n%{ endfor ~}\nend\nEOT\n]'), ['a\nb\nend\n']);
+  });
+
+  it('makes a directive unknown when its condition or collection is, and shows a grantee it decides', async () => {
+    assert.deepEqual(await evaluate('["%{ if var.version == "1" }all%{ endif }"]'), ['?variable "version" has no value']);
+    const result = await readSource('  ami_groups = ["%{ if var.m.n > 1 }all%{ endif }"]', PRELUDE);
+    const item = only(only(result.images).fields.ami_groups?.items ?? []);
+    assert.deepEqual([item.kind === 'known' ? item.value : item.reason, item.location.line, item.location.column], ['all', 17, 17]);
   });
 });
 
@@ -182,19 +202,25 @@ describe('functions', () => {
     assert.deepEqual(await evaluate('[env("GROUP")]'), ['?env("GROUP") is not read without --use-env']);
   });
 
-  it('reports a wrong argument as an error item rather than guessing', async () => {
-    assert.deepEqual(await evaluate('[lower(["a"])]'), ['?function lower() needs a string as argument 1, found a list']);
-    assert.deepEqual(await evaluate('[var.groups[5]]'), ['?index 5 is out of range for a list of 2']);
+  it('reports a wrong argument as an error Packer stops on, rather than guessing: nothing is shared', async () => {
+    const refused = async (expr: string): Promise<string[]> => {
+      const result = await readSource(`  ami_users = ${expr}`, PRELUDE);
+      assert.deepEqual(result.images, []);
+      return result.problems.map((problem) => `${problem.location.line}:${problem.location.column} ${problem.message}`);
+    };
+    assert.deepEqual(await refused('[lower(["a"])]'), ['17:16 amazon-ebs.x: ami_users: function lower() needs a string as argument 1, found a list']);
+    assert.deepEqual(await refused('[var.groups[5]]'), ['17:16 amazon-ebs.x: ami_users: index 5 is out of range for a list of 2']);
   });
 });
 
 describe('field shapes', () => {
-  it('reports a string where Packer expects a list, with the value it holds', async () => {
+  it('reports a string where Packer expects a list as an error at the value: Packer stops, nothing is shared', async () => {
     const result = await readSource('  ami_groups = "all"');
-    const item = only(only(result.images).fields.ami_groups?.items ?? []);
-    assert.equal(item.kind, 'unknown');
-    assert.equal(item.reason, 'a string where Packer expects a list of strings; Packer rejects it');
-    assert.deepEqual(item.mayInclude, ['all']);
+    assert.deepEqual(result.images, []);
+    assert.deepEqual(
+      result.problems.map((problem) => `${problem.location.line}:${problem.location.column} ${problem.message}`),
+      ['3:16 amazon-ebs.x: ami_groups: a string where Packer expects a list of strings; Packer rejects it'],
+    );
   });
 
   it('treats null as an unset field with no items', async () => {

@@ -51,16 +51,18 @@ describe('deep nesting', () => {
     'index chains': `[var.m${'[0]'.repeat(DEEP)}]`,
   };
   for (const [name, expr] of Object.entries(cases)) {
-    it(`survives ${DEEP} levels of ${name} with an unknown, not a stack overflow`, async () => {
-      const items = await usersOf(`variable "m" {\n  default = {}\n}\nsource "amazon-ebs" "x" {\n  ami_users = ${expr}\n}\n`);
-      assert.equal(items?.length, 1);
-      assert.match(items[0] ?? '', /^\?/);
+    it(`survives ${DEEP} levels of ${name} with an unknown or a problem, not a stack overflow`, async () => {
+      const result = await readFiles({ 'r.pkr.hcl': `variable "m" {\n  default = {}\n}\nsource "amazon-ebs" "x" {\n  ami_users = ${expr}\n}\n` });
+      // Nesting past the budget is unknown; a list or object where a string belongs, refused.
+      const outcome = result.images.length === 0 ? result.problems.map((problem) => problem.message) : values(only(result.images), 'ami_users');
+      assert.equal(outcome?.length, 1);
+      assert.match(outcome[0] ?? '', /^\?|Packer rejects it$/);
     });
   }
 
   it('says why when an expression is too deep', async () => {
     assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ${'('.repeat(DEEP)}["1"]${')'.repeat(DEEP)}\n}\n`), [
-      '?the expression is nested more than 200 levels deep',
+      "?evaluation stopped: the expression is nested more than amiguard's budget of 200 levels",
     ]);
   });
 
@@ -68,10 +70,25 @@ describe('deep nesting', () => {
     assert.deepEqual(await usersOf(`source "amazon-ebs" "x" {\n  ami_users = ${'('.repeat(50)}["1"]${')'.repeat(50)}\n}\n`), ['1']);
   });
 
-  it('stops a long chain of locals with an unknown', async () => {
+  it('stops a chain of references deeper than the budget with an error naming the budget, at the field', async () => {
     const chain = Array.from({ length: DEEP }, (_, index) => `  l${index} = local.l${index + 1}`).join('\n');
-    const items = await usersOf(`locals {\n${chain}\n  l${DEEP} = ["1"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = local.l0\n}\n`);
-    assert.deepEqual(items, ['?the expression is nested more than 400 levels deep (counting references)']);
+    const result = await readFiles({ 'r.pkr.hcl': `locals {\n${chain}\n  l${DEEP} = ["all"]\n}\nsource "amazon-ebs" "x" {\n  ami_groups = local.l0\n}\n` });
+    const reason = "evaluation stopped: expressions and the references they follow nest more than amiguard's budget of 400 levels";
+    assert.deepEqual(values(only(result.images), 'ami_groups'), [`?${reason}`]);
+    const problem = only(result.problems);
+    assert.deepEqual([problem.message, problem.location.line, problem.location.column, problem.unevaluated], [
+      `amazon-ebs.x: ami_groups: ${reason}; who it is shared with is not known`,
+      DEEP + 5,
+      16,
+      true,
+    ]);
+  });
+
+  it('evaluates a chain of references within the budget', async () => {
+    const chain = Array.from({ length: 100 }, (_, index) => `  l${index} = local.l${index + 1}`).join('\n');
+    const result = await readFiles({ 'r.pkr.hcl': `locals {\n${chain}\n  l100 = ["all"]\n}\nsource "amazon-ebs" "x" {\n  ami_groups = local.l0\n}\n` });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(values(only(result.images), 'ami_groups'), ['all']);
   });
 
   it('survives deep JSON: too deep for the JSON parser is a problem, too deep to evaluate an unknown', async () => {
@@ -80,7 +97,8 @@ describe('deep nesting', () => {
     assert.deepEqual(tooDeep.images, []);
     assert.deepEqual(tooDeep.problems.map((problem) => problem.message), ['the JSON is nested too deeply to read']);
     const deep = await readFiles({ 'r.pkr.json': json(300) });
-    assert.deepEqual(values(only(deep.images), 'ami_users'), ['?a list where Packer expects a string; Packer rejects it']);
+    assert.deepEqual(deep.images, []);
+    assert.deepEqual(deep.problems.map((problem) => problem.message), ['amazon-ebs.x: ami_users: a list where Packer expects a string; Packer rejects it']);
   });
 });
 
@@ -88,7 +106,7 @@ describe('runaway evaluation', () => {
   it('stops values that double at every local with an unknown', async () => {
     const locals = Array.from({ length: 40 }, (_, index) => `  e${index} = [local.e${index + 1}, local.e${index + 1}]`).join('\n');
     const items = await usersOf(`locals {\n${locals}\n  e40 = ["x"]\n}\nsource "amazon-ebs" "x" {\n  ami_users = flatten(local.e0)\n}\n`);
-    assert.deepEqual(items, ['?evaluation stopped: the configuration takes too much work to evaluate']);
+    assert.deepEqual(items, ["?evaluation stopped: the configuration needs more than amiguard's evaluation budget (500000 steps plus 1 per character of input)"]);
   });
 });
 

@@ -146,25 +146,31 @@ describe('readPackerJson: where values come from', () => {
     assert.deepEqual(values(only(readText('t.json', text).images), 'ami_users'), ['123']);
   });
 
-  it('ends a cycle of variables as unknown, naming the cycle', () => {
+  it('refuses a cycle of variables as Packer does ("Failed to interpolate"), at each variable: nothing is shared', () => {
     const text = JSON.stringify({
-      variables: { a: 'x{{user `b`}}', b: '{{user `c`}}', c: '{{user `a`}}', self: '{{user `self`}}' },
+      variables: { a: 'x{{user `b`}}', b: '{{user `c`}}', c: '{{user `a`}}', self: '{{user `self`}}', fine: '1' },
       builders: [{ type: 'amazon-ebs', ami_users: '{{user `a`}}', ami_groups: ['{{user `b`}}', '{{user `self`}}'] }],
     });
-    const image = only(readText('t.json', text).images);
-    assert.deepEqual(values(image, 'ami_users'), ['?user variables refer to each other in a cycle: a -> b -> c -> a']);
-    assert.deepEqual(values(image, 'ami_groups'), [
-      '?user variables refer to each other in a cycle: a -> b -> c -> a',
-      '?user variables refer to each other in a cycle: self -> self',
-    ]);
+    const result = readText('t.json', text);
+    assert.deepEqual(result.images, []);
+    assert.deepEqual(
+      result.problems.map((problem) => [problem.message, problem.location.column]),
+      [
+        ['Packer cannot interpolate user variable "a" and stops before building ("Failed to interpolate"): user variables refer to each other in a cycle: a -> b -> c -> a', 19],
+        ['Packer cannot interpolate user variable "self" and stops before building ("Failed to interpolate"): user variables refer to each other in a cycle: self -> self', 80],
+      ],
+    );
   });
 
-  it('gives up on a chain of references deeper than Packer resolves, without a stack overflow', () => {
+  it('refuses a chain of references deeper than Packer\'s 100 rounds with an error naming them, without a stack overflow', () => {
     const variables: Record<string, string> = { v0: '111122223333' };
     for (let index = 1; index <= 5000; index += 1) variables[`v${index}`] = `{{user \`v${index - 1}\`}}`;
     const text = JSON.stringify({ variables, builders: [{ type: 'amazon-ebs', ami_users: '{{user `v5000`}}' }] });
-    const [item] = values(only(readText('t.json', text).images), 'ami_users') ?? [];
-    assert.match(item ?? '', /^\?user variables nest more than 100 deep/);
+    const result = readText('t.json', text);
+    assert.deepEqual(result.images, []);
+    const [first] = result.problems;
+    assert.match(first?.message ?? '', /: user variables nest more than 100 deep, past Packer's budget of 100 interpolation rounds$/);
+    assert.equal(first?.location.line, 1);
   });
 
   it('names the function that makes a sharing value unknown', () => {

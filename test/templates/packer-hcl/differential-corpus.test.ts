@@ -5,8 +5,8 @@
  * applies and the same environment), and both must agree, value for value, or both be unknown
  * (a variable with no value: 1.6.6's console says `<unknown>`, current Packer refuses to build).
  *
- * 1.6.6 differs from current Packer in ways that concern these cases (see differential.test.ts
- * for the full list): it knows neither `packer { required_plugins }` nor `data` blocks, so it is
+ * 1.6.6 differs from current Packer in ways that concern these cases (PACKER_1_6_6_DIFFERENCES
+ * in differential.test.ts lists them all): it knows neither `packer { required_plugins }` nor `data` blocks, so it is
  * given only the `variable` and `locals` blocks, and each field's expression in a local.
  */
 import assert from 'node:assert/strict';

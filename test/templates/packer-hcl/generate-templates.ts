@@ -113,7 +113,7 @@ export interface VariableSpec {
   readonly type: string | undefined;
   /** undefined: no default (then an auto var-file always sets it); null: `default = null`. */
   readonly default: JsonValue | undefined;
-  /** An untyped list variable is a tuple of its default's length: values must keep it. */
+  /** An untyped variable with a non-empty list default is a tuple of that length: values keep it. */
   readonly fixedLength: number | undefined;
   /** `default = null` list variables are only read through a null test. */
   readonly nullable: boolean;
@@ -205,6 +205,7 @@ export const FEATURES = [
   'fn:setintersection',
   'fn:convert',
   'convert-to-set',
+  'convert-number-to-string',
   'set-conditional',
   'untyped-empty-list-default',
   'fn:slice',
@@ -279,16 +280,21 @@ class TemplateWriter {
           kind === 'list' ? ['untyped-list-variable'] : ['untyped-variable'],
           () => {
             let initial = this.value(kind);
-            // An empty default makes an empty tuple type: only [] is a value for it.
+            // An empty default leaves the type open: values of any length (from var-files only).
             if (Array.isArray(initial) && initial.length === 0) {
               if (this.enabled('untyped-empty-list-default')) this.features.add('untyped-empty-list-default');
               else initial = [this.random.pick(STRINGS)];
             }
-            return { name, kind, type: undefined, default: initial, fixedLength: Array.isArray(initial) ? initial.length : undefined, nullable: false };
+            const fixedLength = Array.isArray(initial) && initial.length > 0 ? initial.length : undefined;
+            return { name, kind, type: undefined, default: initial, fixedLength, nullable: false };
           },
         ],
         ...(kind === 'list'
-          ? [[['null-default'], (): VariableSpec => ({ name, kind, type: typeName, default: null, fixedLength: undefined, nullable: true })] as const]
+          ? [
+              [['null-default'], (): VariableSpec => ({ name, kind, type: typeName, default: null, fixedLength: undefined, nullable: true })] as const,
+              // No type and a null default: any value, and a -var value is an HCL expression.
+              [['null-default', 'untyped-variable'], (): VariableSpec => ({ name, kind, type: undefined, default: null, fixedLength: undefined, nullable: true })] as const,
+            ]
           : []),
       ]);
       this.variables.push(spec);
@@ -375,7 +381,8 @@ class TemplateWriter {
       [['fn:lookup'], () => code`lookup({ a = ${s()}, b = ${s()} }, ${literal(this.random.pick(['a', 'b', 'c']))}, ${s()})`],
       [['fn:trimprefix'], () => code`trimprefix(${s()}, ${this.word()})`],
       [['fn:trimsuffix'], () => code`trimsuffix(${s()}, ${this.word()})`],
-      [['fn:convert'], () => tostring(this.random.chance(0.5) ? s() : n())],
+      [['fn:convert'], () => tostring(s())],
+      [['fn:convert', 'convert-number-to-string'], () => tostring(n())],
     ]);
   }
 
@@ -519,6 +526,9 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
   for (const spec of writer.variables) {
     lines.push(same(`variable "${spec.name}" {`));
     if (spec.type !== undefined) lines.push(same(`  type = ${spec.type}`));
+    // 1.6.6 gives `default = []` the empty tuple's type (and knows no `any`); current Packer
+    // leaves the type open, and the values given here are lists of strings.
+    else if (Array.isArray(spec.default) && spec.default.length === 0) lines.push({ current: '', legacy: '  type = list(string)' });
     if (spec.default !== undefined) lines.push(same(`  default = ${JSON.stringify(spec.default)}`));
     lines.push(same('}'));
   }
@@ -544,6 +554,15 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
   };
   const legacySource = join(source.map((line) => line.legacy));
   return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, features: writer.features };
+}
+
+/**
+ * Current Packer takes a `-var` value as a string for a variable without a type whose default is
+ * null or an empty list (its type stays "any"; 1.6.6 parses the value as an expression instead).
+ * Such variables are list-valued here, so they get their values from var-files only.
+ */
+function takesCliValueAsString(spec: VariableSpec): boolean {
+  return spec.type === undefined && (spec.default === null || (Array.isArray(spec.default) && spec.default.length === 0));
 }
 
 /** The text of a `-var` value: strings and numbers as they are, anything else as an HCL expression. */
@@ -593,7 +612,7 @@ export function generateBatch(random: Random, firstId: number, size: number, inv
       .shuffle(fileNames)
       .filter(() => random.chance(0.7))
       .map((path) => ({ kind: 'var-file', path }));
-    for (const spec of variables) {
+    for (const spec of variables.filter((candidate) => !takesCliValueAsString(candidate))) {
       const times = random.chance(0.15) ? 1 + random.int(2) : 0;
       for (let time = 0; time < times; time += 1) {
         args.splice(random.int(args.length + 1), 0, { kind: 'var', name: spec.name, value: cliValue(valueOf(spec)) });

@@ -17,7 +17,8 @@ const KEPT_BLOCKS = new Set(['variable', 'locals']);
 export const LEGACY_SPELLINGS: ReadonlyMap<string, (args: readonly string[]) => string> = new Map([
   ['startswith', ([x, p]: readonly string[]) => `(substr(${x ?? ''}, 0, length(${p ?? ''})) == ${p ?? ''})`],
   ['endswith', ([x, p]: readonly string[]) => `(strrev(substr(strrev(${x ?? ''}), 0, length(${p ?? ''}))) == ${p ?? ''})`],
-  ['strcontains', ([x, p]: readonly string[]) => `(replace(${x ?? ''}, ${p ?? ''}, "") != ${x ?? ''})`],
+  // replace() makes a number a string; so must the other side of the comparison.
+  ['strcontains', ([x, p]: readonly string[]) => `(replace(${x ?? ''}, ${p ?? ''}, "") != convert(${x ?? ''}, string))`],
   ['alltrue', ([x]: readonly string[]) => `(!contains(${x ?? ''}, false))`],
   ['anytrue', ([x]: readonly string[]) => `contains(${x ?? ''}, true)`],
 ]);

@@ -288,9 +288,10 @@ describe('exclusions (CLI)', () => {
     assert.deepEqual(excluded.findings.map((finding) => finding.ruleId), ['unapproved-account']);
     assert.equal(excluded.summary.files, 1);
     // From a sub-folder, the policy's globs stay relative to the policy file.
-    const sub = await json(join(dir, 'legacy'), ['lint']);
-    assert.deepEqual(sub.findings, []);
-    assert.equal(sub.summary.files, 0);
+    // Everything excluded leaves nothing read: never a pass (issue 7).
+    const sub = await cli(join(dir, 'legacy'), ['lint']);
+    assert.equal(sub.code, 2);
+    assert.match(sub.stderr, /no Packer template found in the current folder: .*; skipped: broken\.json \(excluded by the policy or --exclude\)/);
   });
 
   it('rejects an exclude: that is not a list of globs', async () => {

@@ -128,20 +128,16 @@ describe('hostile files', () => {
 });
 
 describe('var-files with hundreds of thousands of entries, under the size limit', () => {
-  it('give at most 100 problems per file and a count of the rest, not a stack overflow (HCL and JSON)', async () => {
+  it('give at most 100 problems per file and a count of the rest, not a stack overflow', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amiguard-many-'));
     const names = Array.from({ length: 350_000 }, (_, index) => `a${index.toString(36)}`);
-    writeFileSync(join(dir, 'many.pkrvars.hcl'), names.map((name) => `${name}=1`).join('\n'));
+    // Legacy var-files take only strings: every number is a problem.
     writeFileSync(join(dir, 'many.json'), `{${names.map((name) => `"${name}":1`).join(',')}}`);
-    writeFileSync(join(dir, 'a.pkr.hcl'), 'source "amazon-ebs" "x" {}\nbuild {\n  sources = ["source.amazon-ebs.x"]\n}\n');
-    mkdirSync(join(dir, 'legacy'));
-    writeFileSync(join(dir, 'legacy', 'template.json'), '{"builders": [{"type": "amazon-ebs"}]}');
-    for (const [path, varFile] of [['a.pkr.hcl', 'many.pkrvars.hcl'], ['legacy/template.json', 'many.json']] as const) {
-      const result = await lint({ paths: [path], cwd: dir, env: {}, variables: [{ kind: 'var-file', path: varFile }] });
-      const problems = result.findings.filter((finding) => finding.ruleId === 'parse-error' && 'file' in finding.location && finding.location.file === varFile);
-      assert.equal(problems.length, 101, varFile);
-      assert.ok(problems.some((finding) => finding.message === '349900 more problems in this file are not listed (350000 in all)'), varFile);
-    }
+    writeFileSync(join(dir, 'template.json'), '{"builders": [{"type": "amazon-ebs"}]}');
+    const result = await lint({ paths: ['template.json'], cwd: dir, env: {}, variables: [{ kind: 'var-file', path: 'many.json' }] });
+    const problems = result.findings.filter((finding) => finding.ruleId === 'parse-error' && 'file' in finding.location && finding.location.file === 'many.json');
+    assert.equal(problems.length, 101);
+    assert.ok(problems.some((finding) => finding.message === '349900 more problems in this file are not listed (350000 in all)'));
   });
 });
 

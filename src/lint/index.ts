@@ -78,6 +78,13 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
       policy: policy.source,
       rules: reportRules(RULES, policy),
       artifacts: read.artifacts,
+      // What the verdict rests on: files read, and those found but not read (each also a finding).
+      coverage: {
+        read: [{ kind: 'file', count: read.coverage.read.length }],
+        unread: read.coverage.skipped
+          .filter((entry) => entry.kind === 'unreadable')
+          .map((entry) => ({ kind: 'file', resource: entry.path, reason: entry.reason })),
+      },
     },
   };
 }

@@ -156,11 +156,20 @@ describe('amiguard lint (CLI) on hostile input', () => {
     chmodSync(join(dir, 'closed'), 0o000);
     const result = await runGuarded(['lint', '--format', 'json'], dir, true);
     assert.equal(result.code, 1, result.stderr);
-    const report = JSON.parse(result.stdout) as { findings: { ruleId: string; message: string; location: { file: string } }[] };
+    const report = JSON.parse(result.stdout) as {
+      findings: { ruleId: string; message: string; location: { file: string } }[];
+      coverage: { complete: boolean; read: { kind: string; count: number }[]; unread: { kind: string; resource: string; reason: string }[] };
+    };
     assert.deepEqual(
       report.findings.map((finding) => [finding.ruleId, finding.location.file, finding.message]),
       [['parse-error', 'closed', 'cannot list this folder (permission denied): any template in it was not checked']],
     );
+    // The verdict says what it rests on: one file read, one folder not.
+    assert.equal(report.coverage.complete, false);
+    assert.deepEqual(report.coverage.read, [{ kind: 'file', count: 1 }]);
+    assert.deepEqual(report.coverage.unread.map((gap) => [gap.kind, gap.resource]), [['file', 'closed']]);
+    const text = await runGuarded(['lint'], dir, true);
+    assert.match(text.stdout, /⚠ incomplete: 1 problem .* 1 part could not be read:\n {2}closed: file unknown: cannot list this folder/);
     const onlyClosed = project({});
     chmodSync(onlyClosed, 0o755);
     mkdirSync(join(onlyClosed, 'closed'));

@@ -1,6 +1,7 @@
 import type { SourceLocation } from '../../core/index.js';
 import { callFunction } from './functions.js';
 import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr, TemplatePart } from './syntax.js';
+import { convert, describeType, typeSpec, type TypeSpec } from './variables.js';
 import {
   asString,
   BUDGET_EXHAUSTED,
@@ -130,6 +131,11 @@ export class Evaluator {
       case 'splat':
         return this.traversal(expr, scope);
       case 'call': {
+        // convert()'s second argument is a type expression (`set(string)`), not a value.
+        const [converted, type] = expr.args;
+        if (expr.name === 'convert' && expr.args.length === 2 && !expr.expandFinal && converted !== undefined && type !== undefined) {
+          return this.convertCall(this.evaluate(converted, scope), typeSpec(type), expr.loc);
+        }
         const args: Value[] = [];
         for (const arg of expr.args) args.push(this.evaluate(arg, scope));
         return callFunction(expr.name, args, { loc: expr.loc, expandFinal: expr.expandFinal, environment: this.environment });
@@ -239,6 +245,14 @@ export class Evaluator {
     const piece = asString(value);
     if (piece === undefined) return at(error(`a string template cannot include ${describeKind(value)}`), expr.loc);
     return value.via === undefined ? { kind: 'rendered', text: piece } : { kind: 'rendered', text: piece, provenance: value };
+  }
+
+  /** `convert(value, type)` as cty converts: a set is distinct and ordered, a mismatch is an error. */
+  private convertCall(value: Value, type: TypeSpec, loc: SourceLocation): Value {
+    if (value.kind === 'error') return value;
+    const converted = convert(value, type);
+    if ('mismatch' in converted) return at(error(`function convert(): the value is not a ${describeType(type)}: ${converted.mismatch}`), loc);
+    return converted.value;
   }
 
   private conditional(condition: Expr, whenTrue: Expr, whenFalse: Expr, loc: SourceLocation, scope: Scope | undefined): Value {

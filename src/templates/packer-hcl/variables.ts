@@ -6,13 +6,13 @@ import { toBool, toNumber, type Evaluator } from './evaluate.js';
 import { parseHclBody, parseHclExpression, type ParseOutcome } from './hcl-parser.js';
 import { parseHclJson } from './json-syntax.js';
 import type { Body, Expr } from './syntax.js';
-import { at, list, num, object, str, unknown, withoutSites, type Value } from './value.js';
+import { at, equal, list, num, object, str, unknown, withoutSites, type Value } from './value.js';
 
 /** Where a problem with a `--var` goes: it has no file. */
 const COMMAND_LINE: SourceLocation = { kind: 'source', file: '<command line>', line: 1, column: 1, endLine: 1, endColumn: 1 };
 
 /** A variable's type: declared with `type`, or taken from its default as Packer does. */
-type TypeSpec =
+export type TypeSpec =
   | { readonly kind: 'dynamic' | 'string' | 'number' | 'bool' }
   | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }
@@ -168,7 +168,7 @@ export class VariableValues {
   }
 }
 
-function typeSpec(expr: Expr): TypeSpec {
+export function typeSpec(expr: Expr): TypeSpec {
   if (expr.type === 'reference') {
     switch (expr.name) {
       case 'string':
@@ -228,7 +228,7 @@ function typeOfValue(value: Value, keepEmpty: boolean): TypeSpec {
 }
 
 /** The type as Packer's messages write it: `tuple([string])`, `list(string)`. */
-function describeType(type: TypeSpec): string {
+export function describeType(type: TypeSpec): string {
   switch (type.kind) {
     case 'dynamic':
       return 'any';
@@ -247,13 +247,13 @@ function describeType(type: TypeSpec): string {
   }
 }
 
-type Conversion = { readonly value: Value } | { readonly mismatch: string };
+export type Conversion = { readonly value: Value } | { readonly mismatch: string };
 
 /**
  * Converts a value to a type as cty's convert.Convert does; the mismatch is worded as cty words
  * it (`tuple required`, `element 0: string required`). Unknown values convert to unknowns.
  */
-function convert(value: Value, type: TypeSpec): Conversion {
+export function convert(value: Value, type: TypeSpec): Conversion {
   if (value.kind === 'unknown' || value.kind === 'error' || value.kind === 'null' || type.kind === 'dynamic') return { value };
   const keep = <T extends Value>(converted: T): Conversion => ({ value: value.site === undefined ? converted : { ...converted, site: value.site } });
   const provenance = { ...(value.origin === undefined ? {} : { origin: value.origin }), ...(value.via === undefined ? {} : { via: value.via }) };
@@ -286,7 +286,7 @@ function convert(value: Value, type: TypeSpec): Conversion {
         if ('mismatch' in converted) return { mismatch: `element ${index}: ${converted.mismatch}` };
         items.push(converted.value);
       }
-      return keep({ ...list(items), ...provenance });
+      return keep({ ...list(type.kind === 'set' ? asSet(items) : items), ...provenance });
     }
     case 'map':
     case 'object': {
@@ -308,4 +308,21 @@ function convert(value: Value, type: TypeSpec): Conversion {
       return keep({ ...object(entries), ...provenance });
     }
   }
+}
+
+/**
+ * A cty set: each value once, in cty's order for primitive elements (strings bytewise, numbers by
+ * value, false before true). Sets of other values keep the order they came in.
+ */
+function asSet(items: readonly Value[]): Value[] {
+  const distinct: Value[] = [];
+  for (const item of items) if (!distinct.some((seen) => equal(seen, item))) distinct.push(item);
+  const kind = distinct[0]?.kind;
+  if (!distinct.every((item) => item.kind === kind)) return distinct;
+  return distinct.sort((a, b) => {
+    if (a.kind === 'string' && b.kind === 'string') return Buffer.compare(Buffer.from(a.value), Buffer.from(b.value));
+    if (a.kind === 'number' && b.kind === 'number') return a.value - b.value;
+    if (a.kind === 'bool' && b.kind === 'bool') return Number(a.value) - Number(b.value);
+    return 0;
+  });
 }

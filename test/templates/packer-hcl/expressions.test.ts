@@ -184,8 +184,10 @@ describe('functions', () => {
       '?function uuidv4() is not evaluated: its value is random',
       '?function formatdate() is not evaluated: date formatting is not evaluated',
     ]);
-    // Packer rejects a call to a function it does not have.
-    assert.deepEqual(await evaluate('[nosuchfunction(1)]'), ['?there is no function named "nosuchfunction" in Packer']);
+    // Packer rejects a call to a function it does not have: the template builds nothing.
+    const refused = await readSource('  ami_users = [nosuchfunction(1)]', PRELUDE);
+    assert.deepEqual(refused.images, []);
+    assert.ok(refused.problems.some((problem) => problem.message.includes('there is no function named "nosuchfunction" in Packer')), JSON.stringify(refused.problems));
   });
 
   it('names data sources and build-time references as the reason', async () => {

@@ -125,8 +125,11 @@ const CASES: Readonly<Record<string, readonly (readonly [string, Plain])[]>> = {
   ],
   convert: [
     ['convert(["a"], list(string))', ["a"]],
-    ['convert(1, string)', 1],
-    ['convert("a", number)', "a"],
+    ['convert(1, string)', "1"],
+    ['convert(1, string) == "1"', true],
+    ['convert(["b", "a", "b"], set(string))', ["a", "b"]],
+    ['convert(["10", 9], set(number))', [9, 10]],
+    ['convert("a", number)', {"error":"function convert(): the value is not a number: a number is required","at":"2:7"}],
   ],
   csvdecode: [
     ['csvdecode("a,b,c\\n1,2,3\\n4,\\"5,5\\",6")', [{"a":"1","b":"2","c":"3"},{"a":"4","b":"5,5","c":"6"}]],

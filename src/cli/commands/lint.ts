@@ -26,7 +26,8 @@ a *.json file is a legacy template when it has a "builders" key.
 Options:
   --var NAME=VALUE     set a variable, as packer build -var (repeatable)
   --var-file FILE      read variables from a file, as packer build -var-file (repeatable;
-                       --var and --var-file apply in command-line order, later wins)
+                       var-files apply in command-line order, later wins; every --var
+                       wins over every var-file, as in Packer)
   --use-env            read env(), {{env}} and PKR_VAR_* from the environment; without it
                        they are unknown, so the result does not depend on your shell
   --config FILE        policy file (default: the first amiguard.yaml found upward from the

@@ -68,7 +68,7 @@ export const COMMANDS: readonly CommandEntry[] = [
   },
   {
     name: 'undo',
-    summary: 'Put back every grant a fix journal removed (idempotent)',
+    summary: 'Put back what a fix journal records as removed (verified, idempotent; public only with consent)',
     load: async () => (await import('./commands/fix.js')).undoCommand,
   },
   {

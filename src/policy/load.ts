@@ -1,6 +1,4 @@
 import { dirname, resolve } from 'node:path';
-import { createRequire } from 'node:module';
-import type * as Yaml from 'yaml';
 import type { Document, LineCounter, Node, Scalar, YAMLMap, YAMLSeq } from 'yaml';
 import {
   ConfigurationError,
@@ -13,16 +11,8 @@ import {
   type ResolvedPolicy,
   type SeveritySetting,
 } from '../core/index.js';
+import { yaml } from '../core/yaml.js';
 
-/**
- * The yaml library takes longer to load than the rest of `amiguard lint` together (about 0.2 s
- * of start-up), and only a policy file needs it: it is loaded on first use.
- */
-let yamlModule: typeof Yaml | undefined;
-function yaml(): typeof Yaml {
-  yamlModule ??= createRequire(import.meta.url)('yaml') as typeof Yaml;
-  return yamlModule;
-}
 const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
 const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
 const isSeq = (node: unknown): node is YAMLSeq => yaml().isSeq(node);

@@ -3,7 +3,8 @@
  * nor 1.2: `yes`/`on`/`y` are true, `012` is 12, `0x10` is 16, `1_000` stays a string, and a
  * date becomes an RFC 3339 string. The `yaml` package parses; this file only resolves.
  */
-import { isAlias, isMap, isScalar, isSeq, parseAllDocuments, type Document, type Scalar } from 'yaml';
+import type { Document, Scalar } from 'yaml';
+import { yaml } from '../../../core/yaml.js';
 import { error, list, NULL, num, object, str, unknown, type Value } from '../value.js';
 
 /** Nodes built per call, aliases included, so that an alias bomb ends as an unknown. */
@@ -109,6 +110,7 @@ function mergeInto(entries: Map<string, Value>, value: Value): void {
 }
 
 export function yamlDecode(input: string): Value {
+  const { isAlias, isMap, isScalar, isSeq, parseAllDocuments } = yaml();
   let documents: ReturnType<typeof parseAllDocuments>;
   try {
     documents = parseAllDocuments(input, { schema: 'failsafe', uniqueKeys: true });

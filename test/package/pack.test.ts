@@ -17,6 +17,8 @@ const NPM = process.platform === 'win32' ? 'npm.cmd' : 'npm';
 describe('the packed tarball, installed into an empty project', () => {
   const directory = mkdtempSync(join(tmpdir(), 'amiguard-pack-'));
   const project = join(directory, 'project');
+  // A public template with no policy above it (the examples' policy allows their public AMI).
+  const templates = join(directory, 'templates');
   let packed: readonly string[] = [];
 
   before(() => {
@@ -25,7 +27,11 @@ describe('the packed tarball, installed into an empty project', () => {
     const [info] = JSON.parse(output) as { filename: string; files: { path: string }[] }[];
     assert.ok(info !== undefined, output);
     packed = info.files.map((file) => file.path);
-    execFileSync('mkdir', ['-p', project]);
+    execFileSync('mkdir', ['-p', project, templates]);
+    writeFileSync(
+      join(templates, 'public.pkr.hcl'),
+      'source "amazon-ebs" "base" {\n  ami_name   = "base"\n  ami_groups = ["all"]\n}\n\nbuild {\n  sources = ["source.amazon-ebs.base"]\n}\n',
+    );
     writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', version: '1.0.0', private: true, type: 'module' }));
     execFileSync(
       NPM,
@@ -55,7 +61,7 @@ describe('the packed tarball, installed into an empty project', () => {
     assert.equal(version.status, 0, version.stderr);
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
     assert.equal(version.stdout.trim(), pkg.version);
-    const lint = spawnSync(bin, ['lint', join(ROOT, 'examples/public-base'), '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+    const lint = spawnSync(bin, ['lint', templates, '--format', 'json'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
     assert.equal(lint.status, 1, lint.stderr);
     assert.equal(lint.stderr, '', 'nothing on stderr: no SDK notice, no warning');
     const report = JSON.parse(lint.stdout) as { findings: { ruleId: string }[] };
@@ -67,7 +73,7 @@ describe('the packed tarball, installed into an empty project', () => {
     writeFileSync(
       script,
       `import { lint, TOOL, RULE_IDS } from 'amiguard';
-const result = await lint({ paths: [${JSON.stringify(join(ROOT, 'examples/public-base'))}] });
+const result = await lint({ paths: [${JSON.stringify(templates)}] });
 console.log(JSON.stringify({ tool: TOOL.name, rules: RULE_IDS.length, findings: result.findings.map((f) => f.ruleId) }));
 `,
     );

@@ -148,7 +148,9 @@ function planOnce(findings: readonly Finding[], options: PlanOptions): Plan {
     // The audit could not decide whether this grant is approved (Organizations unreadable): a
     // change acts only on facts, so it is for a person to review, never a removal.
     if (finding.approval !== undefined) {
-      needsReview.push({ ...cause, reason: finding.approval.reason });
+      const { location } = finding;
+      const where = location.kind === 'aws' ? `${location.account}/${location.region}/${location.resourceId}: ` : '';
+      needsReview.push({ ...cause, reason: `${where}${finding.message}` });
       continue;
     }
     if (action === undefined) {

@@ -181,7 +181,7 @@ describe('planRemediation acts only on what it knows', () => {
     Reflect.deleteProperty(undecidedByAudit, 'action');
     const plan = planRemediation([outsiderShare, { ...undecidedByAudit, approval: { status: 'unknown', reason: 'Organizations could not be read: AccessDenied' } }]);
     assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)), [IDS.images.sharedWithOutsider]);
-    assert.deepEqual(plan.needsReview.map((item) => item.reason), ['Organizations could not be read: AccessDenied']);
+    assert.deepEqual(plan.needsReview.map((item) => item.reason), [`${prod}/eu-west-1/${IDS.images.customerKeyShared}: ${devShare.message}`]);
     assert.deepEqual(plan.unfixable, []);
   });
 

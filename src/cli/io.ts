@@ -1,5 +1,6 @@
 /** Values from templates, policies and AWS reach the terminal only through this (control characters escaped). */
 export { printable } from '../report/printable.js';
+import { printable } from '../report/printable.js';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Io {
@@ -29,4 +30,18 @@ export function useColor(output: Output, env: Io['env'], flag: boolean | undefin
   if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return false;
   if (env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0') return true;
   return output.isTTY;
+}
+
+/**
+ * The same Io, with control characters escaped in everything written except line breaks and
+ * tabs: for commands whose lines mix AWS's and the user's values (names, ids, AWS messages) with
+ * our own words, and write no colours.
+ */
+export function escapingIo(io: Io): Io {
+  const escape = (text: string): string => text.split(/(\n|\t)/).map((part) => (part === '\n' || part === '\t' ? part : printable(part))).join('');
+  return {
+    ...io,
+    stdout: { write: (text) => io.stdout.write(escape(text)), isTTY: io.stdout.isTTY },
+    stderr: { write: (text) => io.stderr.write(escape(text)), isTTY: io.stderr.isTTY },
+  };
 }

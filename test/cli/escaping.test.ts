@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { run } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { escapingIo, type Io } from '../../src/cli/io.js';
 import { renderImageViews, renderOutcomes } from '../../src/cli/render.js';
 
 /** Whether the text holds a character a terminal would obey, other than a line break. */
@@ -71,5 +71,30 @@ describe('control characters in terminal output', () => {
     ]);
     assert.ok(!hasRaw(outcome), JSON.stringify(outcome));
     assert.ok(outcome.includes('\\x1b[8mhidden'));
+  });
+});
+
+describe('escapingIo: the change commands (share, unshare, make-private, make-public, block-public-access, fix, undo)', () => {
+  it('escapes every control character but line breaks and tabs, on both streams', () => {
+    let stdout = '';
+    let stderr = '';
+    const io = escapingIo({
+      cwd: '/',
+      env: {},
+      stdout: { write: (text) => void (stdout += text), isTTY: false },
+      stderr: { write: (text) => void (stderr += text), isTTY: false },
+    });
+    io.stdout.write('ami "evil\u001b[31mred"\tok\n');
+    io.stderr.write('AWS said: \u009b8m\u202ehidden\n');
+    assert.equal(stdout, 'ami "evil\\x1b[31mred"\tok\n');
+    assert.equal(stderr, 'AWS said: \\x9b8m\\u202ehidden\n');
+  });
+
+  it('undo names a journal path with an escape sequence escaped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'amiguard-escaping-undo-'));
+    const result = await runCaptured(['undo', 'j\u001b]0;pwned\u0007.jsonl', '--endpoint-url', 'http://127.0.0.1:9'], dir);
+    assert.equal(result.code, 2, result.stderr);
+    assert.ok(!hasRaw(result.stdout + result.stderr), JSON.stringify(result));
+    assert.ok(result.stderr.includes('j\\x1b]0;pwned\\x07.jsonl'), result.stderr);
   });
 });

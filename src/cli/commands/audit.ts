@@ -7,7 +7,7 @@ import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../../report/in
 import { RULE_IDS } from '../../rules/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
-import { useColor, type Io } from '../io.js';
+import { printable, useColor, type Io } from '../io.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS, progressReporter, sandboxSpeed, scopeFrom } from './estate-options.js';
@@ -58,7 +58,7 @@ export function reportFailures(result: AuditResult, io: Io, command: string): vo
     const place = gapPlace(gap);
     const what = gap.kind === 'account' || gap.kind === 'region' ? '' : ` (${describeGap(gap)})`;
     const action = gap.action === undefined ? '' : ` [${gap.action}]`;
-    io.stderr.write(`amiguard ${command}: could not read ${place === '' ? describeGap(gap) : place}${what}: ${gap.reason}${action}\n`);
+    io.stderr.write(`amiguard ${command}: could not read ${printable(place === '' ? describeGap(gap) : place)}${what}: ${printable(gap.reason)}${printable(action)}\n`);
   }
 }
 

@@ -9,7 +9,7 @@ import {
 import { toAmiguardError } from '../../aws/errors.js';
 import { resolveRegions } from '../../manage/select.js';
 import { choice, parseCommandArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { escapingIo, type Io } from '../io.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
 
@@ -58,7 +58,8 @@ Examples:
   amiguard block-public-access enable --regions us-east-1,eu-west-1
   amiguard block-public-access disable --images --regions us-east-1
 `,
-  async run(args: readonly string[], io: Io): Promise<number> {
+  async run(args: readonly string[], rawIo: Io): Promise<number> {
+  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('block-public-access', args, {
       ...AWS_OPTIONS,
       regions: { type: 'string' },

@@ -27,7 +27,7 @@ import { findAndLoadPolicy } from '../../policy/index.js';
 import { RULE_IDS } from '../../rules/index.js';
 import type { ResolvedPolicy } from '../../core/index.js';
 import { parseCommandArgs, type ParsedArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { escapingIo, type Io } from '../io.js';
 import { AUDIT_OPERATIONS, reportFailures, runAudit } from './audit.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
@@ -202,7 +202,8 @@ Examples:
   amiguard fix --only public-ami,public-snapshot --apply --journal fix-2026-11-26.jsonl
   amiguard fix --organization --role AmiguardFixRole --apply --journal fix.jsonl --block-public-access
 `,
-  async run(args: readonly string[], io: Io): Promise<number> {
+  async run(args: readonly string[], rawIo: Io): Promise<number> {
+  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('fix', args, {
       ...AWS_OPTIONS,
       ...ESTATE_OPTIONS,
@@ -327,7 +328,8 @@ Examples:
   amiguard undo fix-2026-11-26.jsonl
   amiguard undo fix.jsonl --role AmiguardFixRole --dry-run
 `,
-  async run(args: readonly string[], io: Io): Promise<number> {
+  async run(args: readonly string[], rawIo: Io): Promise<number> {
+  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('undo', args, {
       ...AWS_OPTIONS,
       role: { type: 'string' },

@@ -3,7 +3,7 @@ import { checkOwner, exposureSummary, publicBlocker, shareImageWithEveryone } fr
 import { callerAccount, inspectImage } from '../../manage/inspect.js';
 import { selectImages } from '../../manage/select.js';
 import { choice, parseCommandArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { escapingIo, type Io } from '../io.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom, selectionFrom } from './aws-common.js';
 import type { Command } from './command.js';
@@ -45,7 +45,8 @@ Examples:
   amiguard make-public ami-0123456789abcdef0 --region us-east-1
   amiguard make-public ami-0123456789abcdef0 --region us-east-1 --${CONSENT_FLAG}
 `,
-  async run(args: readonly string[], io: Io): Promise<number> {
+  async run(args: readonly string[], rawIo: Io): Promise<number> {
+  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('make-public', args, {
       ...AWS_OPTIONS,
       [CONSENT_FLAG]: { type: 'boolean' },

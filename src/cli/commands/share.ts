@@ -4,7 +4,7 @@ import { callerAccount } from '../../manage/inspect.js';
 import { selectImages } from '../../manage/select.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { escapingIo, type Io } from '../io.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
 import {
   AWS_OPTIONS,
@@ -43,7 +43,8 @@ const GRANTEE_OPTIONS = {
 
 type Mode = 'share' | 'unshare' | 'make-private';
 
-async function runChange(mode: Mode, args: readonly string[], io: Io): Promise<number> {
+async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promise<number> {
+  const io = escapingIo(rawIo);
   const parsed = parseCommandArgs(mode, args, {
     ...AWS_OPTIONS,
     ...SELECTION_OPTIONS,

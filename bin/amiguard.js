@@ -12,5 +12,13 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // code; a lint of thousands of files still tiers up, a few seconds later (issue 11, README figures).
 setFlagsFromString('--wasm-tiering-budget=180000000');
 
+// A reader that stops early (`amiguard undo --dry-run j.jsonl | head`) closes the pipe. The run
+// goes on to its end without that output: a fix or an undo is never cut off half-way by it.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
 const { run } = await import('../dist/src/cli/main.js');
 process.exitCode = await run(process.argv.slice(2));

@@ -100,7 +100,7 @@ export interface TemplateReadResult {
   readonly problems: readonly TemplateProblem[];
 }
 
-/** `--var name=value` and `--var-file path`, in command-line order (later wins, as in Packer). */
+/** `--var name=value` and `--var-file path` as given; Packer applies every var-file in this order, then every --var (later wins). */
 export type VariableInput =
   | { readonly kind: 'var'; readonly name: string; readonly value: string }
   | { readonly kind: 'var-file'; readonly path: string };

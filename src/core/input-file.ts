@@ -95,6 +95,8 @@ function fileType(info: Stats): string {
 }
 
 function overLimit(size: number, maxBytes: number, qualifier: string): string {
+  // Just past the limit, the size rounds to it: "4.0 MB, over the 4 MB limit" would read wrong.
+  if (megabytes(size) === megabytes(maxBytes) || size / MIB < maxBytes / MIB + 0.05) return `more than the ${megabytes(maxBytes)} limit`;
   return `${qualifier === '' ? '' : `${qualifier} `}${megabytes(size)}, over the ${megabytes(maxBytes)} limit`;
 }
 

@@ -4,8 +4,12 @@
  * directory walk visits at most MAX_WALK_ENTRIES entries without following symbolic links to
  * directories.
  */
-import { closeSync, constants, fstatSync, openSync, readdirSync, readSync, realpathSync, statSync } from 'node:fs';
+import { readdirSync, realpathSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { describeFileError, tryReadInputFile } from '../../../core/index.js';
+
+/** How the bounded reader words a missing file. */
+const MISSING = describeFileError(Object.assign(new Error('missing'), { code: 'ENOENT' }));
 
 export const MAX_FUNCTION_FILE_BYTES = 4 * 1024 * 1024;
 export const MAX_WALK_ENTRIES = 10_000;
@@ -16,35 +20,10 @@ export type FileRead =
   | { readonly ok: false; readonly missing: boolean; readonly reason: string };
 
 export function readBoundedFile(absolute: string): FileRead {
-  let fd: number;
-  try {
-    fd = openSync(absolute, constants.O_RDONLY | constants.O_NONBLOCK);
-  } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code ?? 'unreadable';
-    return { ok: false, missing: code === 'ENOENT' || code === 'ENOTDIR', reason: code };
-  }
-  try {
-    const stats = fstatSync(fd);
-    if (!stats.isFile()) return { ok: false, missing: false, reason: 'not a regular file' };
-    if (stats.size > MAX_FUNCTION_FILE_BYTES) return { ok: false, missing: false, reason: `larger than ${MAX_FUNCTION_FILE_BYTES / 1048576} MB` };
-    // The size can lie (/proc, a file that grows): read at most one byte past the limit.
-    const buffer = Buffer.alloc(Math.min(stats.size, MAX_FUNCTION_FILE_BYTES) + 1);
-    let length = 0;
-    for (;;) {
-      const read = readSync(fd, buffer, length, buffer.length - length, null);
-      if (read === 0) break;
-      length += read;
-      if (length === buffer.length) {
-        if (length > MAX_FUNCTION_FILE_BYTES) return { ok: false, missing: false, reason: `larger than ${MAX_FUNCTION_FILE_BYTES / 1048576} MB` };
-        break;
-      }
-    }
-    return { ok: true, bytes: buffer.subarray(0, length) };
-  } catch (cause) {
-    return { ok: false, missing: false, reason: (cause as NodeJS.ErrnoException).code ?? 'unreadable' };
-  } finally {
-    closeSync(fd);
-  }
+  // amiguard's one bounded reader, with the limit for files a template reads.
+  const read = tryReadInputFile(absolute, MAX_FUNCTION_FILE_BYTES);
+  if (read.ok) return read;
+  return { ok: false, missing: read.reason === MISSING, reason: read.reason };
 }
 
 export type FileKind = 'file' | 'missing' | 'other';

@@ -1,5 +1,6 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { UsageError } from '../core/index.js';
+import { nearest } from './suggest.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
 
@@ -26,7 +27,13 @@ export function parseCommandArgs(command: string, args: readonly string[], optio
     return { values, positionals, ordered };
   } catch (error) {
     if (error instanceof TypeError && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS')) {
-      throw new UsageError(error.message.replace(/\. To specify a positional.*$/s, ''), `run: amiguard ${command} --help`);
+      const unknown = /^Unknown option '(--?[^']+)'/.exec(error.message)?.[1];
+      const flags = Object.entries(options).flatMap(([name, option]) => [`--${name}`, ...(option.short === undefined ? [] : [`-${option.short}`])]);
+      const suggestion = unknown === undefined ? undefined : nearest(unknown.split('=')[0] ?? unknown, flags);
+      throw new UsageError(
+        error.message.replace(/\. To specify a positional.*$/s, ''),
+        `${suggestion === undefined ? '' : `did you mean ${suggestion}? `}run: amiguard ${command} --help`,
+      );
     }
     throw error;
   }

@@ -2,6 +2,7 @@ import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
 import { printable, processIo, type Io } from './io.js';
+import { nearest } from './suggest.js';
 
 /**
  * A command's name and one-line summary, and how to load the rest. Modules load only for the
@@ -127,13 +128,15 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     io.stdout.write(topic?.help ?? overview());
     return 0;
   }
-  if (name === '--version' || name === '-v' || name === 'version') {
+  if (name === '--version' || name === '-V' || name === '-v' || name === 'version') {
     io.stdout.write(`${TOOL.version}\n`);
     return 0;
   }
   const command = await loadCommand(name);
   if (command === undefined) {
-    io.stderr.write(`amiguard: error: unknown command "${printable(name)}"\n  hint: the commands are ${COMMANDS.map((c) => c.name).join(', ')}; run amiguard --help\n`);
+    const suggestion = nearest(name, COMMANDS.map((entry) => entry.name));
+    const didYouMean = suggestion === undefined ? '' : `did you mean "${suggestion}"? `;
+    io.stderr.write(`amiguard: error: unknown command "${printable(name)}"\n  hint: ${didYouMean}the commands are ${COMMANDS.map((c) => c.name).join(', ')}; run amiguard --help\n`);
     return 2;
   }
   if (args.includes('-h') || args.includes('--help')) {

@@ -59,7 +59,12 @@ export async function resolveRegions(session: AwsSession, requested: readonly st
 }
 
 /** The selected AMIs, each with its region. Ids that do not exist are an error naming them. */
-export async function selectImages(session: AwsSession, selection: ImageSelection, command: string): Promise<ImageInfo[]> {
+export async function selectImages(
+  session: AwsSession,
+  selection: ImageSelection,
+  command: string,
+  options: { readonly allowNoMatch?: boolean } = {},
+): Promise<ImageInfo[]> {
   checkSelection(selection);
   const regions = await resolveRegions(session, selection.regions, command);
   const images: ImageInfo[] = [];
@@ -80,7 +85,8 @@ export async function selectImages(session: AwsSession, selection: ImageSelectio
       });
     }
   }
-  if (selection.namePattern !== undefined && images.length === 0) {
+  // A change command that matches nothing is a mistake to report; a look (`show`) just finds nothing.
+  if (selection.namePattern !== undefined && images.length === 0 && options.allowNoMatch !== true) {
     throw new UsageError(`no AMI owned by this account matches --name "${selection.namePattern}" in ${regions.join(', ')}`, 'names match AWS\'s name filter: * and ? are wildcards');
   }
   const found = new Set(images.map((image) => image.id));

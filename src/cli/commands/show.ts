@@ -1,7 +1,7 @@
 import { InspectCache, readImage } from '../../manage/inspect.js';
 import { selectImages } from '../../manage/select.js';
 import { choice, parseCommandArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { printable, type Io } from '../io.js';
 import { imageViewsJson, renderImageViews } from '../render.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, SELECTION_HELP, SELECTION_OPTIONS, selectionFrom, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
@@ -54,7 +54,13 @@ Examples:
     const format = choice('format', parsed.values['format'], ['text', 'json'] as const, 'text');
     const session = sessionFrom(parsed, io);
     try {
-      const images = await selectImages(session, selectionFrom(parsed), 'show');
+      const selection = selectionFrom(parsed);
+      const images = await selectImages(session, selection, 'show', { allowNoMatch: true });
+      if (images.length === 0) {
+        // An empty answer, not an error: scripts read `[]`, people read why.
+        io.stdout.write(format === 'json' ? imageViewsJson([]) : `No AMI owned by this account matches --name "${printable(selection.namePattern ?? '')}".\n`);
+        return 0;
+      }
       const cache = new InspectCache();
       const readings = await Promise.all(images.map((image) => readImage(session, image, 'show', cache)));
       io.stdout.write(format === 'json' ? imageViewsJson(readings) : renderImageViews(readings));

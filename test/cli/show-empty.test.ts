@@ -1,0 +1,36 @@
+/** `show --name` that matches nothing is an empty answer (exit 0), not an error. */
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { runInProcess } from './run-cli.js';
+
+const SAVED = { ...process.env };
+
+describe('show --name with no match', () => {
+  let sandbox: Sandbox;
+  before(async () => {
+    sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
+    // The SDK reads credentials from the environment, as for a user.
+    process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
+    process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
+    process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  });
+  after(async () => {
+    process.env = { ...SAVED };
+    await sandbox.close();
+  });
+
+  it('says so in text and gives [] in JSON, exit 0; an AMI id that does not exist is still exit 2', async () => {
+    const common = ['--regions', 'us-east-1,eu-west-1', '--endpoint-url', sandbox.url, '--region', 'us-east-1'];
+    const text = await runInProcess(['show', '--name', 'no-such-image-*', ...common]);
+    assert.equal(text.code, 0, text.stderr);
+    assert.equal(text.stdout, 'No AMI owned by this account matches --name "no-such-image-*".\n');
+    const json = await runInProcess(['show', '--name', 'no-such-image-*', '--format', 'json', ...common]);
+    assert.equal(json.code, 0, json.stderr);
+    const parsed = JSON.parse(json.stdout) as { images: unknown[] };
+    assert.deepEqual(parsed.images, []);
+    const missing = await runInProcess(['show', 'ami-0123456789abcdef0', '--endpoint-url', sandbox.url, '--region', 'us-east-1']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /AMI ami-0123456789abcdef0 not found/);
+  });
+});

@@ -70,6 +70,8 @@ export function formatSarif(report: Report, options: SarifOptions = {}): string 
         rules: rules.map((rule) => toReportingDescriptor(rule, report.tool.informationUri)),
       },
     },
+    // Code scanning keeps one set of alerts per category: templates and a live estate apart.
+    automationDetails: { id: report.estate === undefined ? 'amiguard/lint/' : 'amiguard/audit/' },
     ...(options.srcRoot === undefined
       ? {}
       : { originalUriBaseIds: { [SRCROOT]: { uri: directoryUri(options.srcRoot) } } }),
@@ -143,8 +145,48 @@ function toReportingDescriptor(rule: ReportRule, informationUri: string) {
     },
     helpUri,
     defaultConfiguration: { level: rule.severity satisfies Level },
+    // Code scanning ranks security alerts by `security-severity` (a CVSS-like score) and groups them by tags.
+    properties: {
+      tags: ['security', 'aws', 'ami', ...(RULE_TAGS[rule.id] ?? [])],
+      precision: 'very-high',
+      'security-severity': (SECURITY_SEVERITY[rule.id] ?? DEFAULT_SECURITY_SEVERITY).toFixed(1),
+    },
   };
 }
+
+/**
+ * How bad each rule's finding is for the estate, on code scanning's scale (9+ critical, 7+ high,
+ * 4+ medium, else low): anyone can launch or read it, then someone not approved can, then
+ * sharing that is wrong or unknown, then hygiene. The policy's severity says whether it fails a run.
+ */
+const SECURITY_SEVERITY: Readonly<Record<string, number>> = {
+  'public-snapshot': 9.3,
+  'public-ami': 9.1,
+  'unapproved-account': 7.5,
+  'unapproved-organization': 7.5,
+  'unapproved-ou': 7.5,
+  'snapshot-sharing-mismatch': 6.5,
+  'unresolved-sharing': 5.5,
+  'block-public-access-off': 5.0,
+  'invalid-grantee': 4.0,
+  'encrypted-share-default-key': 4.0,
+  'parse-error': 4.0,
+  'blocked-public-snapshot': 3.0,
+  'invalid-suppression': 2.0,
+};
+const DEFAULT_SECURITY_SEVERITY = 5.0;
+
+const RULE_TAGS: Readonly<Record<string, readonly string[]>> = {
+  'public-ami': ['public-exposure'],
+  'public-snapshot': ['public-exposure'],
+  'blocked-public-snapshot': ['public-exposure'],
+  'unapproved-account': ['access-control'],
+  'unapproved-organization': ['access-control'],
+  'unapproved-ou': ['access-control'],
+  'snapshot-sharing-mismatch': ['access-control'],
+  'block-public-access-off': ['configuration'],
+  'encrypted-share-default-key': ['encryption'],
+};
 
 function toResult(finding: Finding, ruleIndex: ReadonlyMap<string, number>, artifacts: ArtifactIndex) {
   const index = ruleIndex.get(finding.ruleId);

@@ -66,6 +66,20 @@ describe('formatSarif', () => {
     assert.ok(output.endsWith('}\n'));
   });
 
+  it('ranks rules for code scanning (security-severity, tags) and names the category of the run', () => {
+    const lint = JSON.parse(formatSarif(sampleReport())) as {
+      runs: { automationDetails: { id: string }; tool: { driver: { rules: { id: string; properties: { tags: string[]; 'security-severity': string } }[] } } }[];
+    };
+    const [run] = lint.runs;
+    assert.equal(run?.automationDetails.id, 'amiguard/lint/');
+    const rules = new Map(run?.tool.driver.rules.map((rule) => [rule.id, rule.properties]));
+    assert.equal(rules.get('public-ami')?.['security-severity'], '9.1');
+    assert.ok(rules.get('public-ami')?.tags.includes('security'));
+    for (const [id, properties] of rules) assert.match(properties['security-severity'], /^\d\.\d$/, id);
+    const audit = JSON.parse(formatSarif(sampleAuditReport())) as { runs: { automationDetails: { id: string } }[] };
+    assert.equal(audit.runs[0]?.automationDetails.id, 'amiguard/audit/');
+  });
+
   it('points each result at its rule by index', () => {
     const { tool, results } = run(formatSarif(sampleReport()));
     assert.equal(results.length, 5);

@@ -72,6 +72,10 @@ async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promis
     const images = await selectImages(session, selection, mode);
     const account = await callerAccount(session, images[0]?.region ?? (await session.defaultRegion()), mode);
     for (const image of images) checkOwner(image, account);
+    // The owner can always launch its AMIs: sharing with itself would change nothing.
+    if (mode === 'share' && grantees.some((grantee) => grantee.kind === 'account' && grantee.id === account)) {
+      throw new UsageError(`account ${account} owns ${images.length === 1 ? 'this AMI' : 'these AMIs'} and can always launch ${images.length === 1 ? 'it' : 'them'}: sharing with it changes nothing`, 'name the other accounts to share with');
+    }
     const dryRun = parsed.values['dry-run'] === true;
     const outcomes: ChangeOutcome[] = [];
     const tally = { changed: 0, unchanged: 0, failed: 0 };

@@ -1,12 +1,15 @@
-/** `show --name` that matches nothing is an empty answer (exit 0), not an error. */
+/**
+ * Selections that change nothing: `show --name` that matches nothing is an empty answer (exit 0),
+ * and `share` with the AMI's own account is refused before any change (exit 2).
+ */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { runInProcess } from './run-cli.js';
 
 const SAVED = { ...process.env };
 
-describe('show --name with no match', () => {
+describe('selections that change nothing', () => {
   let sandbox: Sandbox;
   before(async () => {
     sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
@@ -32,5 +35,14 @@ describe('show --name with no match', () => {
     const missing = await runInProcess(['show', 'ami-0123456789abcdef0', '--endpoint-url', sandbox.url, '--region', 'us-east-1']);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /AMI ami-0123456789abcdef0 not found/);
+  });
+
+  it('share with the owner\'s own account is refused, and nothing changes', async () => {
+    const image = SAMPLE_IDS.images.goldenOrgShared;
+    const before = JSON.stringify(sandbox.state.image(image));
+    const result = await runInProcess(['share', image, '--account', SAMPLE_IDS.accounts.management, '--endpoint-url', sandbox.url, '--region', 'us-east-1']);
+    assert.equal(result.code, 2, result.stdout);
+    assert.match(result.stderr, new RegExp(`account ${SAMPLE_IDS.accounts.management} owns this AMI and can always launch it: sharing with it changes nothing`));
+    assert.equal(JSON.stringify(sandbox.state.image(image)), before);
   });
 });

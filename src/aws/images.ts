@@ -62,8 +62,11 @@ function toImageInfo(image: Image, region: string): ImageInfo {
 }
 
 /** AMIs by id (DescribeImages cannot paginate an id list, so one call). */
-export async function describeImagesById(ec2: EC2Client, region: string, ids: readonly string[]): Promise<ImageInfo[]> {
-  const result = await ec2.send(new DescribeImagesCommand({ ImageIds: [...ids] }));
+export async function describeImagesById(ec2: EC2Client, region: string, ids: readonly string[], options: { readonly search?: boolean } = {}): Promise<ImageInfo[]> {
+  // `ImageIds` fails the whole call when one id is not in the region (InvalidAMIID.NotFound); an
+  // `image-id` filter answers with what is there, for a search across several regions.
+  const input = options.search === true ? { Filters: [{ Name: 'image-id', Values: [...ids] }] } : { ImageIds: [...ids] };
+  const result = await ec2.send(new DescribeImagesCommand(input));
   return (result.Images ?? []).map((image) => toImageInfo(image, region));
 }
 

@@ -73,7 +73,8 @@ export async function selectImages(
       if (selection.namePattern !== undefined) {
         images.push(...(await listOwnedImages(session.ec2(region), region, selection.namePattern)));
       } else {
-        images.push(...(await describeImagesById(session.ec2(region), region, selection.ids)));
+        // Several regions: each is searched, and an id is missing only if no region has it.
+        images.push(...(await describeImagesById(session.ec2(region), region, selection.ids, { search: regions.length > 1 })));
       }
     } catch (error) {
       throw toAmiguardError(error, {

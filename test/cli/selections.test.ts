@@ -1,6 +1,7 @@
 /**
- * Selections that change nothing: `show --name` that matches nothing is an empty answer (exit 0),
- * and `share` with the AMI's own account is refused before any change (exit 2).
+ * Selections: AMI ids with --regions are searched in every region named; `show --name` that
+ * matches nothing is an empty answer (exit 0); `share` with the AMI's own account is refused
+ * before any change (exit 2).
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -44,5 +45,16 @@ describe('selections that change nothing', () => {
     assert.equal(result.code, 2, result.stdout);
     assert.match(result.stderr, new RegExp(`account ${SAMPLE_IDS.accounts.management} owns this AMI and can always launch it: sharing with it changes nothing`));
     assert.equal(JSON.stringify(sandbox.state.image(image)), before);
+  });
+
+  it('AMI ids with --regions are searched in every region named, not only the first', async () => {
+    const { goldenOrgShared, goldenCopyUnshared } = SAMPLE_IDS.images;
+    const result = await runInProcess(['show', goldenOrgShared, goldenCopyUnshared, '--regions', 'us-east-1,eu-west-1', '--format', 'json', '--endpoint-url', sandbox.url, '--region', 'us-east-1']);
+    assert.equal(result.code, 0, result.stderr);
+    const shown = (JSON.parse(result.stdout) as { images: { id: string; region: string }[] }).images.map((image) => `${image.region}/${image.id}`);
+    assert.deepEqual(shown, [`eu-west-1/${goldenCopyUnshared}`, `us-east-1/${goldenOrgShared}`]);
+    const missing = await runInProcess(['show', goldenOrgShared, 'ami-0123456789abcdef0', '--regions', 'us-east-1,eu-west-1', '--endpoint-url', sandbox.url, '--region', 'us-east-1']);
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /AMI ami-0123456789abcdef0 not found in us-east-1, eu-west-1/);
   });
 });

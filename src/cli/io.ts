@@ -1,5 +1,8 @@
 /** Values from templates, policies and AWS reach the terminal only through this (control characters escaped). */
 export { printable } from '../report/printable.js';
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { describeFileError, InputError } from '../core/index.js';
 import { printable } from '../report/printable.js';
 
 /** What a command may touch of the outside world; tests pass their own. */
@@ -44,4 +47,13 @@ export function escapingIo(io: Io): Io {
     stdout: { write: (text) => io.stdout.write(escape(text)), isTTY: io.stdout.isTTY },
     stderr: { write: (text) => io.stderr.write(escape(text)), isTTY: io.stderr.isTTY },
   };
+}
+
+/** Writes `--output FILE` (relative to the working folder); a failure is one clear line, exit 2. */
+export function writeOutputFile(io: Io, output: string, text: string): void {
+  try {
+    writeFileSync(resolve(io.cwd, output), text);
+  } catch (error) {
+    throw new InputError(`cannot write ${output}: ${describeFileError(error)}`, { hint: 'check that the folder exists and can be written' });
+  }
 }

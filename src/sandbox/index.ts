@@ -125,7 +125,15 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     seed,
     clock: options.clock ?? (() => performance.now()),
   }).catch((error: unknown) => {
-    const reason = error instanceof Error ? error.message : String(error);
+    const code = (error as NodeJS.ErrnoException | undefined)?.code;
+    const reason =
+      code === 'EADDRINUSE'
+        ? `port ${options.port ?? 0} on ${options.host ?? '127.0.0.1'} is already in use`
+        : code === 'EACCES'
+          ? `port ${options.port ?? 0} on ${options.host ?? '127.0.0.1'} needs privileges to listen on`
+          : error instanceof Error
+            ? error.message
+            : String(error);
     throw new AmiguardError('SANDBOX', `cannot start the sandbox: ${reason}`, { cause: error });
   });
   const imageView = (id: string): ImageView | undefined => {

@@ -1,13 +1,11 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { atLeast, describeGap, gapPlace, InputError, isComplete, type Severity } from '../../core/index.js';
+import { atLeast, describeGap, gapPlace, isComplete, type Severity } from '../../core/index.js';
 import { auditEstate, type AuditResult } from '../../audit/audit-estate.js';
 import { findAndLoadPolicy } from '../../policy/index.js';
 import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../../report/index.js';
 import { RULE_IDS } from '../../rules/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
-import { printable, useColor, type Io } from '../io.js';
+import { printable, useColor, writeOutputFile, type Io } from '../io.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS, progressReporter, sandboxSpeed, scopeFrom } from './estate-options.js';
@@ -133,11 +131,7 @@ Examples:
     });
     const text = format === 'text' ? `${estateSummary(result)}\n${body}` : body;
     if (toFile) {
-      try {
-        writeFileSync(resolve(io.cwd, output), text);
-      } catch (error) {
-        throw new InputError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
+      writeOutputFile(io, output, text);
       io.stderr.write(`amiguard audit: wrote ${format} report with ${result.findings.length} finding(s) to ${output}\n`);
     } else {
       io.stdout.write(text);

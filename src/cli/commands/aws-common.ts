@@ -34,11 +34,25 @@ export function sessionFrom(parsed: ParsedArgs, io: Io): AwsSession {
   const region = text('region') ?? io.env['AWS_REGION'] ?? io.env['AWS_DEFAULT_REGION'];
   const profile = text('profile');
   const endpoint = text('endpoint-url');
+  if (endpoint !== undefined) checkEndpoint(endpoint);
   return new AwsSession({
     ...(region === undefined ? {} : { region }),
     ...(profile === undefined ? {} : { profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });
+}
+
+/** An endpoint is a URL with its scheme (`http://127.0.0.1:4566`), as the AWS CLI's --endpoint-url. */
+function checkEndpoint(endpoint: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(endpoint);
+  } catch {
+    url = undefined;
+  }
+  if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.hostname === '') {
+    throw new UsageError(`--endpoint-url "${endpoint}" is not an http or https URL`, `write it with its scheme, e.g. --endpoint-url http://${endpoint.replace(/^[a-z]+:\/\//i, '')}`);
+  }
 }
 
 export function selectionFrom(parsed: ParsedArgs): ImageSelection {

@@ -1,10 +1,7 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { InputError } from '../../core/index.js';
 import { lint } from '../../lint/index.js';
 import { formatBaseline } from '../../suppress/index.js';
 import { parseCommandArgs } from '../args.js';
-import type { Io } from '../io.js';
+import { writeOutputFile, type Io } from '../io.js';
 import type { Command } from './command.js';
 import { lintOptions } from './lint.js';
 
@@ -43,11 +40,7 @@ Examples:
     });
     const output = typeof parsed.values['output'] === 'string' ? parsed.values['output'] : DEFAULT_OUTPUT;
     const result = await lint(lintOptions(parsed, io));
-    try {
-      writeFileSync(resolve(io.cwd, output), formatBaseline(result.findings));
-    } catch (error) {
-      throw new InputError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-    }
+    writeOutputFile(io, output, formatBaseline(result.findings));
     io.stderr.write(
       `amiguard: recorded ${result.findings.length} finding(s) in ${output} (policy: ${result.policy.source}); ` +
         `amiguard lint --baseline ${output} now reports only new ones\n`,

@@ -1,11 +1,9 @@
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { atLeast, InputError, UsageError, type Severity } from '../../core/index.js';
+import { atLeast, UsageError, type Severity } from '../../core/index.js';
 import { lint, type LintOptions } from '../../lint/index.js';
 import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import type { VariableInput } from '../../templates/index.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
-import { printable, useColor, type Io } from '../io.js';
+import { printable, useColor, writeOutputFile, type Io } from '../io.js';
 import type { Command } from './command.js';
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
@@ -80,11 +78,7 @@ Examples:
       generatedAt: new Date().toISOString(),
     });
     if (toFile) {
-      try {
-        writeFileSync(resolve(io.cwd, output), text);
-      } catch (error) {
-        throw new InputError(`cannot write ${output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
-      }
+      writeOutputFile(io, output, text);
       io.stderr.write(`amiguard: wrote ${format} report with ${result.findings.length} finding(s) to ${printable(output)}\n`);
     } else {
       io.stdout.write(text);

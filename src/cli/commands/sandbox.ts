@@ -1,4 +1,4 @@
-import { UsageError } from '../../core/index.js';
+import { AmiguardError, UsageError } from '../../core/index.js';
 import { loadEstate, SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox } from '../../sandbox/index.js';
 import { parseCommandArgs } from '../args.js';
 import { printable, type Io } from '../io.js';
@@ -39,7 +39,13 @@ Examples:
     const estatePath = parsed.values['estate'];
     const estate = typeof estatePath === 'string' ? loadEstate(estatePath) : SAMPLE_ESTATE;
     const speed = number('speed', 1);
-    const sandbox = await startSandbox({ estate, port: number('port', 4566), speed: speed === 0 ? Infinity : speed });
+    const port = number('port', 4566);
+    const sandbox = await startSandbox({ estate, port, speed: speed === 0 ? Infinity : speed }).catch((error: unknown) => {
+      if (error instanceof AmiguardError && /already in use|needs privileges/.test(error.message)) {
+        throw new AmiguardError('SANDBOX', error.message, { hint: `choose another port with --port N (--port 0 picks a free one)`, cause: error });
+      }
+      throw error;
+    });
     // The estate file's path, names and keys are shown escaped: it may come from anyone.
     io.stdout.write(`amiguard sandbox listening on ${sandbox.url} (${typeof estatePath === 'string' ? printable(estatePath) : 'sample estate'})\n`);
     for (const account of estate.accounts) {

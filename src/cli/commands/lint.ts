@@ -28,23 +28,28 @@ Options:
                        wins over every var-file, as in Packer)
   --use-env            read env(), {{env}} and PKR_VAR_* from the environment; without it
                        they are unknown, so the result does not depend on your shell
-  --config FILE        policy file (default: the first amiguard.yaml found upward from the
+  -c, --config FILE    policy file (default: the first amiguard.yaml found upward from the
                        paths linted, then from the current folder; the output names it)
   --exclude GLOB       do not read templates matching GLOB, relative to the current folder
                        (repeatable; the policy's exclude: adds globs relative to it)
   --baseline FILE      report the findings FILE records (amiguard baseline) as suppressed:
                        only new findings fail
-  --format FORMAT      text (default), json, sarif or html (one self-contained page)
-  --output FILE        write the report to FILE instead of standard output
+  -f, --format FORMAT  text (default), json, sarif or html (one self-contained page)
+  -o, --output FILE    write the report to FILE instead of standard output
   --fail-on SEVERITY   exit 1 when a finding is at least this severe: error (default),
                        warning or note
+  --max-warnings N     exit 1 when there are more than N warnings
+  -q, --quiet          report errors only (warnings still count for --fail-on and
+                       --max-warnings)
   --color, --no-color  force colours on or off (default: on a terminal, off with NO_COLOR)
   -h, --help           show this help
 
-Exit codes: 0 no finding at or above --fail-on, 1 findings, 2 could not do the job.
+Exit codes: 0 no finding at or above --fail-on, 1 findings (or more warnings than
+--max-warnings), 2 could not do the job.
 
 Examples:
   amiguard lint
+  amiguard lint -q -f sarif -o amiguard.sarif
   amiguard lint packer/ --var-file prod.pkrvars.hcl --var ami_public=false
   amiguard lint --format sarif --output amiguard.sarif
   amiguard lint images/ --config security/amiguard.yaml --fail-on warning
@@ -54,12 +59,14 @@ Examples:
       var: { type: 'string', multiple: true },
       'var-file': { type: 'string', multiple: true },
       'use-env': { type: 'boolean' },
-      config: { type: 'string' },
+      config: { type: 'string', short: 'c' },
       exclude: { type: 'string', multiple: true },
       baseline: { type: 'string' },
-      format: { type: 'string' },
-      output: { type: 'string' },
+      format: { type: 'string', short: 'f' },
+      output: { type: 'string', short: 'o' },
       'fail-on': { type: 'string' },
+      quiet: { type: 'boolean', short: 'q' },
+      'max-warnings': { type: 'string' },
       color: { type: 'boolean' },
       'no-color': { type: 'boolean' },
     });
@@ -67,12 +74,16 @@ Examples:
     const failOn = choice('fail-on', parsed.values['fail-on'], FAIL_ON, 'error');
     const output = parsed.values['output'];
     const colorFlag = parsed.values['no-color'] === true ? false : parsed.values['color'] === true ? true : undefined;
+    const quiet = parsed.values['quiet'] === true;
+    const maxWarnings = maxWarningsFrom(parsed.values['max-warnings']);
 
     const baselinePath = parsed.values['baseline'];
     const result = await lint({ ...lintOptions(parsed, io), ...(typeof baselinePath === 'string' ? { baselinePath } : {}) });
 
     const toFile = typeof output === 'string';
-    const text = formatReport(result.report, format, {
+    // --quiet, as ESLint's: only errors are reported (warnings and notes still count for --fail-on).
+    const report = quiet ? { ...result.report, findings: result.report.findings.filter((finding) => finding.severity === 'error') } : result.report;
+    const text = formatReport(report, format, {
       color: !toFile && format === 'text' && useColor(io.stdout, io.env, colorFlag),
       srcRoot: io.cwd,
       generatedAt: new Date().toISOString(),
@@ -89,9 +100,21 @@ Examples:
           'run amiguard baseline again to drop them\n',
       );
     }
+    const warnings = result.findings.filter((finding) => finding.severity === 'warning').length;
+    if (maxWarnings !== undefined && warnings > maxWarnings) {
+      io.stderr.write(`amiguard lint: ${warnings} warning${warnings === 1 ? '' : 's'}, more than --max-warnings ${maxWarnings}\n`);
+      return 1;
+    }
     return result.findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
   },
 };
+
+/** `--max-warnings N`, as ESLint's: more than N warnings fail the run. */
+function maxWarningsFrom(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string' && /^\d+$/.test(value)) return Number(value);
+  throw new UsageError(`--max-warnings must be a whole number, got "${String(value)}"`, 'example: --max-warnings 0');
+}
 
 /** The options `lint` and `baseline` share: what to read and how to judge it. */
 export function lintOptions(parsed: ParsedArgs, io: Io): LintOptions {

@@ -46,3 +46,15 @@ describe('lint flags', () => {
     assert.match(loud.stdout, /unresolved-sharing/);
   });
 });
+
+describe('rules --format', () => {
+  it('--format json (and the older --json) list every rule as data; text is the default', async () => {
+    const json = await runInProcess(['rules', '-f', 'json']);
+    assert.equal(json.code, 0);
+    const rules = JSON.parse(json.stdout) as { id: string; defaultSeverity: string }[];
+    assert.ok(rules.some((rule) => rule.id === 'public-ami' && rule.defaultSeverity === 'error'));
+    assert.equal((await runInProcess(['rules', '--json'])).stdout, json.stdout);
+    assert.match((await runInProcess(['rules'])).stdout, /^block-public-access-off +warning +/m);
+    assert.equal((await runInProcess(['rules', '--format', 'yaml'])).code, 2);
+  });
+});

@@ -10,21 +10,9 @@ import type { AuditScope } from '../../src/audit/index.js';
 import { DEFAULT_POLICY, parsePolicy } from '../../src/policy/index.js';
 import { RULE_IDS } from '../../src/rules/index.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Estate } from '../../src/sandbox/index.js';
-import { sandboxSession, type Credentials } from './helpers.js';
+import { denyingAdmin, sandboxSession, type Credentials } from './helpers.js';
 
 const { accounts, images, snapshots, organization } = SAMPLE_IDS;
-
-/** The sample estate with one account's first access key (its admin) denied some actions. */
-function denying(accountId: string, denyActions: readonly string[]): Estate {
-  return {
-    ...SAMPLE_ESTATE,
-    accounts: SAMPLE_ESTATE.accounts.map((account) =>
-      account.id !== accountId
-        ? account
-        : { ...account, accessKeys: (account.accessKeys ?? []).map((key, i) => (i === 0 ? { ...key, denyActions } : key)) },
-    ),
-  };
-}
 
 async function audit(
   estate: Estate,
@@ -47,7 +35,7 @@ const found = (result: AuditResult): string[] =>
 
 describe('an audit with a read that fails', () => {
   it('a denied GetImageBlockPublicAccessState leaves the region read: its public AMI is reported, the setting unknown', async () => {
-    const result = await audit(denying(accounts.management, ['ec2:GetImageBlockPublicAccessState']), SAMPLE_CREDENTIALS.management, {
+    const result = await audit(denyingAdmin(accounts.management, ['ec2:GetImageBlockPublicAccessState']), SAMPLE_CREDENTIALS.management, {
       regions: ['us-east-1'],
     });
     assert.ok(found(result).includes(`public-ami ${images.publicDemo}`), found(result).join('\n'));
@@ -64,7 +52,7 @@ describe('an audit with a read that fails', () => {
   });
 
   it('a denied DescribeImageAttribute: a public AMI is still reported (DescribeImages says so), the rest named unknown', async () => {
-    const result = await audit(denying(accounts.management, ['ec2:DescribeImageAttribute']), SAMPLE_CREDENTIALS.management, {
+    const result = await audit(denyingAdmin(accounts.management, ['ec2:DescribeImageAttribute']), SAMPLE_CREDENTIALS.management, {
       regions: ['us-east-1'],
     });
     assert.ok(found(result).includes(`public-ami ${images.publicDemo}`), found(result).join('\n'));
@@ -76,7 +64,7 @@ describe('an audit with a read that fails', () => {
   });
 
   it('a denied DescribeSnapshotAttribute: a public snapshot is still reported (the public listing says so)', async () => {
-    const result = await audit(denying(accounts.dev, ['ec2:DescribeSnapshotAttribute']), SAMPLE_CREDENTIALS.dev, { regions: ['us-east-1'] });
+    const result = await audit(denyingAdmin(accounts.dev, ['ec2:DescribeSnapshotAttribute']), SAMPLE_CREDENTIALS.dev, { regions: ['us-east-1'] });
     assert.ok(found(result).includes(`public-snapshot ${snapshots.privateWithPublicSnapshot}`), found(result).join('\n'));
     assert.deepEqual(
       result.coverage.unread.map((gap) => [gap.kind, gap.action]),

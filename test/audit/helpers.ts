@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import type { Grantee } from '../../src/core/index.js';
 import type { AuditedSnapshot, Inventory, RegionInventory } from '../../src/audit/index.js';
 import { AwsSession } from '../../src/aws/session.js';
-import type { Estate, EstateLaunchPermission, Sandbox } from '../../src/sandbox/index.js';
+import { SAMPLE_ESTATE, type Estate, type EstateLaunchPermission, type Sandbox } from '../../src/sandbox/index.js';
 
 export interface Credentials {
   readonly accessKeyId: string;
@@ -98,4 +98,16 @@ export function assertSameOrNamed(actual: Inventory, expected: Inventory): void 
     actual.regions.filter((region) => !partial.has(`${region.account}/${region.region}`)),
     kept,
   );
+}
+
+/** A copy of an estate (the sample one by default) with one account's first access key (its admin) denied some actions. */
+export function denyingAdmin(accountId: string, denyActions: readonly string[], estate: Estate = SAMPLE_ESTATE): Estate {
+  return {
+    ...estate,
+    accounts: estate.accounts.map((account) =>
+      account.id !== accountId
+        ? account
+        : { ...account, accessKeys: (account.accessKeys ?? []).map((key, i) => (i === 0 ? { ...key, denyActions } : key)) },
+    ),
+  };
 }

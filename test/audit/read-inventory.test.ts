@@ -15,7 +15,7 @@ import {
   type Estate,
   type Sandbox,
 } from '../../src/sandbox/index.js';
-import { expectedRegion, sandboxSession } from './helpers.js';
+import { denyingAdmin, expectedRegion, sandboxSession } from './helpers.js';
 
 const { accounts, images, snapshots, organization, regions: sampleRegions } = SAMPLE_IDS;
 const ROLE = 'AmiguardAuditRole';
@@ -39,18 +39,6 @@ function imageOf(inventory: Inventory, id: string) {
   const image = inventory.regions.flatMap((region) => region.images).find((candidate) => candidate.id === id);
   assert.ok(image !== undefined, `${id} was not read`);
   return image;
-}
-
-/** A copy of the sample estate with one account's first access key denied some actions. */
-function denying(accountId: string, denyActions: readonly string[]): Estate {
-  return {
-    ...SAMPLE_ESTATE,
-    accounts: SAMPLE_ESTATE.accounts.map((account) =>
-      account.id !== accountId
-        ? account
-        : { ...account, accessKeys: (account.accessKeys ?? []).map((key, i) => (i === 0 ? { ...key, denyActions } : key)) },
-    ),
-  };
 }
 
 describe('readInventory on the sample organization', () => {
@@ -260,7 +248,7 @@ describe('readInventory names what it cannot read', () => {
   });
 
   it('a disabled region when the regions cannot be listed: the region itself says so', async () => {
-    await withSandbox(denying(accounts.management, ['ec2:DescribeRegions']), async (sandbox) => {
+    await withSandbox(denyingAdmin(accounts.management, ['ec2:DescribeRegions']), async (sandbox) => {
       const session = sandboxSession(sandbox, SAMPLE_CREDENTIALS.management);
       const named = await readInventory({ session, scope: { regions: ['us-east-1', sampleRegions.disabled] } });
       assert.deepEqual(named.failures.map((failure) => [failure.account, failure.region]), [[accounts.management, sampleRegions.disabled]]);

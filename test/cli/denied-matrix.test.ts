@@ -14,6 +14,7 @@ import { AWS_OPERATIONS, type AwsOperation } from '../../src/aws/operations.js';
 import { COMMANDS, run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Estate } from '../../src/sandbox/index.js';
+import { denyingAdmin } from '../audit/helpers.js';
 
 /** Every command, loaded: main.ts loads a command's module only when it runs. */
 const LOADED = await Promise.all(COMMANDS.map((entry) => entry.load()));
@@ -132,18 +133,6 @@ describe('every command with every action it calls denied', () => {
     });
   }
 });
-
-/** The sample estate with one account's admin key denied some actions. */
-function denyingAdmin(accountId: string, denyActions: readonly string[], estate: Estate = SAMPLE_ESTATE): Estate {
-  return {
-    ...estate,
-    accounts: estate.accounts.map((account) =>
-      account.id !== accountId
-        ? account
-        : { ...account, accessKeys: (account.accessKeys ?? []).map((key, i) => (i === 0 ? { ...key, denyActions } : key)) },
-    ),
-  };
-}
 
 describe('what a command says when part of it could not be read', () => {
   let cwd: string;

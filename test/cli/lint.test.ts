@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { BIN, runCli, type CliResult } from './run-cli.js';
+import { runCli, type CliResult } from './run-cli.js';
 
 function project(files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), 'amiguard-cli-'));
@@ -110,21 +110,7 @@ describe('amiguard lint (CLI)', () => {
  */
 function runGuarded(args: readonly string[], cwd: string, unprivileged = false): Promise<CliResult> {
   const asUser = unprivileged && process.getuid?.() === 0 ? { uid: 65534, gid: 65534 } : {};
-  return new Promise((done, fail) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      cwd,
-      env: { PATH: process.env['PATH'] ?? '', HOME: tmpdir(), NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 60_000,
-      ...asUser,
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', fail);
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runCli(args, { cwd, env: { HOME: tmpdir() }, process: { timeout: 60_000, ...asUser } });
 }
 
 /** A million var-file entries, each a distinct name: far over the var-file limit in either syntax. */

@@ -10,25 +10,13 @@
  * feature, so that a known disagreement can switch off exactly the construct it is about.
  */
 import type { SharingField } from '../../../src/templates/model.js';
+import { Random as SeededRandom } from '../../../src/sandbox/random.js';
 import { LEGACY_SPELLINGS } from './packer-copy.js';
 
-/** A seeded PRNG (mulberry32): the same seed gives the same templates. */
-export class Random {
-  private state: number;
-
-  constructor(seed: number) {
-    this.state = seed >>> 0;
-  }
-
-  next(): number {
-    this.state = (this.state + 0x6d2b79f5) >>> 0;
-    let t = this.state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  }
-
-  int(below: number): number {
+/** The sandbox's seeded PRNG (mulberry32), with what the generator needs: the same seed gives the same templates. */
+export class Random extends SeededRandom {
+  /** An integer in [0, below). */
+  below(below: number): number {
     return Math.floor(this.next() * below);
   }
 
@@ -36,16 +24,10 @@ export class Random {
     return this.next() < probability;
   }
 
-  pick<T>(items: readonly T[]): T {
-    const item = items[this.int(items.length)];
-    if (item === undefined) throw new Error('pick from an empty list');
-    return item;
-  }
-
   shuffle<T>(items: readonly T[]): T[] {
     const copy = [...items];
     for (let index = copy.length - 1; index > 0; index -= 1) {
-      const other = this.int(index + 1);
+      const other = this.below(index + 1);
       const a = copy[index];
       const b = copy[other];
       if (a === undefined || b === undefined) continue;
@@ -230,11 +212,11 @@ function randomValue(random: Random, kind: Kind, fixedLength: number | undefined
     case 'string':
       return random.pick(STRINGS);
     case 'number':
-      return random.int(6);
+      return random.below(6);
     case 'bool':
       return random.chance(0.5);
     case 'list':
-      return Array.from({ length: fixedLength ?? random.int(4) }, () => random.pick(STRINGS));
+      return Array.from({ length: fixedLength ?? random.below(4) }, () => random.pick(STRINGS));
   }
 }
 
@@ -263,7 +245,7 @@ class TemplateWriter {
   }
 
   declareVariables(): void {
-    const count = 1 + this.random.int(4);
+    const count = 1 + this.random.below(4);
     for (let index = 0; index < count; index += 1) {
       const name = `${this.prefix}v${index}`;
       const kind = this.choose<Kind>([
@@ -303,7 +285,7 @@ class TemplateWriter {
 
   declareLocals(): void {
     if (!this.enabled('local')) return;
-    const count = this.random.int(4);
+    const count = this.random.below(4);
     for (let index = 0; index < count; index += 1) {
       this.features.add('local');
       const kind = this.random.pick<Kind>(['string', 'list', 'list', 'bool']);
@@ -342,11 +324,11 @@ class TemplateWriter {
     if (kind === 'list' && this.enabled('mixed-list') && this.random.chance(0.15)) {
       this.features.add('mixed-list');
       // Strings and numbers unify to strings whatever a filter leaves of them.
-      return code`[${literal(this.random.pick(STRINGS))}, ${literal(this.random.int(10))}]`;
+      return code`[${literal(this.random.pick(STRINGS))}, ${literal(this.random.below(10))}]`;
     }
     if (kind === 'list' && this.enabled('number-and-bool-list') && this.random.chance(0.05)) {
       this.features.add('number-and-bool-list');
-      return code`[${literal(this.random.int(10))}, ${literal(this.random.chance(0.5))}]`;
+      return code`[${literal(this.random.below(10))}, ${literal(this.random.chance(0.5))}]`;
     }
     return literal(this.value(kind));
   }
@@ -376,7 +358,7 @@ class TemplateWriter {
       [['fn:join'], () => code`join(${literal(this.random.pick([',', '', '-']))}, ${l()})`],
       [['fn:element', 'fn:concat'], () => code`element(concat(${l()}, ["z"]), ${n()})`],
       [['fn:replace'], () => code`replace(${s()}, ${this.word()}, ${literal(this.random.pick(['b', '', 'x']))})`],
-      [['fn:substr'], () => code`substr(${s()}, ${literal(this.random.int(3))}, ${literal(this.random.int(6))})`],
+      [['fn:substr'], () => code`substr(${s()}, ${literal(this.random.below(3))}, ${literal(this.random.below(6))})`],
       [['fn:coalesce'], () => code`coalesce(${s()}, "x")`],
       [['fn:lookup'], () => code`lookup({ a = ${s()}, b = ${s()} }, ${literal(this.random.pick(['a', 'b', 'c']))}, ${s()})`],
       [['fn:trimprefix'], () => code`trimprefix(${s()}, ${this.word()})`],
@@ -470,7 +452,7 @@ class TemplateWriter {
     const l = () => this.expression('list', d);
     const n = () => this.expression('number', d);
     return this.choose<Code>([
-      [[], () => literal(this.random.int(5))],
+      [[], () => literal(this.random.below(5))],
       [['fn:length'], () => code`length(${l()})`],
       [['fn:max'], () => code`max(${n()}, ${n()})`],
       [['fn:min'], () => code`min(${n()}, ${n()})`],
@@ -519,7 +501,7 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
   writer.declareLocals();
   const fields = random
     .shuffle(SHARING)
-    .slice(0, 1 + random.int(3))
+    .slice(0, 1 + random.below(3))
     .map((field) => ({ field, expression: writer.fieldExpression() }));
 
   const lines: Code[] = [];
@@ -581,10 +563,10 @@ export function generateBatch(random: Random, firstId: number, size: number, inv
   const valueOf = (spec: VariableSpec): JsonValue => randomValue(random, spec.kind, spec.fixedLength);
 
   const autoNames = [
-    ...Array.from({ length: random.int(3) }, (_, index) => `auto${index}.auto.pkrvars.hcl`),
-    ...Array.from({ length: random.int(3) }, (_, index) => `auto${index}.auto.pkrvars.json`),
+    ...Array.from({ length: random.below(3) }, (_, index) => `auto${index}.auto.pkrvars.hcl`),
+    ...Array.from({ length: random.below(3) }, (_, index) => `auto${index}.auto.pkrvars.json`),
   ];
-  const fileNames = Array.from({ length: 1 + random.int(3) }, (_, index) => `values${index}.pkrvars.${random.chance(0.5) ? 'hcl' : 'json'}`);
+  const fileNames = Array.from({ length: 1 + random.below(3) }, (_, index) => `values${index}.pkrvars.${random.chance(0.5) ? 'hcl' : 'json'}`);
   const assignments = new Map<string, Assignment[]>([...autoNames, ...fileNames].map((name) => [name, []]));
   for (const spec of variables) {
     for (const name of [...autoNames, ...fileNames]) {
@@ -613,9 +595,9 @@ export function generateBatch(random: Random, firstId: number, size: number, inv
       .filter(() => random.chance(0.7))
       .map((path) => ({ kind: 'var-file', path }));
     for (const spec of variables.filter((candidate) => !takesCliValueAsString(candidate))) {
-      const times = random.chance(0.15) ? 1 + random.int(2) : 0;
+      const times = random.chance(0.15) ? 1 + random.below(2) : 0;
       for (let time = 0; time < times; time += 1) {
-        args.splice(random.int(args.length + 1), 0, { kind: 'var', name: spec.name, value: cliValue(valueOf(spec)) });
+        args.splice(random.below(args.length + 1), 0, { kind: 'var', name: spec.name, value: cliValue(valueOf(spec)) });
       }
     }
     return args;

@@ -10,24 +10,25 @@ if [ -f "$multitool" ]; then
   chmod u+x "$multitool"
 fi
 
-# The HTML report's browser test drives Debian's Chromium (npm may not download browsers here).
-if ! command -v chromium >/dev/null 2>&1; then
+# Installs Debian's PACKAGE (which provides COMMAND) when it is missing and we are root with
+# apt-get; otherwise says how, since the tests that need it cannot run without it.
+apt_updated=no
+install_debian_package() {
+  local command=$1 package=$2 why=$3
+  command -v "$command" >/dev/null 2>&1 && return 0
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing Debian's chromium for the browser test"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+    echo "setup: installing Debian's $package for $why"
+    if [ "$apt_updated" = no ]; then
+      apt-get update -qq
+      apt_updated=yes
+    fi
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$package" >/dev/null
   else
-    echo "setup: chromium is missing; install Debian's chromium package (sudo apt-get install chromium) for the browser test" >&2
+    echo "setup: $command is missing; install Debian's $package package (sudo apt-get install $package) for $why" >&2
   fi
-fi
+}
 
+# The HTML report's browser test drives Debian's Chromium (npm may not download browsers here).
+install_debian_package chromium chromium "the browser test"
 # The differential test evaluates templates with a real Packer: Debian's packer package (1.6.6).
-if ! command -v packer >/dev/null 2>&1; then
-  if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
-    echo "setup: installing Debian's packer for the differential test"
-    apt-get update -qq
-    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq packer >/dev/null
-  else
-    echo "setup: packer is missing; install Debian's packer package (sudo apt-get install packer) for the differential test" >&2
-  fi
-fi
+install_debian_package packer packer "the differential test"

@@ -23,6 +23,13 @@ export interface Provenance {
   readonly origin?: Location;
   /** How the origin was reached, e.g. `var.ami_users` or `{{user \`ami_groups\`}}`. */
   readonly via?: string;
+  /**
+   * A runtime guard the grant sits behind (`when: production_tag`, `if [ "$PUBLIC" = true ]`):
+   * the grant still counts, and the message names the guard.
+   */
+  readonly condition?: string;
+  /** How to change the file so that it no longer grants this, when the field name alone does not say it. */
+  readonly fix?: string;
 }
 
 export interface Grant extends Provenance {

@@ -18,9 +18,18 @@ export function originOf(provenance: Provenance): RelatedLocation[] {
   return [{ message: `${what} is defined here`, location: provenance.origin }];
 }
 
-/** `ami_groups` or `ami_groups (from var.ami_groups)`. */
+/** `ami_groups`, `ami_groups (from var.ami_groups)`, `group_names (when: production_tag)`. */
 export function describeSource(provenance: Provenance): string {
-  return provenance.via === undefined ? provenance.field : `${provenance.field} (from ${provenance.via})`;
+  const notes = [
+    ...(provenance.via === undefined ? [] : [`from ${provenance.via}`]),
+    ...(provenance.condition === undefined ? [] : [`when ${provenance.condition}`]),
+  ];
+  return notes.length === 0 ? provenance.field : `${provenance.field} (${notes.join(', ')})`;
+}
+
+/** The reader's own fix wording when it gave one, else the rule's, which names the field. */
+export function fixFor(provenance: Provenance, byField: (field: string) => string): string {
+  return provenance.fix ?? byField(provenance.field);
 }
 
 /** AWS's attribute names, which mark grants read from a live AMI or snapshot. */
@@ -96,7 +105,7 @@ export function reportPublicGrants(
       location: grant.location,
       related: originOf(grant),
       key: `${grant.field}:all`,
-      remediation: remediationFor(grant, target === 'ami' ? 'public-ami' : 'public-snapshot', remediation(grant.field)),
+      remediation: remediationFor(grant, target === 'ami' ? 'public-ami' : 'public-snapshot', fixFor(grant, remediation)),
       ...withRemoval(grant),
       ...suppression,
     });
@@ -160,7 +169,7 @@ export function reportUnapproved(
         remediation: `if ${what} should have access, add it to ${allowKey} in the policy file; otherwise ${remediationFor(
           grant,
           `unapproved-${kind}`,
-          `remove it from ${grant.field}`,
+          fixFor(grant, (field) => `remove it from ${field}`),
         )}`,
         ...(unresolved === undefined ? withRemoval(grant) : { approval: { status: 'unknown', reason: unresolved } }),
       });

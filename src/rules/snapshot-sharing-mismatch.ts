@@ -1,5 +1,5 @@
 import { describeGrantee, granteeKey, type Rule } from '../core/index.js';
-import { describeSource, isPublicGrant, originOf, remediationFor, withRemoval } from './helpers.js';
+import { describeSource, fixFor, isPublicGrant, originOf, remediationFor, withRemoval } from './helpers.js';
 
 export const snapshotSharingMismatch: Rule = {
   id: 'snapshot-sharing-mismatch',
@@ -34,7 +34,7 @@ export const snapshotSharingMismatch: Rule = {
           location: grant.location,
           related: originOf(grant),
           key: `${grant.field}:public`,
-          remediation: remediationFor(grant, 'snapshot-sharing-mismatch', `remove "all" from ${grant.field}`),
+          remediation: remediationFor(grant, 'snapshot-sharing-mismatch', fixFor(grant, (field) => `remove "all" from ${field}`)),
           ...withRemoval(grant),
         });
       } else if (!launchable.has(granteeKey(grant.grantee)) && !launchByGroup && !launchUnknown) {

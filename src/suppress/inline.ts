@@ -2,8 +2,11 @@ import type { MemberNode, ValueNode } from '@humanwhocodes/momoa';
 import { sourceLocation, type SourceLocation, type SuppressionDirective } from '../core/index.js';
 import { parseJson } from '../templates/packer-json/parse.js';
 
-/** How a file is written: HCL native syntax, HCL's JSON syntax (`*.pkr.json`), or a legacy template. */
-export type DirectiveSyntax = 'hcl' | 'hcl-json' | 'packer-json';
+/**
+ * How a file is written: HCL native syntax, HCL's JSON syntax (`*.pkr.json`, `*.tf.json`), a legacy
+ * Packer template, a file whose comments start with `#` (YAML, shell, Python), or one without comments.
+ */
+export type DirectiveSyntax = 'hcl' | 'hcl-json' | 'packer-json' | 'hash' | 'none';
 
 const MARKER = 'amiguard-ignore';
 /** Legacy JSON has no comments; Packer ignores root-level keys that start with `_` if their value is a string. */
@@ -22,7 +25,47 @@ export function scanDirectives(file: string, text: string, syntax: DirectiveSynt
       return scanHclJson(file, text);
     case 'packer-json':
       return scanPackerJson(file, text);
+    case 'hash':
+      return scanHash(file, text);
+    case 'none':
+      return [];
   }
+}
+
+/**
+ * `#` comments (YAML, shell, Python): one that starts a line or follows a blank. A comment after
+ * code covers its own line; a comment alone covers the next line of code and, when the lines after
+ * that are indented deeper (a YAML mapping, a Python block, a continued shell command), them too.
+ */
+function scanHash(file: string, text: string): SuppressionDirective[] {
+  const lines = text.split(/\r?\n/);
+  const directives: SuppressionDirective[] = [];
+  const indentOf = (line: string): number => line.length - line.trimStart().length;
+  const isCode = (line: string): boolean => line.trim() !== '' && !line.trimStart().startsWith('#');
+  lines.forEach((line, index) => {
+    const match = /(^|\s)#(.*)$/.exec(line);
+    if (match === null) return;
+    const written = markerText(match[2] ?? '');
+    if (written === undefined) return;
+    const hashColumn = match.index + (match[1] ?? '').length + 1;
+    const location = sourceLocation(file, index + 1, hashColumn, index + 1, line.length + 1);
+    const trailing = line.slice(0, hashColumn - 1).trim() !== '';
+    let target = index;
+    if (!trailing) {
+      target = index + 1;
+      while (target < lines.length && !isCode(lines[target] ?? '')) target++;
+    }
+    const indent = indentOf(lines[target] ?? '');
+    let end = target;
+    for (let next = target + 1; next < lines.length; next++) {
+      const candidate = lines[next] ?? '';
+      if (candidate.trim() === '') continue;
+      if (indentOf(candidate) <= indent) break;
+      end = next;
+    }
+    directives.push(parseDirective(written, location, { from: target + 1, to: end + 1 }));
+  });
+  return directives;
 }
 
 interface Comment {

@@ -7,7 +7,7 @@ import {
   type Sharing,
   type UnknownGrant,
 } from '../core/index.js';
-import type { EvaluatedField, SharingField, TemplateImage } from './model.js';
+import type { EvaluatedField, EvaluatedItem, SharingField, TemplateImage } from './model.js';
 
 const FIELD_SYNTAX: Readonly<Record<SharingField, GranteeSyntax>> = {
   ami_users: 'account',
@@ -50,27 +50,51 @@ export function toImageSubject(image: TemplateImage): ImageSubject {
   };
 }
 
-/**
- * Packer sends each sharing field to AWS as one ModifyImageAttribute (or ModifySnapshotAttribute)
- * call (step_modify_ami_attributes.go), and AWS rejects the whole call for one bad item
- * (InvalidAMIAttributeItemValue): a field with an invalid item grants nothing, whatever else it holds.
- */
 function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sharing {
+  return sharingFromCalls(
+    fields.flatMap((name): GrantCall[] => {
+      const field: EvaluatedField | undefined = image.fields[name];
+      return field === undefined ? [] : [{ field: name, syntax: FIELD_SYNTAX[name], items: field.items }];
+    }),
+  );
+}
+
+/**
+ * One AWS change: the values of one field that a tool sends in one ModifyImageAttribute (or
+ * ModifySnapshotAttribute) call. Packer sends each sharing field as one call
+ * (step_modify_ami_attributes.go); a Terraform `aws_ami_launch_permission` is a call per grantee.
+ */
+export interface GrantCall {
+  /** As the file names it: `ami_users`, `launch_permission.user_ids`, `--launch-permission`. */
+  readonly field: string;
+  readonly syntax: GranteeSyntax;
+  readonly items: readonly EvaluatedItem[];
+  /** A runtime guard the call sits behind (`when: production_tag`). */
+  readonly condition?: string;
+  /** The reader's fix wording, when `remove it from FIELD` would not say it. */
+  readonly fix?: string;
+}
+
+/**
+ * The grants a list of calls makes. AWS rejects a whole call for one bad item
+ * (InvalidAMIAttributeItemValue): a call with an invalid item grants nothing, whatever else it holds.
+ */
+export function sharingFromCalls(calls: readonly GrantCall[]): Sharing {
   const grants: Grant[] = [];
   const invalid: InvalidGrant[] = [];
   const unknowns: UnknownGrant[] = [];
-  for (const name of fields) {
-    const field: EvaluatedField | undefined = image.fields[name];
-    if (field === undefined) continue;
+  for (const call of calls) {
     const fieldGrants: Grant[] = [];
     const fieldInvalid: InvalidGrant[] = [];
     const fieldUnknowns: UnknownGrant[] = [];
-    for (const item of field.items) {
+    for (const item of call.items) {
       const provenance = {
-        field: name,
+        field: call.field,
         location: item.location,
         ...(item.origin === undefined ? {} : { origin: item.origin }),
         ...(item.via === undefined ? {} : { via: item.via }),
+        ...(call.condition === undefined ? {} : { condition: call.condition }),
+        ...(call.fix === undefined ? {} : { fix: call.fix }),
       };
       if (item.kind === 'unknown') {
         fieldUnknowns.push({
@@ -80,7 +104,7 @@ function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sh
         });
         continue;
       }
-      const parsed = parseGrantee(FIELD_SYNTAX[name], item.value);
+      const parsed = parseGrantee(call.syntax, item.value);
       if (parsed.ok) fieldGrants.push({ ...provenance, grantee: parsed.grantee });
       else fieldInvalid.push({ ...provenance, raw: item.value, problem: parsed.problem });
     }
@@ -92,8 +116,8 @@ function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sh
     const others = fieldGrants.length + fieldUnknowns.length;
     const consequence =
       others === 0
-        ? `AWS rejects the whole ${name} change`
-        : `AWS rejects the whole ${name} change, so none of its ${others + fieldInvalid.length} values is shared`;
+        ? `AWS rejects the whole ${call.field} change`
+        : `AWS rejects the whole ${call.field} change, so none of its ${others + fieldInvalid.length} values is shared`;
     invalid.push(...fieldInvalid.map((entry) => ({ ...entry, problem: `${entry.problem}; ${consequence}` })));
   }
   return { grants, invalid, unknowns };

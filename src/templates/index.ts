@@ -9,7 +9,7 @@ import { toImageSubject } from './subject.js';
 
 export * from './model.js';
 export { discoverTemplates, type Discovered, type HclConfiguration, type SkippedPath } from './discover.js';
-export { toImageSubject } from './subject.js';
+export { sharingFromCalls, toImageSubject, type GrantCall } from './subject.js';
 
 export interface TemplateReadRequest {
   readonly paths: readonly string[];

@@ -23,6 +23,17 @@ export type GranteeParse =
 /** The kind of value a sharing field or API parameter holds. */
 export type GranteeSyntax = 'account' | 'group' | 'organization' | 'ou';
 
+/**
+ * A value from a whole permission list whose entries' keys are not known (a copied
+ * `LaunchPermissions`): `all` is public, an ARN an organization or OU, anything else an account.
+ */
+export function parseAnyGrantee(raw: string): GranteeParse {
+  if (raw === 'all') return { ok: true, grantee: { kind: 'public' } };
+  if (raw.includes(':ou/')) return parseOu(raw);
+  if (raw.startsWith('arn:')) return parseOrganization(raw);
+  return parseAccount(raw);
+}
+
 /** Parses one raw value as AWS would accept it in the given kind of field. */
 export function parseGrantee(syntax: GranteeSyntax, raw: string): GranteeParse {
   switch (syntax) {

@@ -1,4 +1,4 @@
-import type { Grantee } from './grantee.js';
+import type { Grantee, GranteeSyntax } from './grantee.js';
 import type { Location } from './location.js';
 
 /**
@@ -36,12 +36,19 @@ export interface Grant extends Provenance {
   readonly grantee: Grantee;
 }
 
+/** The kind of grantee a field holds; `any` for a whole permission list (`[{Group: all}, {UserId: ...}]`). */
+export type ExpectedGrantee = GranteeSyntax | 'any';
+
 export interface InvalidGrant extends Provenance {
   readonly raw: string;
+  /** What the field expects, when the reader knows it. */
+  readonly expects?: ExpectedGrantee;
   readonly problem: string;
 }
 
 export interface UnknownGrant extends Provenance {
+  /** What the field would hold: an unknown `group` or `any` may be public. */
+  readonly expects?: ExpectedGrantee;
   /** Why the value is unknown: `variable "version" has no value`. */
   readonly reason: string;
   /** Values it may take where the expression shows them (both branches of a conditional). */

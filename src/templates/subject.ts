@@ -1,5 +1,7 @@
 import {
+  parseAnyGrantee,
   parseGrantee,
+  type ExpectedGrantee,
   type GranteeSyntax,
   type Grant,
   type ImageSubject,
@@ -67,7 +69,8 @@ function buildSharing(image: TemplateImage, fields: readonly SharingField[]): Sh
 export interface GrantCall {
   /** As the file names it: `ami_users`, `launch_permission.user_ids`, `--launch-permission`. */
   readonly field: string;
-  readonly syntax: GranteeSyntax;
+  /** The kind of grantee it holds; `any` for a whole permission list. */
+  readonly syntax: ExpectedGrantee;
   readonly items: readonly EvaluatedItem[];
   /** A runtime guard the call sits behind (`when: production_tag`). */
   readonly condition?: string;
@@ -100,13 +103,14 @@ export function sharingFromCalls(calls: readonly GrantCall[]): Sharing {
         fieldUnknowns.push({
           ...provenance,
           reason: item.reason,
+          expects: call.syntax,
           ...(item.mayInclude === undefined ? {} : { mayInclude: item.mayInclude }),
         });
         continue;
       }
-      const parsed = parseGrantee(call.syntax, item.value);
+      const parsed = call.syntax === 'any' ? parseAnyGrantee(item.value) : parseGrantee(call.syntax, item.value);
       if (parsed.ok) fieldGrants.push({ ...provenance, grantee: parsed.grantee });
-      else fieldInvalid.push({ ...provenance, raw: item.value, problem: parsed.problem });
+      else fieldInvalid.push({ ...provenance, raw: item.value, problem: parsed.problem, expects: call.syntax });
     }
     if (fieldInvalid.length === 0) {
       grants.push(...fieldGrants);

@@ -31,7 +31,7 @@ export async function readCloudFormation(files: readonly string[], context: Unit
     const json = /\.json$/i.test(file);
     const source = context.load(file, 'template', json ? 'none' : 'hash');
     if (source === undefined) continue;
-    const parsed = parseTemplate(file, source.text);
+    const parsed = parseTemplate(file, source.text, json);
     if (!parsed.ok) {
       problems.push(parsed.problem);
       continue;
@@ -56,13 +56,17 @@ export async function readCloudFormation(files: readonly string[], context: Unit
   return { subjects, problems };
 }
 
-/** JSON when it reads as JSON, otherwise YAML, as CloudFormation decides. */
-function parseTemplate(file: string, text: string): TemplateParse {
+/**
+ * A `.json` file as JSON; any other as JSON when it reads as JSON, otherwise YAML, as
+ * CloudFormation decides (YAML's flow style takes much that JSON refuses).
+ */
+function parseTemplate(file: string, text: string, json: boolean): TemplateParse {
+  if (json) return parseJsonTemplate(file, text);
   if (!/^\uFEFF?\s*\{/.test(text)) return parseYamlTemplate(file, text);
-  const json = parseJsonTemplate(file, text);
-  if (json.ok) return json;
+  const asJson = parseJsonTemplate(file, text);
+  if (asJson.ok) return asJson;
   const yaml = parseYamlTemplate(file, text);
-  return yaml.ok ? yaml : json;
+  return yaml.ok ? yaml : asJson;
 }
 
 /** What an undecided `Fn::If` or resource `Condition` leaves: every value it may grant, as unknown. */

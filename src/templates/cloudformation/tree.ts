@@ -76,7 +76,7 @@ export function parseYamlTemplate(file: string, text: string): TemplateParse {
   const [error] = document.errors;
   if (error !== undefined) {
     if (error.message.includes('Maximum call stack size exceeded')) return { ok: false, problem: tooDeepProblem(file) };
-    const [line, column] = error.linePos?.[0] === undefined ? [1, 1] : [error.linePos[0].line, error.linePos[0].col];
+    const { line, col: column } = lineCounter.linePos(error.pos[0]);
     const message = (error.message.split('\n')[0] ?? 'invalid YAML').replace(/ at line \d+, column \d+:?$/, '');
     return { ok: false, problem: { message: `invalid YAML: ${message}`, location: sourceLocation(file, line, column) } };
   }

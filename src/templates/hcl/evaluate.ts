@@ -341,8 +341,9 @@ export class Evaluator {
     }
 
     const pendingLeft = firstUnknown(left);
-    if (pendingLeft !== undefined) return propagate(pendingLeft, loc);
     const pendingRight = firstUnknown(right);
+    if ((operator === '==' || operator === '!=') && cannotBeEqual(left, right, pendingLeft, pendingRight)) return at(bool(operator === '!='), loc);
+    if (pendingLeft !== undefined) return propagate(pendingLeft, loc);
     if (pendingRight !== undefined) return propagate(pendingRight, loc);
 
     if (operator === '==') return at(bool(equal(left, right)), loc);
@@ -655,6 +656,18 @@ function mayBe(value: Value, site: SourceLocation, candidates: ReadonlySet<strin
 function withProvenanceOf<T extends Value>(value: T, source: Value | undefined): T {
   if (source?.via === undefined) return value;
   return source.origin === undefined ? { ...value, via: source.via } : { ...value, via: source.via, origin: source.origin };
+}
+
+/**
+ * Whether two values with unknown parts cannot be equal whatever those parts turn out to be, as
+ * cty's Equals decides it: null against a value that is not null, or values of different kinds
+ * (`{ name = var.unset } != ""` is true). Wholly unknown operands stay unknown.
+ */
+function cannotBeEqual(left: Value, right: Value, pendingLeft: Value | undefined, pendingRight: Value | undefined): boolean {
+  if (pendingLeft === undefined && pendingRight === undefined) return false;
+  if (pendingLeft?.kind === 'error' || pendingRight?.kind === 'error') return false;
+  if (left.kind === 'unknown' || right.kind === 'unknown') return false;
+  return left.kind !== right.kind;
 }
 
 /** HCL converts the strings "true" and "false" to bools. */

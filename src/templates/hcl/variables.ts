@@ -38,10 +38,12 @@ export interface VariableConvention {
 
 /**
  * One value given to variables, in the order the tool applies them (later wins): a text value
- * (`--var`, an environment variable), a var-file the tool finds itself, or a `--var-file`.
+ * (`--var`, an environment variable), a var-file the tool finds itself, a `--var-file`, or a
+ * value already evaluated (a Terraform module call's argument).
  */
 export type VariableSource =
   | { readonly kind: 'text'; readonly name: string; readonly text: string; readonly from: string }
+  | { readonly kind: 'value'; readonly name: string; readonly value: Value; readonly loc: SourceLocation; readonly what: string }
   | { readonly kind: 'file'; readonly file: SourceFile }
   | { readonly kind: 'var-file'; readonly path: string };
 
@@ -78,6 +80,9 @@ export class VariableValues {
           break;
         case 'var-file':
           this.readVarFile(source.path);
+          break;
+        case 'value':
+          if (declarations.has(source.name)) this.assign(source.name, source.value, source.loc, source.what);
           break;
         case 'text':
           if (!declarations.has(source.name)) {

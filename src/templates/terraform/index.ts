@@ -1,10 +1,10 @@
 import { posix } from 'node:path';
-import type { ClaimedFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
+import type { ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
 import { loadHclParser } from '../hcl/hcl-parser.js';
 import { BASE_BUDGET, Budget, BUDGET_PER_CHARACTER } from '../hcl/value.js';
 import { isJson, ModuleInstance, parseModule, type ReadSession } from './module.js';
-import { isAutoVarFile, terraformVariableSources } from './variables.js';
+import { isAutoVarFile, isTerraformVarFile, terraformVariableSources } from './variables.js';
 
 function isTemplate(name: string): boolean {
   return name.endsWith('.tf') || name.endsWith('.tf.json');
@@ -22,42 +22,47 @@ export const terraformFormat: TemplateFormat = {
   reads: '*.tf and *.tf.json files (Terraform)',
   claim(file) {
     if (isTemplate(file.name)) return 'template';
-    if (isAutoVarFile(file.name)) return 'companion';
+    if (isAutoVarFile(file.name)) return file.named ? { refuse: VARIABLES_FILE } : 'companion';
+    if (file.named && isTerraformVarFile(file.name)) return { refuse: VARIABLES_FILE };
     return undefined;
   },
   group(files) {
-    const folders = new Map<string, ClaimedFile[]>();
+    const folders = new Map<string, { templates: string[]; autoVarFiles: string[] }>();
     for (const file of files) {
-      const folder = folders.get(file.folder) ?? [];
-      folder.push(file);
-      folders.set(file.folder, folder);
+      let folder = folders.get(file.folder);
+      if (folder === undefined) {
+        folder = { templates: [], autoVarFiles: [] };
+        folders.set(file.folder, folder);
+      }
+      (file.claim === 'template' ? folder.templates : folder.autoVarFiles).push(file.path);
     }
-    const units: ReadUnit[] = [];
-    for (const folder of folders.values()) {
+    return [...folders.values()]
       // Auto var-files alone are no module: Terraform would find no configuration there.
-      if (!folder.some((file) => file.claim === 'template')) continue;
-      units.push({ format: 'terraform', files: folder.map((file) => file.path), read: readTerraform });
-    }
-    return units;
+      .filter((folder) => folder.templates.length > 0)
+      .map((folder): ReadUnit => ({
+        format: 'terraform',
+        files: folder.templates,
+        companions: folder.autoVarFiles,
+        read: (templates, context) => readTerraform(templates, folder.autoVarFiles, context),
+      }));
   },
+  orphanReason: 'a Terraform variables file in a folder without *.tf or *.tf.json files',
 };
 
-/** Reads one root module (the given files of one folder) and the local modules it calls. */
-export async function readTerraform(files: readonly string[], context: UnitContext): Promise<UnitRead> {
+const VARIABLES_FILE = 'a Terraform variables file, not a configuration: pass it with --var-file';
+
+/**
+ * Reads one root module (the given files of one folder, with its auto var-files) and the local
+ * modules it calls.
+ */
+export async function readTerraform(files: readonly string[], autoVarPaths: readonly string[], context: UnitContext): Promise<UnitRead> {
   const parser = await loadHclParser();
-  const templates: SourceFile[] = [];
-  const autoVarFiles: SourceFile[] = [];
-  for (const path of files) {
-    const name = posix.basename(path);
-    const comments = isJson(path) ? 'hcl-json' : 'hcl';
-    if (isTemplate(name)) {
-      const file = context.load(path, 'template', comments);
-      if (file !== undefined) templates.push(file);
-    } else if (isAutoVarFile(name)) {
-      const file = context.load(path, 'var-file', comments);
-      if (file !== undefined) autoVarFiles.push(file);
-    }
-  }
+  const load = (path: string, kind: 'template' | 'var-file'): SourceFile[] => {
+    const file = context.load(path, kind, isJson(path) ? 'hcl-json' : 'hcl');
+    return file === undefined ? [] : [file];
+  };
+  const templates = files.flatMap((path) => load(path, 'template'));
+  const autoVarFiles = autoVarPaths.flatMap((path) => load(path, 'var-file'));
   const problems: TemplateProblem[] = [];
   const [first] = files;
   const root = first === undefined ? '.' : posix.dirname(first);

@@ -18,17 +18,18 @@ export interface ReadOptions {
 export async function readFolder(folder: string, options: ReadOptions = {}): Promise<UnitRead & { ledger: UnitLedger }> {
   const absolute = resolve(folder);
   const cwd = options.cwd ?? resolve(absolute, '..');
-  const files = readdirSync(absolute)
-    .sort()
-    .filter((name) => terraformFormat.claim({ absolute: join(absolute, name), path: name, name, folder: absolute, named: false }) !== undefined)
-    .map((name) => relative(cwd, join(absolute, name)).split('\\').join('/'));
+  const claimed = (kind: 'template' | 'companion'): string[] =>
+    readdirSync(absolute)
+      .sort()
+      .filter((name) => terraformFormat.claim({ absolute: join(absolute, name), path: name, name, folder: absolute, named: false }) === kind)
+      .map((name) => relative(cwd, join(absolute, name)).split('\\').join('/'));
   const ledger: UnitLedger = { problems: [], artifacts: [], unread: [], directives: [] };
   const context = createUnitContext(
     { cwd, variables: options.variables ?? [], useEnv: options.useEnv ?? false, env: options.env ?? {} },
     [terraformFormat],
     ledger,
   );
-  const read = await readTerraform(files, context);
+  const read = await readTerraform(claimed('template'), claimed('companion'), context);
   return { ...read, problems: [...ledger.problems, ...read.problems], ledger };
 }
 

@@ -1,7 +1,7 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { describeFileError } from '../../core/index.js';
 import type { Claim, FoundFile, ReadUnit, TemplateFormat } from '../format.js';
-import { readCloudFormation } from './read.js';
+import { parseTemplate, readCloudFormation } from './read.js';
 
 export { readCloudFormation } from './read.js';
 
@@ -25,6 +25,10 @@ export const cloudFormation: TemplateFormat = {
   sniff(file) {
     const head = readHead(file.absolute);
     return typeof head === 'string' ? looksLikeCloudFormation(head) : head;
+  },
+  parseOnly(files) {
+    for (const file of files) parseTemplate(file.path, file.text, /\.json$/i.test(file.path));
+    return Promise.resolve();
   },
   group(files): readonly ReadUnit[] {
     return files.map((file) => ({

@@ -60,7 +60,7 @@ export async function readCloudFormation(files: readonly string[], context: Unit
  * A `.json` file as JSON; any other as JSON when it reads as JSON, otherwise YAML, as
  * CloudFormation decides (YAML's flow style takes much that JSON refuses).
  */
-function parseTemplate(file: string, text: string, json: boolean): TemplateParse {
+export function parseTemplate(file: string, text: string, json: boolean): TemplateParse {
   if (json) return parseJsonTemplate(file, text);
   if (!/^\uFEFF?\s*\{/.test(text)) return parseYamlTemplate(file, text);
   const asJson = parseJsonTemplate(file, text);

@@ -14,6 +14,8 @@ export interface CfnString {
   /** The definition it came from (a parameter's `Default`), when not written in place. */
   readonly origin?: SourceLocation;
   readonly via?: string;
+  /** Exactly the deploying account's id (given with `--var AWS::AccountId=...`): a grant to it is the owner's own. */
+  readonly owner?: true;
 }
 
 export interface CfnListValue {
@@ -45,7 +47,7 @@ export type ConditionValue = boolean | { readonly unknown: string };
 const MAX_STEPS = 100_000;
 const MAX_DEPTH = 64;
 
-const OWNER_REASON = 'AWS::AccountId is the account that deploys the stack, known only then';
+const OWNER_REASON = 'AWS::AccountId is the account that deploys the stack, known only then (give it with --var AWS::AccountId=...)';
 
 /** Pseudo parameters with a value amiguard assumes unless told otherwise with `--var AWS::Partition=aws-cn`. */
 const ASSUMED_PSEUDO: Readonly<Record<string, string>> = { 'AWS::Partition': 'aws', 'AWS::URLSuffix': 'amazonaws.com' };
@@ -146,7 +148,12 @@ export class Evaluator {
   }
 
   private ref(name: string): CfnValue {
-    if (name === 'AWS::AccountId') return { kind: 'unknown', reason: OWNER_REASON, owner: true, via: 'AWS::AccountId' };
+    if (name === 'AWS::AccountId') {
+      const account = this.parameterValue(name);
+      return account === undefined
+        ? { kind: 'unknown', reason: OWNER_REASON, owner: true, via: name }
+        : { kind: 'string', value: account.value, owner: true, via: name };
+    }
     if (name === 'AWS::NoValue') return { kind: 'no-value' };
     if (name.startsWith('AWS::')) {
       const given = this.parameterValue(name);

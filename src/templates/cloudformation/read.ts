@@ -140,6 +140,7 @@ function fieldItems(field: CfnNode, syntax: GranteeSyntax, evaluator: Evaluator)
 function itemsOf(value: CfnValue, location: SourceLocation, syntax: GranteeSyntax): EvaluatedItem[] {
   switch (value.kind) {
     case 'string':
+      if (value.owner === true && syntax === 'account') return [];
       return [{ kind: 'known', value: value.value, location, ...(value.origin === undefined ? {} : { origin: value.origin }), ...(value.via === undefined ? {} : { via: value.via }) }];
     case 'list':
       return value.items.flatMap((item) => itemsOf(item, location, syntax));

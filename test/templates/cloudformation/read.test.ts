@@ -209,6 +209,11 @@ Resources:
     assert.deepEqual(granted(subject), ['LaunchPermissionConfiguration.OrganizationalUnitArns=arn:aws:organizations::111122223333:ou/o-abcdefghij/ou-ab12-abcdefgh']);
     assert.deepEqual(subject.launch.unknowns.map((unknown) => [unknown.field, unknown.expects]), [['LaunchPermissionConfiguration.OrganizationArns', 'organization']]);
     assert.match(subject.launch.unknowns[0]?.reason ?? '', /AWS::AccountId is the account that deploys the stack/);
+    const given = only((await read(text, { variables: [{ kind: 'var', name: 'AWS::AccountId', value: '111122223333' }] })).subjects);
+    assert.deepEqual(granted(given), [
+      'LaunchPermissionConfiguration.OrganizationArns=arn:aws:organizations::111122223333:organization/o-abcdefghij',
+      'LaunchPermissionConfiguration.OrganizationalUnitArns=arn:aws:organizations::111122223333:ou/o-abcdefghij/ou-ab12-abcdefgh',
+    ], 'the owner given by --var is still no share; an ARN built from it is known');
   });
 
   it('resource attributes, imports and SSM parameter types are unknowns that say so', async () => {

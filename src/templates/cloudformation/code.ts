@@ -11,12 +11,15 @@ import { child, scalarPosition, type CfnNode, type CfnScalar } from './tree.js';
  * the template, character by character where the template writes it as text (a YAML block, a
  * JSON string, the pieces of an `Fn::Join`), at the expression where a value is substituted.
  */
-export async function readInlineCode(file: string, resources: CfnNode | undefined, evaluator: Evaluator, context: UnitContext): Promise<UnitRead> {
+export async function readInlineCode(file: string, root: CfnNode, evaluator: Evaluator, context: UnitContext): Promise<UnitRead> {
   const subjects: ImageSubject[] = [];
   const problems: TemplateProblem[] = [];
+  const resources = child(root, 'Resources');
   if (resources?.kind !== 'map') return { subjects, problems };
+  // A SAM template may give every function's runtime once, in Globals.
+  const defaultRuntime = child(child(child(root, 'Globals'), 'Function'), 'Runtime');
   for (const resource of resources.entries) {
-    for (const found of inlineCodeOf(resource.value, evaluator)) {
+    for (const found of inlineCodeOf(resource.value, evaluator, defaultRuntime)) {
       const code = buildCode(found.node, evaluator);
       if (code.text.trim() === '') continue;
       if (found.language === undefined) {
@@ -53,7 +56,7 @@ interface FoundCode {
   readonly runtime: string;
 }
 
-function inlineCodeOf(resource: CfnNode, evaluator: Evaluator): FoundCode[] {
+function inlineCodeOf(resource: CfnNode, evaluator: Evaluator, defaultRuntime: CfnNode | undefined): FoundCode[] {
   const type = scalarText(child(resource, 'Type'));
   const properties = child(resource, 'Properties');
   switch (type) {
@@ -61,7 +64,7 @@ function inlineCodeOf(resource: CfnNode, evaluator: Evaluator): FoundCode[] {
     case 'AWS::Serverless::Function': {
       const node = type === 'AWS::Lambda::Function' ? child(child(properties, 'Code'), 'ZipFile') : child(properties, 'InlineCode');
       if (node === undefined) return [];
-      const runtime = runtimeOf(child(properties, 'Runtime'), evaluator);
+      const runtime = runtimeOf(child(properties, 'Runtime') ?? (type === 'AWS::Serverless::Function' ? defaultRuntime : undefined), evaluator);
       return [{ node, runtime, language: languageOf(runtime) }];
     }
     case 'AWS::SSM::Document': {

@@ -49,7 +49,7 @@ export async function readCloudFormation(files: readonly string[], context: Unit
       if (scalarText(child(resource.value, 'Type')) !== DISTRIBUTION_CONFIGURATION) continue;
       for (const subject of distributionSubjects(file, resource.key, resource.value, evaluator)) subjects.push(subject);
     }
-    const inline = await readInlineCode(file, resources, evaluator, context);
+    const inline = await readInlineCode(file, root, evaluator, context);
     for (const subject of inline.subjects) subjects.push(subject);
     for (const problem of inline.problems) problems.push(problem);
   }

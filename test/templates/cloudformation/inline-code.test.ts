@@ -156,6 +156,27 @@ Resources:
     assert.deepEqual(await placesFound('ssm.yaml', text), written(text));
   });
 
+  it("a SAM function's InlineCode, with the runtime from Globals", async () => {
+    const body = (runtime: string) => `Transform: AWS::Serverless-2016-10-31
+Globals:
+  Function:
+    Runtime: ${runtime}
+Resources:
+  Share:
+    Type: AWS::Serverless::Function
+    Properties:
+      Handler: index.handler
+      InlineCode: |
+        import boto3
+        boto3.client('ec2').modify_image_attribute(ImageId='ami-1')
+`;
+    const text = body('python3.12');
+    assert.deepEqual(await placesFound('sam.yaml', text), written(text));
+    writeFileSync(join(dir, 'sam-node.yaml'), body('nodejs20.x'));
+    const node = await readWith(['sam-node.yaml'], dir, { formats: [standInPython] });
+    assert.deepEqual([node.subjects.length, node.problems.length, node.problems[0]?.unevaluated], [0, 1, true]);
+  });
+
   it('a resource behind an undecided Condition passes it on; a false one is not read', async () => {
     const body = (condition: string) => `Parameters:
   Env:

@@ -178,7 +178,7 @@ export class Evaluator {
       return unknown(`parameter ${name} is read from the SSM parameter "${given.value}" when the stack is deployed`, `parameter ${name}`);
     }
     const origin = given.origin === undefined ? {} : { origin: given.origin };
-    const via = given.origin === undefined ? `parameter ${name} (${given.source})` : `parameter ${name}`;
+    const via = given.origin !== undefined ? `parameter ${name}` : given.source === '--var' ? `--var ${name}` : `parameter ${name} in ${given.source}`;
     if (type === 'CommaDelimitedList' || type.startsWith('List<')) {
       // CloudFormation trims the spaces around each member of a comma-delimited list.
       const members = given.value === '' ? [] : given.value.split(',').map((member) => member.trim());

@@ -91,7 +91,7 @@ describe('CloudFormation reader: Image Builder launch permissions', () => {
     assert.equal(unknown[0]?.expects, 'account');
     const given = only((await read(text, { variables: [{ kind: 'var', name: 'Account', value: '123456789012' }] })).subjects);
     assert.deepEqual(granted(given), ['LaunchPermissionConfiguration.UserIds=123456789012']);
-    assert.equal(given.launch.grants[0]?.via, 'parameter Account (--var)');
+    assert.equal(given.launch.grants[0]?.via, '--var Account');
   });
 
   it('takes both parameters file formats from --var-file, later winning, and ignores other var-files', async () => {

@@ -35,10 +35,13 @@ export async function readInlineCode(file: string, root: CfnNode, evaluator: Eva
       }
       const condition = resourceCondition(resource.value, evaluator);
       if (condition === false) continue;
+      // The reader places what it finds (and the lines its messages name) from `at` and `indent`:
+      // exact for a YAML block, close for code built from pieces; `locate` then makes it exact.
       const read = await context.readCode(found.language, {
         file,
         text: code.text,
-        at: { line: 1, column: 1 },
+        at: code.at,
+        indent: code.indent,
         ...(typeof condition === 'string' ? { condition } : {}),
       });
       const move = (location: SourceLocation): SourceLocation => (location.file === file ? code.locate(location) : location);
@@ -110,7 +113,14 @@ type Segment =
 
 export interface CodeText {
   readonly text: string;
-  /** Moves a location in the code (line and column of `text`) to the template. */
+  /** Where the code's first character is written. */
+  readonly at: { readonly line: number; readonly column: number };
+  /** The indentation of its lines after the first, when the code is one YAML block; otherwise 0. */
+  readonly indent: number;
+  /**
+   * Moves a location a reader gave from `at` and `indent` (as `locateEmbedded` does) to where
+   * that character of the code is written in the template.
+   */
   locate(location: SourceLocation): SourceLocation;
 }
 
@@ -180,11 +190,19 @@ export function buildCode(node: CfnNode, evaluator: Evaluator): CodeText {
     if ('at' in segment) return { line: segment.at.line, column: segment.at.column };
     return scalarPosition(segment.scalar.text, segment.scalar.value, segment.offset + offset - segment.start);
   };
+  const at = position(1, 1);
+  const [first] = segments;
+  const indent = first !== undefined && 'scalar' in first && first.scalar.text.kind === 'lines' ? first.scalar.text.indent : 0;
+  // The inverse of locateEmbedded: the code's own line and column.
+  const inCode = (line: number, column: number): [number, number] =>
+    line === at.line ? [1, column - at.column + 1] : [line - at.line + 1, column - indent];
   return {
     text,
+    at,
+    indent,
     locate(location) {
-      const start = position(location.line, location.column);
-      const end = position(location.endLine, location.endColumn);
+      const start = position(...inCode(location.line, location.column));
+      const end = position(...inCode(location.endLine, location.endColumn));
       const ordered = end.line > start.line || (end.line === start.line && end.column >= start.column);
       return { ...location, line: start.line, column: start.column, endLine: ordered ? end.line : start.line, endColumn: ordered ? end.column : start.column };
     },

@@ -82,6 +82,8 @@ Resources:
               boto3.client('ec2').modify_image_attribute(ImageId='ami-1', LaunchPermission={'Add': [{'Group': 'all'}]})
 `;
     assert.deepEqual(await placesFound('block.yaml', text), written(text));
+    // The reader is told where the block is, so that the lines its messages name are the template's.
+    assert.deepEqual([seen.at(-1)?.at, seen.at(-1)?.indent], [{ line: 9, column: 11 }, 10]);
   });
 
   it('a ZipFile in !Sub: substituted values do not shift what follows them', async () => {
@@ -129,6 +131,10 @@ Resources:
       return location?.kind === 'source' ? [location.line, location.column] : [];
     });
     assert.deepEqual(places, written(readFileSync(join(cwd, name), 'utf8')));
+    // One piece per line: the code's lines are the template's from the first piece on.
+    const code = seen.find((candidate) => candidate.text.includes('CopyToMultipleAccounts') || candidate.text.includes(`ec2Client.${CALL}`));
+    const first = code?.text.split('\n').findIndex((line) => line.includes(CALL)) ?? -1;
+    assert.equal((code?.at.line ?? 0) + first, places[0]?.[0]);
   });
 
   it('an SSM Automation aws:executeScript Script is read as Python', async () => {

@@ -59,6 +59,19 @@ export function firstError(root: Node): Node | undefined {
   }
 }
 
+/**
+ * Where a syntax error is: an ERROR node often starts with the complete statements before the
+ * token the parser could not place, so the place is its first child that is a bare token, a
+ * missing one, or an error itself.
+ */
+export function errorPlace(root: Node): { start: number; end: number; text: string } | undefined {
+  const error = firstError(root);
+  if (error === undefined) return undefined;
+  const token = error.isError ? error.children.find((child) => !child.isNamed || child.isError || child.isMissing) : undefined;
+  const node = token ?? error;
+  return { start: node.startIndex, end: Math.max(node.startIndex + 1, Math.min(node.endIndex, node.startIndex + 40)), text: node.text };
+}
+
 /** Every node of the tree whose type is in `types`, in document order, without recursion. */
 export function nodesOfType(root: Node, types: ReadonlySet<string>): Node[] {
   const found: Node[] = [];

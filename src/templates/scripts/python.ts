@@ -1,6 +1,6 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
-import { firstError, loadGrammar, nodesOfType, withTree } from './grammars.js';
+import { errorPlace, loadGrammar, nodesOfType, withTree } from './grammars.js';
 import { grantCalls, PARAMETER_NAMES, type CallParameters, type Parameter, type ParameterName } from './permissions.js';
 import type { ScriptRead } from './shell.js';
 import { joinGuards, PYTHON_CALLS, scriptSubject, type Api } from './subjects.js';
@@ -27,12 +27,12 @@ export async function readPythonText(text: string, locator: Locator, condition?:
   const read: ScriptRead = { subjects: [], problems: [] };
   const done = withTree(parser, text, (tree) => {
     const root = tree.rootNode;
-    const error = firstError(root);
+    const error = errorPlace(root);
     if (error !== undefined) {
       // Python compiles a whole module before running it; the grammar may also lag the language, so the calls are still read.
       read.problems.push({
         message: `Python syntax error (${oneLine(error.text, 40) || 'missing text'}): Python refuses this file; amiguard still read the calls it could parse`,
-        location: locator.locate(error.startIndex, Math.max(error.startIndex + 1, Math.min(error.endIndex, error.startIndex + 40))),
+        location: locator.locate(error.start, error.end),
       });
     }
     const script = new PythonScript(root, text, locator, parser, siblings);

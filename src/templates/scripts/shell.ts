@@ -1,7 +1,7 @@
 import type { Node, Parser } from 'web-tree-sitter';
 import type { ImageSubject, SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
-import { firstError, loadGrammar, nodesOfType, withTree } from './grammars.js';
+import { errorPlace, loadGrammar, nodesOfType, withTree } from './grammars.js';
 import { HOLE, LocatedText, parseStructure, type Hole } from './located-text.js';
 import { grantCalls, type CallParameters, type Parameter, type ParameterName } from './permissions.js';
 import { joinGuards, scriptSubject, SHELL_CALLS, type Api } from './subjects.js';
@@ -43,12 +43,12 @@ interface ScriptSource {
 function readScript(parser: Parser, source: ScriptSource, condition: string | undefined, nesting: number, read: ScriptRead): void {
   const parsed = withTree(parser, source.text, (tree) => {
     const root = tree.rootNode;
-    const error = firstError(root);
+    const error = errorPlace(root);
     if (error !== undefined) {
       // bash runs a script up to its first syntax error: the calls before it still happen.
       read.problems.push({
         message: `the bash grammar cannot parse this part of the script (${oneLine(error.text, 40) || 'missing text'}); amiguard read the rest, and a call written here was not checked`,
-        location: source.locator.locate(error.startIndex, Math.max(error.startIndex + 1, Math.min(error.endIndex, error.startIndex + 40))),
+        location: source.locator.locate(error.start, error.end),
         unevaluated: true,
       });
     }

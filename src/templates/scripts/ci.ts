@@ -32,7 +32,13 @@ export async function readCiText(path: string, text: string, context: UnitContex
     const error = (document as Document).errors[0];
     if (error !== undefined) {
       const at = lines.position(error.pos[0]);
-      problems.push({ message: `YAML syntax error: ${oneLine(error.message.split('\n')[0] ?? '', 120)}; the pipeline is not run, and amiguard did not read it`, location: { kind: 'source', file: path, line: at.line, column: at.column, endLine: at.line, endColumn: at.column + 1 } });
+      const location = { kind: 'source' as const, file: path, line: at.line, column: at.column, endLine: at.line, endColumn: at.column + 1 };
+      // The yaml library reports its own stack running out as an error: that is amiguard's limit, not the file's.
+      if (error.message.includes('Maximum call stack')) {
+        problems.push({ message: 'the YAML is nested too deeply for amiguard to read: the steps in it were not checked', location, unevaluated: true });
+      } else {
+        problems.push({ message: `YAML syntax error: ${oneLine(error.message.split('\n')[0] ?? '', 120)}; the pipeline is not run, and amiguard did not read it`, location });
+      }
       continue;
     }
     collectSites(document.contents, sites, problems, path, lines);

@@ -7,10 +7,20 @@ import { joinGuards, PYTHON_CALLS, scriptSubject, type Api } from './subjects.js
 import { fileLocator, oneLine, type Locator } from './text.js';
 import { stringsIn, unknownValue, type MapEntry, type Value } from './values.js';
 
-/** The calls, as a cheap text check before a file is parsed. */
-export const PYTHON_NEEDLES = ['modify_image_attribute', 'modify_snapshot_attribute', 'modify_attribute'] as const;
+/** boto3 Image Builder's create_distribution_configuration / update_distribution_configuration. */
+const IMAGE_BUILDER_NEEDLE = 'distribution_configuration';
 
-const METHODS = new Set<string>(PYTHON_NEEDLES);
+/** The calls, as a cheap text check before a file is parsed. */
+export const PYTHON_NEEDLES = ['modify_image_attribute', 'modify_snapshot_attribute', 'modify_attribute', IMAGE_BUILDER_NEEDLE] as const;
+
+const METHODS = new Set<string>(['modify_image_attribute', 'modify_snapshot_attribute', 'modify_attribute']);
+/** An Image Builder distribution's `launchPermission` keys, under ModifyImageAttribute's names. */
+const IMAGE_BUILDER_KEYS: Readonly<Record<string, ParameterName>> = {
+  userIds: 'UserIds',
+  userGroups: 'UserGroups',
+  organizationArns: 'OrganizationArns',
+  organizationalUnitArns: 'OrganizationalUnitArns',
+};
 const MAX_CHAIN = 16;
 
 /** Other files of the script's package that mention a name: where a class or function defined in the script is used. */
@@ -42,13 +52,21 @@ export async function readPythonText(text: string, locator: Locator, condition?:
       const guard = joinGuards(condition, script.guardOf(call, 0, new Set()));
       read.subjects.push(scriptSubject(PYTHON_CALLS[found.api], locator.file, locator.locate(call.startIndex, call.endIndex), grantCalls(found, guard)));
     }
+    if (text.includes(IMAGE_BUILDER_NEEDLE)) {
+      for (const pair of script.launchPermissions) {
+        const guard = joinGuards(condition, script.guardOf(pair, 0, new Set()));
+        read.subjects.push(scriptSubject(IMAGE_BUILDER_CALL, locator.file, locator.locate(pair.startIndex, pair.endIndex), grantCalls(script.imageBuilderParameters(pair), guard)));
+      }
+    }
     return true;
   });
   if (done === undefined) read.problems.push({ message: 'the Python grammar gave up on this file: no call in it was checked', location: locator.locate(0, 0) });
   return read;
 }
 
-const NODE_TYPES: ReadonlySet<string> = new Set(['call', 'assignment', 'augmented_assignment', 'for_statement', 'function_definition', 'class_definition', 'identifier', 'import_from_statement', 'import_statement']);
+const IMAGE_BUILDER_CALL = { api: 'image', name: 'Image Builder launchPermission' } as const;
+
+const NODE_TYPES: ReadonlySet<string> = new Set(['pair', 'call', 'assignment', 'augmented_assignment', 'for_statement', 'function_definition', 'class_definition', 'identifier', 'import_from_statement', 'import_statement']);
 
 /** boto 2's positional parameters (boto.ec2.connection.EC2Connection.modify_image_attribute). */
 const BOTO2_POSITIONS = ['attribute', 'operation', 'user_ids', 'groups'] as const;
@@ -69,6 +87,8 @@ interface Binding {
 
 class PythonScript {
   readonly calls: Node[] = [];
+  /** `'launchPermission': {...}` in a dictionary: an Image Builder distribution's grants, wherever the dictionary is built. */
+  readonly launchPermissions: Node[] = [];
   private readonly bindings = new Map<string, Binding[]>();
   private readonly references = new Map<string, Node[]>();
   private readonly imported = new Set<string>();
@@ -85,6 +105,11 @@ class PythonScript {
         case 'call':
           if (METHODS.has(calledName(node) ?? '')) this.calls.push(node);
           break;
+        case 'pair': {
+          const key = node.childForFieldName('key');
+          if (key?.type === 'string' && /^['"]launchPermission['"]$/.test(key.text)) this.launchPermissions.push(node);
+          break;
+        }
         case 'assignment':
         case 'augmented_assignment':
           this.addAssignment(node);
@@ -200,6 +225,24 @@ class PythonScript {
     }
     const api = apiOf(method, parameters);
     return api === undefined ? undefined : { api, parameters, opaque };
+  }
+
+  /** `'launchPermission': {'userIds': [...], 'userGroups': [...], ...}` as the parameters of a grant. */
+  imageBuilderParameters(pair: Node): CallParameters {
+    const valueNode = pair.childForFieldName('value');
+    const value = valueNode === null ? unknownValue('launchPermission has no value', this.locate(pair)) : this.evaluate(valueNode, 0);
+    const parameters = new Map<ParameterName, Parameter>();
+    const opaque: Parameter[] = [];
+    if (value.kind !== 'map') {
+      if (value.kind !== 'none') opaque.push({ field: 'launchPermission', value });
+      return { api: 'image', parameters, opaque };
+    }
+    for (const entry of value.entries) {
+      const name = entry.key === undefined ? undefined : IMAGE_BUILDER_KEYS[entry.key];
+      if (entry.key === undefined) opaque.push({ field: 'launchPermission', value: entry.value });
+      else if (name !== undefined) parameters.set(name, { field: `launchPermission.${entry.key}`, value: entry.value });
+    }
+    return { api: 'image', parameters, opaque };
   }
 
   evaluate(node: Node, depth: number): Value {

@@ -62,6 +62,23 @@ describe('python reader: boto3', () => {
   });
 });
 
+describe('python reader: Image Builder distributions', () => {
+  it("a 'launchPermission' dictionary in code that updates a distribution configuration is a grant", async () => {
+    const text = [
+      'def distributions(accounts):',
+      "    return [{'amiDistributionConfiguration': {'launchPermission': {'userIds': accounts, 'userGroups': ['all']}}}]",
+      "client.update_distribution_configuration(distributionConfigurationArn=arn, distributions=distributions(ids))",
+      '',
+    ].join('\n');
+    const read = await python(text);
+    assert.equal(read.subjects[0]?.name, 'Image Builder launchPermission');
+    assert.deepEqual(summarize(read), [
+      'launch public launchPermission.userGroups 2:105-2:108',
+      'launch unknown(account) launchPermission.userIds 2:79-2:87: accounts is a parameter of distributions(), known only when it is called',
+    ]);
+  });
+});
+
 describe('python reader: boto 2', () => {
   it("groups=['all'] and groups='all', by keyword and by position", async () => {
     const text = [

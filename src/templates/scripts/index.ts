@@ -1,0 +1,118 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import type { ClaimedFile, EmbeddedCode, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
+import { readCiText } from './ci.js';
+import { PYTHON_NEEDLES, readPythonText, type SiblingSearch } from './python.js';
+import { readShellText, SHELL_NEEDLES } from './shell.js';
+import { isPythonShebang, isShellShebang, scanFile } from './sniff.js';
+import { embeddedLocator, fileLocator } from './text.js';
+
+const SHELL_NAME = /\.(?:sh|bash|ksh|zsh)$/;
+const PYTHON_NAME = /\.py$/;
+/** Extension-less files are scripts only with a shebang. */
+const EXTENSIONLESS = /^[^.]+$/;
+const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+const BUILDSPEC = /^buildspec[^/]*\.ya?ml$/;
+const BUILDKITE = /(?:^|\/)\.buildkite\/(?:[^/]+\/)*pipeline[^/]*\.ya?ml$/;
+const YAML_NAME = /\.ya?ml$/;
+/** What a Concourse pipeline's task says, besides a call: a task that runs a program with arguments. */
+const CONCOURSE_MARKERS = [['path:'], ['args:'], ['task:', 'plan:']];
+
+function oneFileUnits(format: 'shell' | 'python' | 'ci', read: (path: string, context: UnitContext) => Promise<UnitRead>) {
+  return (files: readonly ClaimedFile[]): ReadUnit[] =>
+    files.map((file) => ({
+      format,
+      files: [file.path],
+      async read(paths: readonly string[], context: UnitContext): Promise<UnitRead> {
+        const results = await Promise.all(paths.map((path) => read(path, context)));
+        return { subjects: results.flatMap((result) => result.subjects), problems: results.flatMap((result) => result.problems) };
+      },
+    }));
+}
+
+/** Shell scripts: `*.sh`/`*.bash` files and extension-less files with a shell `#!`, that mention a sharing call. */
+export const shellFormat: TemplateFormat = {
+  id: 'shell',
+  reads: '*.sh and *.bash files and scripts with a shell #! line that call aws ec2 modify-image-attribute or modify-snapshot-attribute',
+  notMine: 'a shell script that calls neither modify-image-attribute nor modify-snapshot-attribute',
+  claim: (file: FoundFile) => (SHELL_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
+  sniff: (file: FoundFile) =>
+    scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
+  group: oneFileUnits('shell', async (path, context) => {
+    const source = context.load(path, 'template', 'hash');
+    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text));
+  }),
+  readsCode: {
+    language: 'shell',
+    read: (code: EmbeddedCode) => readShellText(code.text, embeddedLocator(code), code.condition),
+  },
+};
+
+/** Python scripts: `*.py` files and extension-less files with a python `#!`, that mention a sharing call. */
+export const pythonFormat: TemplateFormat = {
+  id: 'python',
+  reads: '*.py files that call boto3 or boto modify_image_attribute / modify_snapshot_attribute',
+  notMine: 'a Python file that calls neither modify_image_attribute nor modify_snapshot_attribute',
+  claim: (file: FoundFile) => (PYTHON_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
+  sniff: (file: FoundFile) =>
+    scanFile(file.absolute, { needles: PYTHON_NEEDLES, ...(PYTHON_NAME.test(file.name) ? {} : { shebang: isPythonShebang }) }),
+  group: oneFileUnits('python', async (path, context) => {
+    const source = context.load(path, 'template', 'hash');
+    return source === undefined
+      ? { subjects: [], problems: [] }
+      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context));
+  }),
+  readsCode: {
+    language: 'python',
+    read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
+  },
+};
+
+/** The most sibling modules searched for the use of a class or function. */
+const MAX_SIBLINGS = 64;
+
+/**
+ * The other modules of a script's package that mention a name (where a plugin registers the task
+ * class that makes the call), read through the context so that they count as read.
+ */
+function packageSiblings(path: string, context: UnitContext): SiblingSearch {
+  return (name) => {
+    const folder = dirname(path);
+    let names: string[];
+    try {
+      names = readdirSync(resolve(context.cwd, folder)).filter((entry) => PYTHON_NAME.test(entry)).sort().slice(0, MAX_SIBLINGS);
+    } catch {
+      return [];
+    }
+    return names.flatMap((entry) => {
+      const sibling = folder === '.' ? entry : join(folder, entry);
+      if (sibling === path || scanFile(resolve(context.cwd, sibling), { needles: [name] }) !== true) return [];
+      const source = context.load(sibling, 'template', 'hash');
+      return source === undefined ? [] : [{ path: sibling, text: source.text }];
+    });
+  };
+}
+
+/**
+ * CI files whose steps run scripts: GitHub workflows, CodeBuild buildspecs and Buildkite
+ * pipelines by their place, Concourse pipelines by their content (a task that runs a shell).
+ * Only one that mentions a sharing call is read.
+ */
+export const ciFormat: TemplateFormat = {
+  id: 'ci',
+  reads: 'CI files (GitHub workflows, buildspec.yml, Buildkite and Concourse pipelines) whose steps call modify-image-attribute or modify-snapshot-attribute',
+  notMine: 'a YAML file with no CI step that calls modify-image-attribute or modify-snapshot-attribute',
+  claim: (file: FoundFile) => (YAML_NAME.test(file.name) ? 'maybe' : undefined),
+  sniff: (file: FoundFile) => {
+    const known = WORKFLOW.test(slashed(file.absolute)) || BUILDSPEC.test(file.name) || BUILDKITE.test(slashed(file.absolute));
+    return scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(known ? {} : { also: CONCOURSE_MARKERS }) });
+  },
+  group: oneFileUnits('ci', async (path, context) => {
+    const source = context.load(path, 'template', 'hash');
+    return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
+  }),
+};
+
+function slashed(path: string): string {
+  return path.replaceAll('\\', '/');
+}

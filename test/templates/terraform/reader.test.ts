@@ -372,6 +372,32 @@ describe('Terraform variables', () => {
     assert.equal(await grantee([{ kind: 'var', name: 'other', value: 'x' }]), '333333333333');
   });
 
+  it('gives a missing optional() attribute its default, or null, as Terraform does', async () => {
+    const result = await read({
+      'root/main.tf': [
+        'variable "permission" {',
+        '  type    = object({ user_ids = optional(list(string)), user_groups = optional(list(string), ["all"]) })',
+        '  default = {}',
+        '}',
+        'resource "aws_imagebuilder_distribution_configuration" "d" {',
+        '  name = "d"',
+        '  distribution {',
+        '    region = "us-east-1"',
+        '    ami_distribution_configuration {',
+        '      launch_permission {',
+        '        user_ids    = var.permission.user_ids',
+        '        user_groups = var.permission.user_groups',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.lines, ['aws_imagebuilder_distribution_configuration.d: launch launch_permission.user_groups=all @12:23']);
+  });
+
   it('reads TF_VAR_x only with --use-env', async () => {
     const env = { TF_VAR_account: '777777777777' };
     assert.equal(await account({}, { env }), '000000000000');

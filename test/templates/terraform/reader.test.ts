@@ -274,8 +274,32 @@ describe('Terraform unknowns', () => {
       'module.share.aws_ami_launch_permission.this["888888888888"]: launch account_id=888888888888 @8:16',
     ]);
     assert.deepEqual(result.problems, [
-      'module "vpc" comes from "terraform-aws-modules/vpc/aws", which is not a local path: amiguard does not fetch registry or remote modules, so what it shares is not checked (unevaluated)',
+      'module "vpc" comes from "terraform-aws-modules/vpc/aws", which is not a local path: amiguard does not fetch registry or remote modules, so what it shares is not checked (after terraform init, amiguard reads the copy in .terraform/modules) (unevaluated)',
     ]);
+  });
+
+  it('reads a registry module from .terraform/modules once terraform init has installed it', async () => {
+    const result = await read({
+      'root/main.tf': 'module "share" {\n  source  = "example/share/aws"\n  version = "1.0.0"\n  groups  = ["all"]\n}\n',
+      'root/.terraform/modules/modules.json': JSON.stringify({
+        Modules: [
+          { Key: '', Source: '', Dir: '.' },
+          { Key: 'share', Source: 'registry.terraform.io/example/share/aws', Version: '1.0.0', Dir: '.terraform/modules/share' },
+        ],
+      }),
+      'root/.terraform/modules/share/main.tf': [
+        'variable "groups" {}',
+        'resource "aws_ami_launch_permission" "this" {',
+        '  for_each = toset(var.groups)',
+        '  image_id = "ami-12345678"',
+        '  group    = each.value',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.lines, ['module.share.aws_ami_launch_permission.this["all"]: launch group=all @5:14']);
+    assert.equal(result.subjects[0]?.file, 'root/.terraform/modules/share/main.tf');
   });
 
   it('stops at a module that calls itself', async () => {

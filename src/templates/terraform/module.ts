@@ -8,7 +8,7 @@ import { Evaluator, LOCAL_NAMESPACE, unknownNamespace, VARIABLE_NAMESPACE, type 
 import { parseHclBody, parseHclTemplate } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
 import { attribute, type Body } from '../hcl/syntax.js';
-import { asString, at, error, str, unknown, type Budget } from '../hcl/value.js';
+import { asString, at, error, str, unknown, type Budget, type Value } from '../hcl/value.js';
 import { VariableValues, type VariableSource } from '../hcl/variables.js';
 import { assembleModule, type ModuleCall, type ModuleConfiguration } from './configuration.js';
 import { expandInstances } from './expand.js';
@@ -220,7 +220,7 @@ export class ModuleInstance {
     },
   };
 
-  private output(name: string): ReturnType<Evaluator['evaluate']> | undefined {
+  private output(name: string): Value | undefined {
     const expr = this.config.outputs.get(name);
     return expr === undefined ? undefined : this.evaluator.evaluate(expr);
   }

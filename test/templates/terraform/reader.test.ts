@@ -308,11 +308,15 @@ describe('Terraform unknowns', () => {
     assert.match(result.problems[0] ?? '', /already being read/);
   });
 
-  it('rejects functions Terraform does not have, such as Packer\'s env()', async () => {
+  it('rejects functions Terraform does not have, such as Packer\'s env(), and speaks of Terraform', async () => {
     const result = await read({
       'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = env("ACCOUNT")\n}\n',
     });
     assert.deepEqual(result.lines, ['aws_ami_launch_permission.a: launch unknown account_id: there is no function named "env" in Terraform @3:16']);
+    const home = await read({
+      'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = file("~/account")\n}\n',
+    });
+    assert.deepEqual(home.lines, ['aws_ami_launch_permission.a: launch unknown account_id: file("~/account") is not evaluated: it names the home directory of the machine that runs Terraform @3:16']);
   });
 
   it('decides an equality between values of different kinds even with unknown parts, as cty does', async () => {

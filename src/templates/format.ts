@@ -40,6 +40,11 @@ export interface TemplateFormat {
   /** Why a companion file that no unit took is not read (listed as not-a-template). */
   readonly orphanReason?: string;
   /**
+   * Parses files the way the reader does, without evaluating them or building subjects: the
+   * baseline `npm run bench:lint` compares a full read with.
+   */
+  parseOnly?(files: readonly SourceFile[]): Promise<void>;
+  /**
    * Reads code of this language embedded in another format's file (a Lambda `ZipFile`, a
    * workflow's `run:` step). Only script formats have it.
    */

@@ -1,7 +1,8 @@
 import { posix } from 'node:path';
+import { parse as parseJson } from '@humanwhocodes/momoa';
 import type { ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
-import { loadHclParser } from '../hcl/hcl-parser.js';
+import { loadHclParser, parseHclTree } from '../hcl/hcl-parser.js';
 import { BASE_BUDGET, Budget, BUDGET_PER_CHARACTER } from '../hcl/value.js';
 import { installedModules, isJson, ModuleInstance, parseModule, type ReadSession } from './module.js';
 import { isAutoVarFile, isTerraformVarFile, terraformVariableSources } from './variables.js';
@@ -47,7 +48,24 @@ export const terraformFormat: TemplateFormat = {
       }));
   },
   orphanReason: 'a Terraform variables file in a folder without *.tf or *.tf.json files',
+  parseOnly: parseTerraformOnly,
 };
+
+/** Bare parse of the same files without evaluation, the benchmark's baseline: the HCL tree is built and freed, JSON parsed. */
+async function parseTerraformOnly(files: readonly SourceFile[]): Promise<void> {
+  const parser = await loadHclParser();
+  for (const file of files) {
+    if (!isJson(file.path)) {
+      parseHclTree(parser, file.text);
+      continue;
+    }
+    try {
+      parseJson(file.text, { mode: 'json' });
+    } catch {
+      // Invalid JSON costs its parse all the same; the reader reports it.
+    }
+  }
+}
 
 const VARIABLES_FILE = 'a Terraform variables file, not a configuration: pass it with --var-file';
 

@@ -178,12 +178,16 @@ export class ModuleInstance {
     }
   }
 
+  /**
+   * `path.*` as Terraform gives them when it runs in the root module's folder: the root is `.`,
+   * a module's folder is relative to it, and file functions resolve relative paths against it.
+   */
   private readonly pathNamespace: Namespace = {
     depth: 1,
     resolve: ([name = ''], loc) => {
-      if (name === 'module') return { value: str(this.config.folder, loc) };
-      if (name === 'root') return { value: str(this.session.root, loc) };
-      if (name === 'cwd') return { value: str(this.session.context.cwd, loc) };
+      if (name === 'module') return { value: str(posix.relative(this.session.root, this.config.folder) || '.', loc) };
+      if (name === 'root') return { value: str('.', loc) };
+      if (name === 'cwd') return { value: str(resolve(this.session.context.cwd, this.session.root), loc) };
       return { value: at(error(`path.${name} does not exist (path.module, path.root and path.cwd do)`), loc) };
     },
   };

@@ -302,6 +302,20 @@ describe('Terraform unknowns', () => {
     assert.equal(result.subjects[0]?.file, 'root/.terraform/modules/share/main.tf');
   });
 
+  it('resolves files against the root module\'s folder, with path.module relative to it, as Terraform run there', async () => {
+    const result = await read({
+      'root/ids.json': '["121212121212"]',
+      'root/main.tf': 'module "m" {\n  source = "../modules/m"\n}\nresource "aws_ami_launch_permission" "a" {\n  for_each   = toset(jsondecode(file("${path.module}/ids.json")))\n  account_id = each.value\n}\n',
+      'modules/m/groups.tpl': '["%{ if true }all%{ endif }"]',
+      'modules/m/main.tf': 'resource "aws_imagebuilder_distribution_configuration" "d" {\n  distribution {\n    ami_distribution_configuration {\n      launch_permission {\n        user_groups = jsondecode(templatefile("${path.module}/groups.tpl", {}))\n      }\n    }\n  }\n}\n',
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.lines, [
+      'aws_ami_launch_permission.a["121212121212"]: launch account_id=121212121212 @6:16',
+      'module.m.aws_imagebuilder_distribution_configuration.d: launch launch_permission.user_groups=all @5:23',
+    ]);
+  });
+
   it('stops at a module that calls itself', async () => {
     const result = await read({ 'root/main.tf': 'module "me" {\n  source = "../root"\n}\n' });
     assert.equal(result.problems.length, 1);

@@ -1,6 +1,9 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { yaml } from '../../core/yaml.js';
 import type { ClaimedFile, EmbeddedCode, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
+import type { SourceFile } from '../model.js';
+import { loadGrammar, type Grammar } from './grammars.js';
 import { readCiText } from './ci.js';
 import { PYTHON_NEEDLES, readPythonText, type SiblingSearch } from './python.js';
 import { readShellText, SHELL_NEEDLES } from './shell.js';
@@ -42,6 +45,7 @@ export const shellFormat: TemplateFormat = {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text));
   }),
+  parseOnly: (files) => parseWith('bash', files),
   readsCode: {
     language: 'shell',
     read: (code: EmbeddedCode) => readShellText(code.text, embeddedLocator(code), code.condition),
@@ -62,6 +66,7 @@ export const pythonFormat: TemplateFormat = {
       ? { subjects: [], problems: [] }
       : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context));
   }),
+  parseOnly: (files) => parseWith('python', files),
   readsCode: {
     language: 'python',
     read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
@@ -111,7 +116,16 @@ export const ciFormat: TemplateFormat = {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
   }),
+  parseOnly: async (files) => {
+    for (const file of files) yaml().parseAllDocuments(file.text);
+  },
 };
+
+/** The bare parse of `npm run bench:lint`: the tree is built and freed. */
+async function parseWith(grammar: Grammar, files: readonly SourceFile[]): Promise<void> {
+  const parser = await loadGrammar(grammar);
+  for (const file of files) parser.parse(file.text)?.delete();
+}
 
 function slashed(path: string): string {
   return path.replaceAll('\\', '/');

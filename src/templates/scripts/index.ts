@@ -6,7 +6,7 @@ import type { SourceFile } from '../model.js';
 import { loadGrammar, type Grammar } from './grammars.js';
 import { readCiText } from './ci.js';
 import { PYTHON_NEEDLES, readPythonText, type SiblingSearch } from './python.js';
-import { readShellText, SHELL_NEEDLES } from './shell.js';
+import { readShellText, SHELL_NEEDLES, type OutsideValues } from './shell.js';
 import { isPythonShebang, isShellShebang, scanFile } from './sniff.js';
 import { embeddedLocator, fileLocator } from './text.js';
 
@@ -43,12 +43,12 @@ export const shellFormat: TemplateFormat = {
     scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
   group: oneFileUnits('shell', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
-    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text));
+    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
   }),
   parseOnly: (files) => parseWith('bash', files),
   readsCode: {
     language: 'shell',
-    read: (code: EmbeddedCode) => readShellText(code.text, embeddedLocator(code), code.condition),
+    read: (code: EmbeddedCode, context: UnitContext) => readShellText(code.text, embeddedLocator(code), code.condition, outsideValues(context)),
   },
 };
 
@@ -72,6 +72,19 @@ export const pythonFormat: TemplateFormat = {
     read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
   },
 };
+
+/**
+ * A shell variable the script does not set is what the run gives it: `--var NAME=value` (the last
+ * one wins), else with `--use-env` the environment. Var-files are other formats' (tfvars, CloudFormation parameters).
+ */
+function outsideValues(context: UnitContext): OutsideValues {
+  return (name) => {
+    const given = context.variables.filter((input) => input.kind === 'var' && input.name === name).at(-1);
+    if (given?.kind === 'var') return { value: given.value, via: `--var ${name}` };
+    const value = context.useEnv ? context.env[name] : undefined;
+    return value === undefined ? undefined : { value, via: 'the environment (--use-env)' };
+  };
+}
 
 /** The most sibling modules searched for the use of a class or function. */
 const MAX_SIBLINGS = 64;

@@ -26,16 +26,23 @@ const MAX_CHAIN = 16;
  * `aws ec2 modify-image-attribute` and `modify-snapshot-attribute` calls it makes. `condition`
  * is a guard around the whole script (a workflow step's `if:`).
  */
-export async function readShellText(text: string, locator: Locator, condition?: string): Promise<ScriptRead> {
+export async function readShellText(text: string, locator: Locator, condition?: string, outside?: OutsideValues): Promise<ScriptRead> {
   const parser = await loadGrammar('bash');
   const read: ScriptRead = { subjects: [], problems: [] };
-  readScript(parser, { text, locator, preset: new Map() }, condition, 0, read);
+  readScript(parser, { text, locator, preset: new Map(), ...(outside === undefined ? {} : { outside }) }, condition, 0, read);
   return read;
 }
+
+/**
+ * A value for a variable the script does not set, given to amiguard (`--var NAME=value`, or the
+ * environment with `--use-env`); `via` says which.
+ */
+export type OutsideValues = (name: string) => { readonly value: string; readonly via: string } | undefined;
 
 interface ScriptSource {
   readonly text: string;
   readonly locator: Locator;
+  readonly outside?: OutsideValues;
   /** Variables that stand for what an enclosing script does not show (a string run with `sh -c`). */
   readonly preset: ReadonlyMap<string, Hole>;
 }
@@ -69,7 +76,7 @@ function readScript(parser: Parser, source: ScriptSource, condition: string | un
       }
       if (nesting >= MAX_NESTING) continue;
       // A script in a string that a shell, eval or ssh runs: read it as a script, located in place.
-      for (const word of nestedScripts(words)) readScript(parser, nestedSource(word, source.locator.file), guard, nesting + 1, read);
+      for (const word of nestedScripts(words)) readScript(parser, nestedSource(word, source), guard, nesting + 1, read);
     }
     // A here-document fed to a shell or ssh (`ssh host <<EOF`, `bash -s <<'EOF'`) is a script too.
     for (const heredoc of script.heredocs) {
@@ -79,7 +86,7 @@ function readScript(parser: Parser, source: ScriptSource, condition: string | un
       if (!script.words(command).some((word) => RUNS_SCRIPTS.has(word.text.slice(word.text.lastIndexOf('/') + 1)))) continue;
       const quoted = /['"\\]/.test(heredoc.children.find((child) => child.type === 'heredoc_start')?.text ?? '');
       const text = script.heredocText(body, quoted);
-      readScript(parser, nestedSource(text, source.locator.file), joinGuards(condition, script.guardOf(command, 0, new Set())), nesting + 1, read);
+      readScript(parser, nestedSource(text, source), joinGuards(condition, script.guardOf(command, 0, new Set())), nesting + 1, read);
     }
     return true;
   });
@@ -119,7 +126,8 @@ function nestedScripts(words: readonly LocatedText[]): LocatedText[] {
 }
 
 /** A string as a script: a hole becomes a variable that the nested script does not set, with the hole's reason. */
-function nestedSource(word: LocatedText, file: string): ScriptSource {
+function nestedSource(word: LocatedText, outer: ScriptSource): ScriptSource {
+  const file = outer.locator.file;
   const preset = new Map<string, Hole>();
   const pieces: string[] = [];
   const places: number[] = [];
@@ -143,6 +151,7 @@ function nestedSource(word: LocatedText, file: string): ScriptSource {
   return {
     text,
     preset,
+    ...(outer.outside === undefined ? {} : { outside: outer.outside }),
     locator: {
       file,
       locate(start, end) {
@@ -448,6 +457,8 @@ class ShellScript {
     }
     const assignments = this.assignments.get(name) ?? [];
     if (assignments.length === 0) {
+      const given = this.source.outside?.(name);
+      if (given !== undefined) return LocatedText.literal(given.value, [...given.value].map(() => location), location).relocated(location, { via: `${via} from ${given.via}` });
       return LocatedText.hole({ reason: `${via} is not set in this script (an environment variable or the caller's value)`, location, via });
     }
     const values = assignments.map((assignment) =>

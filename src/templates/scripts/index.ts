@@ -74,14 +74,16 @@ export const pythonFormat: TemplateFormat = {
 };
 
 /**
- * A shell variable the script does not set is what the run gives it: `--var NAME=value` (the last
- * one wins), else with `--use-env` the environment. Var-files are other formats' (tfvars, CloudFormation parameters).
+ * What the run says a shell variable holds: `--var NAME=value` (the last one wins) stands for the
+ * value at the call, whatever the script assigns (a value it computes at run time); with
+ * `--use-env`, a variable the script does not set is the environment's. Var-files are other
+ * formats' (tfvars, CloudFormation parameters).
  */
 function outsideValues(context: UnitContext): OutsideValues {
-  return (name) => {
+  return (name, setInScript) => {
     const given = context.variables.filter((input) => input.kind === 'var' && input.name === name).at(-1);
     if (given?.kind === 'var') return { value: given.value, via: `--var ${name}` };
-    const value = context.useEnv ? context.env[name] : undefined;
+    const value = context.useEnv && !setInScript ? context.env[name] : undefined;
     return value === undefined ? undefined : { value, via: 'the environment (--use-env)' };
   };
 }

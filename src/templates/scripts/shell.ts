@@ -34,10 +34,10 @@ export async function readShellText(text: string, locator: Locator, condition?: 
 }
 
 /**
- * A value for a variable the script does not set, given to amiguard (`--var NAME=value`, or the
- * environment with `--use-env`); `via` says which.
+ * A value given to amiguard for a variable (`--var NAME=value`, or the environment with
+ * `--use-env` for one the script does not set); `via` says which.
  */
-export type OutsideValues = (name: string) => { readonly value: string; readonly via: string } | undefined;
+export type OutsideValues = (name: string, setInScript: boolean) => { readonly value: string; readonly via: string } | undefined;
 
 interface ScriptSource {
   readonly text: string;
@@ -456,9 +456,9 @@ class ShellScript {
       return LocatedText.hole({ reason: `${via} is an argument of the script or function, known only when it runs`, location, via });
     }
     const assignments = this.assignments.get(name) ?? [];
+    const given = this.source.outside?.(name, assignments.length > 0);
+    if (given !== undefined) return LocatedText.literal(given.value, [...given.value].map(() => location), location).relocated(location, { via: `${via} from ${given.via}` });
     if (assignments.length === 0) {
-      const given = this.source.outside?.(name);
-      if (given !== undefined) return LocatedText.literal(given.value, [...given.value].map(() => location), location).relocated(location, { via: `${via} from ${given.via}` });
       return LocatedText.hole({ reason: `${via} is not set in this script (an environment variable or the caller's value)`, location, via });
     }
     const values = assignments.map((assignment) =>

@@ -52,6 +52,16 @@ describe('rules on shell scripts', () => {
     assert.deepEqual((await given({ useEnv: false, env: { PARTNER_ACCOUNT: '123456789012' } })).map((line) => line.split(':')[0]), ['unresolved-sharing']);
   });
 
+  it('a permission list copied at run time is unresolved-sharing; --var gives the value the run would see', async () => {
+    assert.deepEqual(await findings('copy-permissions.sh'), ['unresolved-sharing copy-permissions.sh:3:69']);
+    const copied = '{"LaunchPermission": {"Add": [{"Group": "all"}]}}';
+    const result = await lint({ paths: ['copy-permissions.sh'], cwd: FIXTURES, env: {}, variables: [{ kind: 'var', name: 'PERMISSIONS', value: copied }] });
+    assert.deepEqual(
+      result.findings.map((finding) => `${finding.ruleId}: ${finding.message}`),
+      ['public-ami: modify-image-attribute call: --cli-input-json LaunchPermission (from $PERMISSIONS from --var PERMISSIONS) makes the AMI public: every AWS account can launch it'],
+    );
+  });
+
   it('an extension-less script with a shell #! line', async () => {
     assert.deepEqual(await findings('bin/share-ami'), ['public-ami bin/share-ami:2:81']);
   });
@@ -97,6 +107,7 @@ describe('amiguard lint with no path', () => {
       'ci/broken/buildspec.yml',
       'ci/buildspec.yml',
       'ci/concourse/pipeline.yml',
+      'copy-permissions.sh',
       'publish.py',
       'share.sh',
     ]);

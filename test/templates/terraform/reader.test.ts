@@ -330,6 +330,12 @@ describe('Terraform unknowns', () => {
     const home = await read({
       'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = file("~/account")\n}\n',
     });
+    const provider = await read({
+      'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = provider::aws::arn_parse("arn:aws:iam::123456789012:role/x").account_id\n}\n',
+    });
+    assert.deepEqual(provider.lines, [
+      'aws_ami_launch_permission.a: launch unknown account_id: function provider::aws::arn_parse() is not evaluated: provider-defined functions run in the provider plugin @3:16',
+    ]);
     assert.deepEqual(home.lines, ['aws_ami_launch_permission.a: launch unknown account_id: file("~/account") is not evaluated: it names the home directory of the machine that runs Terraform @3:16']);
   });
 

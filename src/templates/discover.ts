@@ -191,8 +191,9 @@ class Discovery {
       const claim = format.claim(file);
       if (claim === undefined) continue;
       if (typeof claim === 'object') {
-        if (maybe.length === 0) {
-          refused?.(claim.refuse);
+        // The format that knows the name best (a var-file of its own) says what to do with it.
+        if (refused !== undefined) {
+          refused(claim.refuse);
           return;
         }
         continue;

@@ -29,8 +29,15 @@ export class HclSyntaxError extends Error {
  */
 export class NestingTooDeep extends Error {}
 
-/** Recursive calls of the parser (each level of nesting costs one or two). */
+/** Recursive calls of the parser (each level of nesting costs one to three). */
 const MAX_NESTING = 1000;
+
+/**
+ * Characters read again beyond the text's own length. Only a subtree close to the depth budget
+ * is read again at another depth, but nesting near the budget would be read again at every
+ * level: past this, the text goes to the parser that does not recurse.
+ */
+const MAX_REREAD = 100_000;
 
 const SKIP_ALL: BodySchema = { attributes: new Set(), blocks: new Map() };
 
@@ -126,6 +133,7 @@ export class NativeParser {
   /** The deepest depth checked since it was last reset: whether a subtree read at one depth is the same at another. */
   private reached = 0;
   private nesting = 0;
+  private reread = 0;
   private readonly lines: LineIndex | undefined;
 
   constructor(
@@ -212,8 +220,8 @@ export class NativeParser {
 
   // ---- expressions --------------------------------------------------------------------------
 
-  /** An expression node: a conditional or a term (a binary chain). */
-  expression(): Expr {
+  /** An expression node: a conditional or a term (a binary chain); `condition` reads a conditional's first part. */
+  expression(condition = false): Expr {
     this.enter();
     const start = this.skipToToken();
     const depth = this.depth;
@@ -222,11 +230,12 @@ export class NativeParser {
     const saved = this.reached;
     this.reached = 0;
     let expr = this.chain();
-    if (this.skip() === Char.Question) {
+    if (!condition && this.skip() === Char.Question) {
       // The condition is an expression node of its own, one level deeper than a bare term.
       if (this.reached + 1 >= MAX_EXPRESSION_DEPTH) {
+        this.readAgain(this.lastEnd - start);
         this.pos = start;
-        expr = this.expression();
+        expr = this.expression(true);
       }
       this.consume(this.pos + 1);
       const whenTrue = this.expression();
@@ -298,6 +307,7 @@ export class NativeParser {
       const pos = this.pos;
       const lastEnd = this.lastEnd;
       const savedDepth = this.depth;
+      this.readAgain(node.end - node.start);
       this.pos = node.start;
       this.depth = depth;
       const expr = this.operand();
@@ -851,7 +861,7 @@ export class NativeParser {
     if (digits > 0 && hex.length === digits && /^[0-9a-fA-F]+$/.test(hex)) {
       return index + 2 + digits;
     }
-    throw new HclSyntaxError(`invalid escape sequence '\\${next}': use \\n, \\r, \\t, \\", \\\\, \\uNNNN or \\UNNNNNNNN`, index, 2);
+    throw new HclSyntaxError(`invalid escape sequence '\\${next}': use \\n, \\r, \\t, \\", \\\\, \\uNNNN or \\UNNNNNNNN`, index, 1);
   }
 
   /** At `${`: the interpolation, into `builder`; leaves `pos` after its `}`. */
@@ -1087,6 +1097,11 @@ export class NativeParser {
 
   private check(depth: number): void {
     if (depth > this.reached) this.reached = depth;
+  }
+
+  private readAgain(length: number): void {
+    this.reread += length;
+    if (this.reread > this.text.length + MAX_REREAD) throw new NestingTooDeep();
   }
 
   private enter(): void {

@@ -41,6 +41,9 @@ const MAX_REREAD = 100_000;
 
 const SKIP_ALL: BodySchema = { attributes: new Set(), blocks: new Map() };
 
+/** The location of every node of a skipped attribute: never seen. */
+const SKIPPED_LOC: SourceLocation = { kind: 'source', file: '', line: 0, column: 0, endLine: 0, endColumn: 0 };
+
 const PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
   '||': 1,
   '&&': 2,
@@ -135,6 +138,11 @@ export class NativeParser {
   private nesting = 0;
   private reread = 0;
   private readonly lines: LineIndex | undefined;
+  /**
+   * Inside an attribute or a block the schema drops: the text is checked, but no location is
+   * looked up and no text decoded, as the tree-sitter converter never visited it.
+   */
+  private skipping = false;
 
   constructor(
     private readonly text: string,
@@ -156,6 +164,7 @@ export class NativeParser {
   }
 
   location(start: number, end: number): SourceLocation {
+    if (this.skipping) return SKIPPED_LOC;
     return this.fixedLoc ?? (this.lines as LineIndex).location(start, end);
   }
 
@@ -180,9 +189,12 @@ export class NativeParser {
       const next = this.skip();
       if (next === Char.Equals && !this.at(this.pos + 1, Char.Equals) && !this.at(this.pos + 1, Char.Greater)) {
         this.consume(this.pos + 1);
-        const keep = schema.attributes === undefined || schema.attributes.has(name);
-        const expr = this.expression();
-        if (keep) attributes.push({ name, expr, loc: this.location(start, this.lastEnd) });
+        if (schema.attributes === undefined || schema.attributes.has(name)) {
+          const expr = this.expression();
+          attributes.push({ name, expr, loc: this.location(start, this.lastEnd) });
+        } else {
+          this.skipped(() => this.expression());
+        }
       } else {
         const block = this.block(schema, name, start);
         if (block !== undefined) blocks.push(block);
@@ -212,9 +224,13 @@ export class NativeParser {
     this.consume(this.pos + 1);
     const blockSchema = schema.blocks.get(type);
     const bodySchema = blockSchema?.body(labels);
-    const body = this.body(bodySchema ?? SKIP_ALL, start);
+    if (bodySchema === undefined) {
+      this.skipped(() => this.body(SKIP_ALL, start));
+      this.consume(this.pos + 1);
+      return undefined;
+    }
+    const body = this.body(bodySchema, start);
     this.consume(this.pos + 1);
-    if (bodySchema === undefined) return undefined;
     return { type, labels, body, loc: this.location(start, headerEnd) };
   }
 
@@ -257,9 +273,15 @@ export class NativeParser {
    */
   private chain(): Expr {
     const base = this.depth;
-    const first = this.chainOperand(base);
+    const saved = this.reached;
+    this.reached = 0;
+    const start = this.skipToToken();
+    const expr = this.operand();
+    const reached = this.reached;
+    this.reached = Math.max(saved, reached);
     let operator = this.binaryOperator();
-    if (operator === undefined) return first.expr;
+    if (operator === undefined) return expr;
+    const first: ChainNode = { kind: 'operand', expr, start, end: this.lastEnd, depth: base, reached };
     const operands: ChainNode[] = [first];
     const operators: BinaryOperator[] = [];
     const reduce = (): void => {
@@ -284,7 +306,7 @@ export class NativeParser {
     }
     while (operators.length > 0) reduce();
     const [root] = operands;
-    return root === undefined ? first.expr : this.finishChain(root, base);
+    return root === undefined ? expr : this.finishChain(root, base);
   }
 
   private chainOperand(depth: number): Extract<ChainNode, { kind: 'operand' }> {
@@ -682,6 +704,17 @@ export class NativeParser {
   private quoted(): Expr {
     const start = this.pos;
     this.stringStart = start;
+    const text = this.text;
+    let index = start + 1;
+    for (let c = text.charCodeAt(index); c !== Char.Quote; c = text.charCodeAt(index)) {
+      if (c === Char.Backslash || c === Char.Dollar || c === Char.Percent || Number.isNaN(c)) break;
+      index += 1;
+    }
+    if (text.charCodeAt(index) === Char.Quote) {
+      // No escape and no template: the common string.
+      this.consume(index + 1);
+      return { type: 'literal', value: this.skipping ? '' : text.slice(start + 1, index), loc: this.location(start, index + 1) };
+    }
     const builder = new TemplateBuilder(unescapeQuoted);
     const contentStart = start + 1;
     const closed = this.templateText(builder, QUOTED, contentStart, undefined, start);
@@ -699,11 +732,10 @@ export class NativeParser {
    */
   private heredoc(start: number): Expr {
     const flush = this.text.charCodeAt(start + 2) === Char.Minus;
-    let idStart = this.skipSpace(start + (flush ? 3 : 2));
+    const idStart = this.skipSpace(start + (flush ? 3 : 2));
     let idEnd = idStart;
     while (isHeredocMarkerChar(this.text.charCodeAt(idEnd))) idEnd += 1;
     if (idEnd === idStart) {
-      idStart = start;
       throw new HclSyntaxError("expected a heredoc marker after '<<'", start, flush ? 3 : 2);
     }
     const marker = this.text.slice(idStart, idEnd);
@@ -711,10 +743,10 @@ export class NativeParser {
     const contentStart = newline === -1 ? this.text.length : newline + 1;
     const closerStart = this.heredocCloser(marker, contentStart, start);
     const contentEnd = Math.max(contentStart, this.text.lastIndexOf('\n', closerStart - 1) + 1);
-    const indent = flush ? smallestIndent(this.text, contentStart, contentEnd) : 0;
+    const indent = flush && !this.skipping ? smallestIndent(this.text, contentStart, contentEnd) : 0;
     const mode: TemplateMode = {
       quoted: false,
-      decode: (raw, atLineStart) => unescapeTemplateMarkers(indent > 0 ? removeIndent(raw, indent, atLineStart) : raw),
+      decode: this.skipping ? () => '' : (raw, atLineStart) => unescapeTemplateMarkers(indent > 0 ? removeIndent(raw, indent, atLineStart) : raw),
     };
     const builder = new TemplateBuilder(mode.decode);
     this.templateText(builder, mode, contentStart, contentEnd, start);
@@ -1091,12 +1123,20 @@ export class NativeParser {
 
   private spanFrom(start: SourceLocation): SourceLocation {
     if (this.fixedLoc !== undefined) return this.fixedLoc;
+    if (this.skipping) return SKIPPED_LOC;
     const end = this.location(this.lastEnd, this.lastEnd);
     return { ...start, endLine: end.line, endColumn: end.column };
   }
 
   private check(depth: number): void {
     if (depth > this.reached) this.reached = depth;
+  }
+
+  private skipped(read: () => unknown): void {
+    const was = this.skipping;
+    this.skipping = true;
+    read();
+    this.skipping = was;
   }
 
   private readAgain(length: number): void {

@@ -31,6 +31,12 @@ export class LineIndex {
     };
   }
 
+  /** `start` extended to end at `end`. */
+  extend(start: SourceLocation, end: number): SourceLocation {
+    const endLine = this.lineOf(end);
+    return { ...start, endLine: endLine + 1, endColumn: end - (this.starts[endLine] ?? 0) + 1 };
+  }
+
   /** The 0-based line holding `index`. */
   private lineOf(index: number): number {
     const last = this.last;

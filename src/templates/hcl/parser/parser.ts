@@ -1124,8 +1124,7 @@ export class NativeParser {
   private spanFrom(start: SourceLocation): SourceLocation {
     if (this.fixedLoc !== undefined) return this.fixedLoc;
     if (this.skipping) return SKIPPED_LOC;
-    const end = this.location(this.lastEnd, this.lastEnd);
-    return { ...start, endLine: end.line, endColumn: end.column };
+    return (this.lines as LineIndex).extend(start, this.lastEnd);
   }
 
   private check(depth: number): void {

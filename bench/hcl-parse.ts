@@ -13,6 +13,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { readHclBody } from '../src/templates/hcl/parser/index.js';
@@ -110,7 +111,7 @@ function hclFiles(dir: string): string[] {
 const OPTIONS = { variables: [], useEnv: false, env: {}, readFile: (): string => '' };
 
 /** Runs `mode` once over `texts` (after a warm-up on the first), in this process: milliseconds and peak RSS. */
-async function measure(mode: Mode, texts: readonly string[], rounds: number): Promise<{ ms: number; rssMb: number; images: number }> {
+async function measure(mode: Mode, texts: readonly string[], rounds: number): Promise<Measured> {
   const parser = await loadHclParser();
   let images = 0;
   const once = async (text: string): Promise<void> => {
@@ -139,9 +140,19 @@ async function measure(mode: Mode, texts: readonly string[], rounds: number): Pr
   for (const text of warmUp) await once(text);
   images = 0;
   const start = performance.now();
+  const cpuStart = process.cpuUsage();
   for (let round = 0; round < rounds; round += 1) for (const text of texts) await once(text);
+  const cpu = process.cpuUsage(cpuStart);
   const ms = performance.now() - start;
-  return { ms, rssMb: process.resourceUsage().maxRSS / 1024, images };
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024, images };
+}
+
+/** Wall time, CPU time of the process (the garbage collector's threads included), peak RSS. */
+interface Measured {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly rssMb: number;
+  readonly images: number;
 }
 
 async function child(mode: Mode, target: string, rounds: number): Promise<void> {
@@ -150,31 +161,34 @@ async function child(mode: Mode, target: string, rounds: number): Promise<void> 
   process.stdout.write(JSON.stringify(result));
 }
 
-function run(mode: Mode, target: string, rounds: number): { ms: number; rssMb: number; images: number } {
+function run(mode: Mode, target: string, rounds: number): Measured {
   const output = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', mode, target, String(rounds)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 1 << 20,
   });
-  return JSON.parse(output) as { ms: number; rssMb: number; images: number };
+  return JSON.parse(output) as Measured;
 }
 
 function report(title: string, bytes: number, rounds: number, target: string): void {
   console.log(`\n${title}: ${(bytes / MIB).toFixed(2)} MiB${rounds > 1 ? ` read ${rounds} times` : ''}`);
-  console.log(`  ${'mode'.padEnd(20)} ${'time'.padStart(9)} ${'MiB/s'.padStart(7)} ${'peak RSS'.padStart(9)}  ${'RSS / source'.padStart(12)}`);
+  console.log(
+    `  ${'mode'.padEnd(20)} ${'wall'.padStart(9)} ${'MiB/s'.padStart(7)} ${'CPU'.padStart(9)} ${'MiB/CPU-s'.padStart(9)} ${'peak RSS'.padStart(9)}  ${'RSS / source'.padStart(12)}`,
+  );
   let idle = 0;
   for (const mode of MODES) {
-    const { ms, rssMb, images } = run(mode, target, rounds);
+    const { ms, cpuMs, rssMb, images } = run(mode, target, rounds);
     if (mode === 'idle') {
       idle = rssMb;
-      console.log(`  ${mode.padEnd(20)} ${''.padStart(9)} ${''.padStart(7)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  (node, the modules, the warm-up)`);
+      console.log(`  ${mode.padEnd(20)} ${''.padStart(9)} ${''.padStart(7)} ${''.padStart(9)} ${''.padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  (node, tsx, the modules, the warm-up)`);
       continue;
     }
     const rate = (bytes * rounds) / MIB / (ms / 1000);
+    const cpuRate = (bytes * rounds) / MIB / (cpuMs / 1000);
     const ratio = `${((rssMb * 1024 * 1024) / bytes).toFixed(1)}x`;
     const extra = mode === 'full read' ? `  ${images} images` : '';
     console.log(
-      `  ${mode.padEnd(20)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${rate.toFixed(2).padStart(7)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  ${ratio.padStart(12)}  (+${(rssMb - idle).toFixed(0)} MB over idle)${extra}`,
+      `  ${mode.padEnd(20)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${rate.toFixed(2).padStart(7)} ${`${cpuMs.toFixed(0)} ms`.padStart(9)} ${cpuRate.toFixed(2).padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  ${ratio.padStart(12)}  (+${(rssMb - idle).toFixed(0)} MB over idle)${extra}`,
     );
   }
 }
@@ -187,7 +201,9 @@ async function main(): Promise<void> {
   }
   const megabytes = Number(process.argv[2] ?? 10);
   const path = generate(megabytes);
-  console.log(`amiguard HCL parse benchmark (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, one thread)`);
+  console.log(
+    `amiguard HCL parse benchmark (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, one thread, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
+  );
   report(`generated file ${path.slice(ROOT.length + 1)}`, statSync(path).size, 1, path);
   const corpus = hclFiles(CORPUS);
   const corpusBytes = corpus.reduce((sum, file) => sum + statSync(file).size, 0);

@@ -106,7 +106,7 @@ describe('the hand-written HCL parser reads as tree-sitter does', () => {
     'two list items without a comma': 'a = ["é😀" "x"]\n',
     'an element after a closed list': 'a = [1]]\n',
     'a bad escape': 'a = "\\q"\n',
-    'a name cut off at the end of the file': 'b {\n  a = 1\n  default   ',
+    'a name cut off at the end of the file': 'b {\n  a = "x"\n}\nso',
   };
   for (const [name, text] of Object.entries(broken)) {
     // The wording may differ (tree-sitter's own is kept where tests assert it, in syntax-errors.test.ts).

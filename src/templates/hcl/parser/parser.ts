@@ -187,7 +187,7 @@ export class NativeParser {
       const name = this.text.slice(start, nameEnd);
       this.consume(nameEnd);
       const next = this.skip();
-      // A name cut off at the end of the file: the name is what cannot stand there (as tree-sitter says).
+      // A name cut off at the end of the file: the name is what cannot stand there (as tree-sitter mostly says).
       if (next === -1) this.unexpected(start);
       if (next === Char.Equals && !this.at(this.pos + 1, Char.Equals) && !this.at(this.pos + 1, Char.Greater)) {
         this.consume(this.pos + 1);

@@ -4,10 +4,11 @@ import type { SourceLocation } from '../../core/index.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from './evaluate.js';
-import { loadHclParser, parseHclBody, parseHclTemplate, parseHclTree } from './hcl-parser.js';
+import { readHclBody } from '../hcl/parser/index.js';
+import { loadHclParser, parseHclBody, parseHclTemplate } from './hcl-parser.js';
 import { collectImages } from './images.js';
 import { parseHclJson } from './json-syntax.js';
-import type { Body } from './syntax.js';
+import type { Body, BodySchema } from './syntax.js';
 import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from './value.js';
 import { VariableValues } from './variables.js';
 
@@ -63,12 +64,13 @@ export async function readPackerHcl(
   return { images: refusedByPacker(problems) ? [] : images, problems };
 }
 
-/** Bare parse of the same files without evaluation, for the benchmark's baseline (parse + free the tree). */
+const NOTHING: BodySchema = { attributes: new Set(), blocks: new Map() };
+
+/** Bare parse of the same files without evaluation, for the benchmark's baseline: the parser checks the text and keeps nothing. */
 export async function parseHclOnly(files: readonly SourceFile[]): Promise<void> {
-  const parser = await loadHclParser();
   for (const file of files) {
     if (!isJson(file.path)) {
-      parseHclTree(parser, file.text);
+      readHclBody(file.path, file.text, NOTHING);
       continue;
     }
     try {

@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from '../../packer-hcl/hcl-convert.js';
-import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep, TemplatePart } from '../../packer-hcl/syntax.js';
+import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../../packer-hcl/syntax.js';
 import { EVALUATION_STOPPED } from '../../packer-hcl/value.js';
 import { LineIndex } from './line-index.js';
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './template-text.js';
@@ -1001,7 +1001,7 @@ export class NativeParser {
       const [keyName, valueName] = intro.names ?? [undefined, ''];
       outer.directive({ type: 'for', keyName, valueName, collection: condition, body: first ?? [], loc });
     } else {
-      outer.directive({ type: 'if', condition, then: first ?? ([] as TemplatePart[]), otherwise: second ?? [], loc });
+      outer.directive({ type: 'if', condition, then: first ?? [], otherwise: second ?? [], loc });
     }
     if (closer.stripAfter) outer.stripStart();
   }

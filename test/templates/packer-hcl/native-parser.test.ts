@@ -130,6 +130,12 @@ describe('the hand-written HCL parser on its own', () => {
     assert.equal(read.value.attributes[0]?.expr.type, 'unsupported');
   });
 
+  it('refuses text after a heredoc marker on its line, as HCL does (tree-sitter read it as the template\'s start)', () => {
+    const read = readHclBody('f.pkr.hcl', 'a = <<EOT ${x}\nEOT\n', EVERYTHING);
+    assert.ok(read !== undefined && !read.ok);
+    assert.deepEqual([read.problem.location.line, read.problem.location.column], [1, 11]);
+  });
+
   it('reads a conditional in the false branch as HCL does: `a ? b : c ? d : e` is `a ? b : (c ? d : e)`', async () => {
     const parser = await loadHclParser();
     const loc = { kind: 'source', file: 'x', line: 1, column: 1, endLine: 1, endColumn: 1 } as const;

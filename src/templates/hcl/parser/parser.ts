@@ -741,6 +741,12 @@ export class NativeParser {
       throw new HclSyntaxError("expected a heredoc marker after '<<'", start, flush ? 3 : 2);
     }
     const marker = this.text.slice(idStart, idEnd);
+    // As in HCL, the marker ends its line (tree-sitter read text after it as the template's start).
+    let lineEnd = idEnd;
+    while (this.text.charCodeAt(lineEnd) !== Char.Newline && isSpace(this.text.charCodeAt(lineEnd))) lineEnd += 1;
+    if (lineEnd < this.text.length && this.text.charCodeAt(lineEnd) !== Char.Newline) {
+      throw new HclSyntaxError(`unexpected text after the heredoc marker "${marker}": the template starts on the next line`, lineEnd, 1);
+    }
     const newline = this.text.indexOf('\n', idEnd);
     const contentStart = newline === -1 ? this.text.length : newline + 1;
     const closerStart = this.heredocCloser(marker, contentStart, start);

@@ -137,7 +137,7 @@ export class NativeParser {
   private reached = 0;
   private nesting = 0;
   private reread = 0;
-  private readonly lines: LineIndex | undefined;
+  private readonly lines: LineIndex;
   /**
    * Inside an attribute or a block the schema drops: the text is checked, but no location is
    * looked up and no text decoded, as the tree-sitter converter never visited it.
@@ -150,7 +150,7 @@ export class NativeParser {
     /** Every node gets this location (an expression parsed out of a JSON string). */
     private readonly fixedLoc?: SourceLocation,
   ) {
-    this.lines = fixedLoc === undefined ? new LineIndex(text, file) : undefined;
+    this.lines = new LineIndex(fixedLoc === undefined ? text : '', file);
   }
 
   /** The whole file as a body. A file that is one object (a var-file written as `{ ... }`) has no body. */
@@ -165,7 +165,7 @@ export class NativeParser {
 
   location(start: number, end: number): SourceLocation {
     if (this.skipping) return SKIPPED_LOC;
-    return this.fixedLoc ?? (this.lines as LineIndex).location(start, end);
+    return this.fixedLoc ?? this.lines.location(start, end);
   }
 
   // ---- bodies -------------------------------------------------------------------------------
@@ -797,6 +797,8 @@ export class NativeParser {
           if (marker.keyword === 'if' || marker.keyword === 'for') depth += 1;
           else if (marker.keyword === 'endif' || marker.keyword === 'endfor') depth -= 1;
         }
+        // Read twice (here and by the template reader): heredocs nested in heredocs would double it at every level.
+        this.readAgain(this.pos - index);
         index = this.pos;
         this.pos = saved;
         this.lastEnd = savedEnd;
@@ -1132,7 +1134,7 @@ export class NativeParser {
   private spanFrom(start: SourceLocation): SourceLocation {
     if (this.fixedLoc !== undefined) return this.fixedLoc;
     if (this.skipping) return SKIPPED_LOC;
-    return (this.lines as LineIndex).extend(start, this.lastEnd);
+    return this.lines.extend(start, this.lastEnd);
   }
 
   private check(depth: number): void {

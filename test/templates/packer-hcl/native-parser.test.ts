@@ -130,6 +130,18 @@ describe('the hand-written HCL parser on its own', () => {
     assert.equal(read.value.attributes[0]?.expr.type, 'unsupported');
   });
 
+  it('reads heredocs nested in heredocs in linear time: a few itself, many through tree-sitter', async () => {
+    const parser = await loadHclParser();
+    const nested = (levels: number): string => {
+      let expr = '"x"';
+      for (let level = 0; level < levels; level += 1) expr = `<<EOT\n\${${expr}}\nEOT\n`;
+      return `a = ${expr}`;
+    };
+    await assertSameReading(nested(4), 'four levels');
+    assert.equal(readHclBody('f.pkr.hcl', nested(30), EVERYTHING), undefined);
+    assert.deepEqual(parseHclBody(parser, 'f.pkr.hcl', nested(30), EVERYTHING), parseHclBodyWithTreeSitter(parser, 'f.pkr.hcl', nested(30), EVERYTHING));
+  });
+
   it('refuses text after a heredoc marker on its line, as HCL does (tree-sitter read it as the template\'s start)', () => {
     const read = readHclBody('f.pkr.hcl', 'a = <<EOT ${x}\nEOT\n', EVERYTHING);
     assert.ok(read !== undefined && !read.ok);

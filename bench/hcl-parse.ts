@@ -1,0 +1,213 @@
+/**
+ * Large HCL: the hand-written parser against tree-sitter, on a generated file of about 10 MB and
+ * on the corpus's HCL files. Each measurement runs in a fresh process, so that its peak RSS is its
+ * own (node and the loaded modules included; the idle figure is that floor).
+ *
+ *   npm run bench:hcl              # a 10 MB file
+ *   npm run bench:hcl -- 50        # another size in MB
+ *
+ * Modes: tree-sitter's bare parse (the tree built and freed); tree-sitter parse + conversion to
+ * the syntax tree (the reading before the switch); the hand-written parser's reading; the full
+ * read of the configuration (read + evaluate + images), which now uses the hand-written parser.
+ * Prints figures; it is not a test. Output folder: .bench/hcl (ignored by git).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { availableParallelism, loadavg } from 'node:os';
+import { join, resolve } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { readHclBody } from '../src/templates/hcl/parser/index.js';
+import { CONFIGURATION_SCHEMA } from '../src/templates/packer-hcl/configuration.js';
+import { loadHclParser, parseHclBodyWithTreeSitter, parseHclTree } from '../src/templates/hcl/hcl-parser.js';
+import { readPackerHcl } from '../src/templates/packer-hcl/index.js';
+
+const ROOT = resolve(import.meta.dirname, '..');
+const CORPUS = resolve(ROOT, '../shared/corpus');
+const OUT = join(ROOT, '.bench/hcl');
+const MIB = 1048576;
+const MODES = ['idle', 'tree-sitter parse', 'tree-sitter read', 'hand-written read', 'full read'] as const;
+type Mode = (typeof MODES)[number];
+
+/** One unit of a realistic configuration: variables, locals, a source, a build with provisioners. */
+function unit(index: number): string {
+  const id = String(index).padStart(12, '0');
+  return `variable "users_${index}" {
+  type    = list(string)
+  default = ["${id}", "${String(index + 1).padStart(12, '0')}"]
+}
+
+variable "region_${index}" {
+  type    = string
+  default = "eu-west-1"
+}
+
+locals {
+  name_${index}   = "app-\${var.region_${index}}-${index}"
+  shared_${index} = var.region_${index} == "us-east-1" ? [] : concat(var.users_${index}, ["${id}"])
+  tags_${index}   = { for k, v in { Name = local.name_${index}, Team = "platform" } : k => upper(v) }
+}
+
+source "amazon-ebs" "s${index}" {
+  ami_name      = "\${local.name_${index}}-{{timestamp}}"
+  instance_type = "t3.micro"
+  region        = var.region_${index}
+  ami_users     = local.shared_${index}
+  ami_groups    = [for g in ["x"] : g if g != "x"]
+  tags          = local.tags_${index}
+  source_ami_filter {
+    filters = {
+      name                = "al2023-ami-*-x86_64"
+      root-device-type    = "ebs"
+    }
+    owners      = ["amazon"]
+    most_recent = true
+  }
+}
+
+build {
+  sources = ["source.amazon-ebs.s${index}"]
+
+  provisioner "shell" {
+    inline = [
+      "sudo dnf -y update",
+      "echo \${local.name_${index}} > /etc/motd", # the image's name
+    ]
+  }
+
+  provisioner "file" {
+    content     = <<-EOT
+      [service]
+      name = %{ if index == 0 }first%{ else }app-${index}%{ endif }
+      EOT
+    destination = "/tmp/app.conf"
+  }
+}
+
+`.replace('index == 0', index === 0 ? 'true' : 'false');
+}
+
+function generate(megabytes: number): string {
+  mkdirSync(OUT, { recursive: true });
+  const parts: string[] = [];
+  let size = 0;
+  for (let index = 0; size < megabytes * MIB; index += 1) {
+    const text = unit(index);
+    parts.push(text);
+    size += text.length;
+  }
+  const path = join(OUT, `large-${megabytes}mb.pkr.hcl`);
+  writeFileSync(path, parts.join(''));
+  return path;
+}
+
+function hclFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return hclFiles(path);
+    return name.endsWith('.hcl') ? [path] : [];
+  });
+}
+
+const OPTIONS = { variables: [], useEnv: false, env: {}, readFile: (): string => '' };
+
+/** Runs `mode` once over `texts` (after a warm-up on the first), in this process: milliseconds and peak RSS. */
+async function measure(mode: Mode, texts: readonly string[], rounds: number): Promise<Measured> {
+  const parser = await loadHclParser();
+  let images = 0;
+  const once = async (text: string): Promise<void> => {
+    switch (mode) {
+      case 'idle':
+        return;
+      case 'tree-sitter parse':
+        parseHclTree(parser, text);
+        return;
+      case 'tree-sitter read':
+        if (!parseHclBodyWithTreeSitter(parser, 'f.pkr.hcl', text, CONFIGURATION_SCHEMA).ok) throw new Error('tree-sitter refused a file');
+        return;
+      case 'hand-written read': {
+        const read = readHclBody('f.pkr.hcl', text, CONFIGURATION_SCHEMA);
+        if (read === undefined || !read.ok) throw new Error('the parser refused a file');
+        return;
+      }
+      case 'full read': {
+        const result = await readPackerHcl([{ path: 'f.pkr.hcl', text }], [], OPTIONS);
+        images += result.images.length;
+        return;
+      }
+    }
+  };
+  const warmUp = hclFiles(CORPUS).map((path) => readFileSync(path, 'utf8'));
+  for (const text of warmUp) await once(text);
+  images = 0;
+  const start = performance.now();
+  const cpuStart = process.cpuUsage();
+  for (let round = 0; round < rounds; round += 1) for (const text of texts) await once(text);
+  const cpu = process.cpuUsage(cpuStart);
+  const ms = performance.now() - start;
+  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024, images };
+}
+
+/** Wall time, CPU time of the process (the garbage collector's threads included), peak RSS. */
+interface Measured {
+  readonly ms: number;
+  readonly cpuMs: number;
+  readonly rssMb: number;
+  readonly images: number;
+}
+
+async function child(mode: Mode, target: string, rounds: number): Promise<void> {
+  const texts = target === 'corpus' ? hclFiles(CORPUS).map((path) => readFileSync(path, 'utf8')) : [readFileSync(target, 'utf8')];
+  const result = await measure(mode, texts, rounds);
+  process.stdout.write(JSON.stringify(result));
+}
+
+function run(mode: Mode, target: string, rounds: number): Measured {
+  const output = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', mode, target, String(rounds)], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    maxBuffer: 1 << 20,
+  });
+  return JSON.parse(output) as Measured;
+}
+
+function report(title: string, bytes: number, rounds: number, target: string): void {
+  console.log(`\n${title}: ${(bytes / MIB).toFixed(2)} MiB${rounds > 1 ? ` read ${rounds} times` : ''}`);
+  console.log(
+    `  ${'mode'.padEnd(20)} ${'wall'.padStart(9)} ${'MiB/s'.padStart(7)} ${'CPU'.padStart(9)} ${'MiB/CPU-s'.padStart(9)} ${'peak RSS'.padStart(9)}  ${'RSS / source'.padStart(12)}`,
+  );
+  let idle = 0;
+  for (const mode of MODES) {
+    const { ms, cpuMs, rssMb, images } = run(mode, target, rounds);
+    if (mode === 'idle') {
+      idle = rssMb;
+      console.log(`  ${mode.padEnd(20)} ${''.padStart(9)} ${''.padStart(7)} ${''.padStart(9)} ${''.padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  (node, tsx, the modules, the warm-up)`);
+      continue;
+    }
+    const rate = (bytes * rounds) / MIB / (ms / 1000);
+    const cpuRate = (bytes * rounds) / MIB / (cpuMs / 1000);
+    const ratio = `${((rssMb * 1024 * 1024) / bytes).toFixed(1)}x`;
+    const extra = mode === 'full read' ? `  ${images} images` : '';
+    console.log(
+      `  ${mode.padEnd(20)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${rate.toFixed(2).padStart(7)} ${`${cpuMs.toFixed(0)} ms`.padStart(9)} ${cpuRate.toFixed(2).padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  ${ratio.padStart(12)}  (+${(rssMb - idle).toFixed(0)} MB over idle)${extra}`,
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  if (process.argv[2] === '--child') {
+    const [, , , mode, target, rounds] = process.argv;
+    await child(mode as Mode, target ?? '', Number(rounds ?? 1));
+    return;
+  }
+  const megabytes = Number(process.argv[2] ?? 10);
+  const path = generate(megabytes);
+  console.log(
+    `amiguard HCL parse benchmark (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, one thread, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
+  );
+  report(`generated file ${path.slice(ROOT.length + 1)}`, statSync(path).size, 1, path);
+  const corpus = hclFiles(CORPUS);
+  const corpusBytes = corpus.reduce((sum, file) => sum + statSync(file).size, 0);
+  report(`corpus: ${corpus.length} HCL files`, corpusBytes, 50, 'corpus');
+}
+
+await main();

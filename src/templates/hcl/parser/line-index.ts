@@ -1,0 +1,54 @@
+import type { SourceLocation } from '../../../core/index.js';
+
+/**
+ * Line and column from a text index. Indices are UTF-16 code units, so columns count as editors
+ * and SARIF count them. The parser asks in roughly increasing order, so the line of the last
+ * answer is tried before a binary search.
+ */
+export class LineIndex {
+  private readonly starts: number[] = [0];
+  private last = 0;
+
+  constructor(
+    text: string,
+    private readonly file: string,
+  ) {
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
+      this.starts.push(newline + 1);
+    }
+  }
+
+  location(start: number, end: number): SourceLocation {
+    const line = this.lineOf(start);
+    const endLine = end === start ? line : this.lineOf(end);
+    return {
+      kind: 'source',
+      file: this.file,
+      line: line + 1,
+      column: start - (this.starts[line] ?? 0) + 1,
+      endLine: endLine + 1,
+      endColumn: end - (this.starts[endLine] ?? 0) + 1,
+    };
+  }
+
+  /** `start` extended to end at `end`. */
+  extend(start: SourceLocation, end: number): SourceLocation {
+    const endLine = this.lineOf(end);
+    return { ...start, endLine: endLine + 1, endColumn: end - (this.starts[endLine] ?? 0) + 1 };
+  }
+
+  /** The 0-based line holding `index`. */
+  private lineOf(index: number): number {
+    const last = this.last;
+    if ((this.starts[last] ?? 0) <= index && index < (this.starts[last + 1] ?? Number.POSITIVE_INFINITY)) return last;
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if ((this.starts[middle] ?? 0) <= index) low = middle;
+      else high = middle - 1;
+    }
+    this.last = low;
+    return low;
+  }
+}

@@ -41,6 +41,8 @@ export const shellFormat: TemplateFormat = {
   claim: (file: FoundFile) => (SHELL_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) =>
     scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
+  // A script named on the command line is read even without a call: it then shares nothing, and says so by its silence.
+  readsNamed: (file: FoundFile) => SHELL_NAME.test(file.name),
   group: oneFileUnits('shell', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
@@ -60,6 +62,7 @@ export const pythonFormat: TemplateFormat = {
   claim: (file: FoundFile) => (PYTHON_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) =>
     scanFile(file.absolute, { needles: PYTHON_NEEDLES, ...(PYTHON_NAME.test(file.name) ? {} : { shebang: isPythonShebang }) }),
+  readsNamed: (file: FoundFile) => PYTHON_NAME.test(file.name),
   group: oneFileUnits('python', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
     return source === undefined
@@ -123,10 +126,8 @@ export const ciFormat: TemplateFormat = {
   reads: 'CI files (GitHub workflows, buildspec.yml, Buildkite and Concourse pipelines) whose steps call modify-image-attribute or modify-snapshot-attribute',
   notMine: 'a YAML file with no CI step that calls modify-image-attribute or modify-snapshot-attribute',
   claim: (file: FoundFile) => (YAML_NAME.test(file.name) ? 'maybe' : undefined),
-  sniff: (file: FoundFile) => {
-    const known = WORKFLOW.test(slashed(file.absolute)) || BUILDSPEC.test(file.name) || BUILDKITE.test(slashed(file.absolute));
-    return scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(known ? {} : { also: CONCOURSE_MARKERS }) });
-  },
+  sniff: (file: FoundFile) => scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(isCiPath(file) ? {} : { also: CONCOURSE_MARKERS }) }),
+  readsNamed: isCiPath,
   group: oneFileUnits('ci', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
@@ -142,6 +143,8 @@ async function parseWith(grammar: Grammar, files: readonly SourceFile[]): Promis
   for (const file of files) parser.parse(file.text)?.delete();
 }
 
-function slashed(path: string): string {
-  return path.replaceAll('\\', '/');
+/** A CI file by its place: a GitHub workflow, a CodeBuild buildspec, a Buildkite pipeline. */
+function isCiPath(file: FoundFile): boolean {
+  const path = file.absolute.replaceAll('\\', '/');
+  return WORKFLOW.test(path) || BUILDSPEC.test(file.name) || BUILDKITE.test(path);
 }

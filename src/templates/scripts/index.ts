@@ -67,12 +67,12 @@ export const pythonFormat: TemplateFormat = {
     const source = context.load(path, 'template', 'hash');
     return source === undefined
       ? { subjects: [], problems: [] }
-      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context));
+      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context), outsideValues(context));
   }),
   parseOnly: (files) => parseWith('python', files),
   readsCode: {
     language: 'python',
-    read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
+    read: (code: EmbeddedCode, context: UnitContext) => readPythonText(code.text, embeddedLocator(code), code.condition, undefined, outsideValues(context)),
   },
 };
 

@@ -37,7 +37,7 @@ function oneFileUnits(format: 'shell' | 'python' | 'ci', read: (path: string, co
 export const shellFormat: TemplateFormat = {
   id: 'shell',
   reads: '*.sh and *.bash files and scripts with a shell #! line that call aws ec2 modify-image-attribute or modify-snapshot-attribute',
-  notMine: 'a shell script that calls neither modify-image-attribute nor modify-snapshot-attribute',
+  notMine: 'not a shell script that calls modify-image-attribute or modify-snapshot-attribute',
   claim: (file: FoundFile) => (SHELL_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) =>
     scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
@@ -58,7 +58,7 @@ export const shellFormat: TemplateFormat = {
 export const pythonFormat: TemplateFormat = {
   id: 'python',
   reads: '*.py files that call boto3 or boto modify_image_attribute / modify_snapshot_attribute',
-  notMine: 'a Python file that calls neither modify_image_attribute nor modify_snapshot_attribute',
+  notMine: 'not a Python file that calls modify_image_attribute or modify_snapshot_attribute',
   claim: (file: FoundFile) => (PYTHON_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) =>
     scanFile(file.absolute, { needles: PYTHON_NEEDLES, ...(PYTHON_NAME.test(file.name) ? {} : { shebang: isPythonShebang }) }),
@@ -124,7 +124,7 @@ function packageSiblings(path: string, context: UnitContext): SiblingSearch {
 export const ciFormat: TemplateFormat = {
   id: 'ci',
   reads: 'CI files (GitHub workflows, buildspec.yml, Buildkite and Concourse pipelines) whose steps call modify-image-attribute or modify-snapshot-attribute',
-  notMine: 'a YAML file with no CI step that calls modify-image-attribute or modify-snapshot-attribute',
+  notMine: 'not a CI file with a step that calls modify-image-attribute or modify-snapshot-attribute',
   claim: (file: FoundFile) => (YAML_NAME.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) => scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(isCiPath(file) ? {} : { also: CONCOURSE_MARKERS }) }),
   readsNamed: isCiPath,

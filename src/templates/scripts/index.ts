@@ -37,10 +37,12 @@ function oneFileUnits(format: 'shell' | 'python' | 'ci', read: (path: string, co
 export const shellFormat: TemplateFormat = {
   id: 'shell',
   reads: '*.sh and *.bash files and scripts with a shell #! line that call aws ec2 modify-image-attribute or modify-snapshot-attribute',
-  notMine: 'a shell script that calls neither modify-image-attribute nor modify-snapshot-attribute',
+  notMine: 'not a shell script that calls modify-image-attribute or modify-snapshot-attribute',
   claim: (file: FoundFile) => (SHELL_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) =>
     scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
+  // A script named on the command line is read even without a call: it then shares nothing, and says so by its silence.
+  readsNamed: (file: FoundFile) => SHELL_NAME.test(file.name),
   group: oneFileUnits('shell', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
@@ -56,20 +58,21 @@ export const shellFormat: TemplateFormat = {
 export const pythonFormat: TemplateFormat = {
   id: 'python',
   reads: '*.py files that call boto3 or boto modify_image_attribute / modify_snapshot_attribute',
-  notMine: 'a Python file that calls neither modify_image_attribute nor modify_snapshot_attribute',
+  notMine: 'not a Python file that calls modify_image_attribute or modify_snapshot_attribute',
   claim: (file: FoundFile) => (PYTHON_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
   sniff: (file: FoundFile) =>
     scanFile(file.absolute, { needles: PYTHON_NEEDLES, ...(PYTHON_NAME.test(file.name) ? {} : { shebang: isPythonShebang }) }),
+  readsNamed: (file: FoundFile) => PYTHON_NAME.test(file.name),
   group: oneFileUnits('python', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
     return source === undefined
       ? { subjects: [], problems: [] }
-      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context));
+      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context), outsideValues(context));
   }),
   parseOnly: (files) => parseWith('python', files),
   readsCode: {
     language: 'python',
-    read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
+    read: (code: EmbeddedCode, context: UnitContext) => readPythonText(code.text, embeddedLocator(code), code.condition, undefined, outsideValues(context)),
   },
 };
 
@@ -121,12 +124,10 @@ function packageSiblings(path: string, context: UnitContext): SiblingSearch {
 export const ciFormat: TemplateFormat = {
   id: 'ci',
   reads: 'CI files (GitHub workflows, buildspec.yml, Buildkite and Concourse pipelines) whose steps call modify-image-attribute or modify-snapshot-attribute',
-  notMine: 'a YAML file with no CI step that calls modify-image-attribute or modify-snapshot-attribute',
+  notMine: 'not a CI file with a step that calls modify-image-attribute or modify-snapshot-attribute',
   claim: (file: FoundFile) => (YAML_NAME.test(file.name) ? 'maybe' : undefined),
-  sniff: (file: FoundFile) => {
-    const known = WORKFLOW.test(slashed(file.absolute)) || BUILDSPEC.test(file.name) || BUILDKITE.test(slashed(file.absolute));
-    return scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(known ? {} : { also: CONCOURSE_MARKERS }) });
-  },
+  sniff: (file: FoundFile) => scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(isCiPath(file) ? {} : { also: CONCOURSE_MARKERS }) }),
+  readsNamed: isCiPath,
   group: oneFileUnits('ci', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
@@ -142,6 +143,8 @@ async function parseWith(grammar: Grammar, files: readonly SourceFile[]): Promis
   for (const file of files) parser.parse(file.text)?.delete();
 }
 
-function slashed(path: string): string {
-  return path.replaceAll('\\', '/');
+/** A CI file by its place: a GitHub workflow, a CodeBuild buildspec, a Buildkite pipeline. */
+function isCiPath(file: FoundFile): boolean {
+  const path = file.absolute.replaceAll('\\', '/');
+  return WORKFLOW.test(path) || BUILDSPEC.test(file.name) || BUILDKITE.test(path);
 }

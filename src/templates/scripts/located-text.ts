@@ -116,7 +116,8 @@ export function parseStructure(input: LocatedText, option: string): Value {
   const trimmedStart = input.text.length - input.text.trimStart().length;
   const trimmed = input.text.trim();
   const all = input.value(0, input.text.length);
-  if (trimmed === HOLE || (trimmed.startsWith(HOLE) && !trimmed.includes('=') && !trimmed.startsWith(`${HOLE}{`))) return all;
+  // A value made at run time, whole: `--launch-permission "$PERMISSION"`.
+  if (trimmed.startsWith(HOLE) && !/[=[{]/.test(trimmed)) return all;
   if (/^fileb?:\/\//.test(trimmed)) {
     return unknownValue(`${option} is read from ${trimmed.replace(HOLE, '…')} when the script runs`, all.location);
   }
@@ -127,6 +128,8 @@ export function parseStructure(input: LocatedText, option: string): Value {
     return value;
   } catch (error) {
     if (!(error instanceof SyntaxProblem)) throw error;
+    // Text that only parses once its run-time parts are known: unknown for their reason.
+    if (!input.known) return all;
     return unknownValue(`${option} is not valid ${trimmed.startsWith('{') ? 'JSON' : 'shorthand syntax'} (${error.message}); the CLI would refuse it, but amiguard cannot read what it grants`, all.location);
   }
 }

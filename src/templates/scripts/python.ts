@@ -2,7 +2,7 @@ import type { Node, Parser } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import { errorPlace, loadGrammar, nodesOfType, withTree } from './grammars.js';
 import { grantCalls, PARAMETER_NAMES, type CallParameters, type Parameter, type ParameterName } from './permissions.js';
-import type { ScriptRead } from './shell.js';
+import type { OutsideValues, ScriptRead } from './shell.js';
 import { joinGuards, PYTHON_CALLS, scriptSubject, type Api } from './subjects.js';
 import { fileLocator, oneLine, type Locator } from './text.js';
 import { stringsIn, unknownValue, type MapEntry, type Value } from './values.js';
@@ -32,7 +32,7 @@ export type SiblingSearch = (name: string) => readonly { readonly path: string; 
  * `modify_image_attribute(image_id, attribute, operation, user_ids, groups)`. `condition` is a
  * guard around the whole code.
  */
-export async function readPythonText(text: string, locator: Locator, condition?: string, siblings?: SiblingSearch): Promise<ScriptRead> {
+export async function readPythonText(text: string, locator: Locator, condition?: string, siblings?: SiblingSearch, outside?: OutsideValues): Promise<ScriptRead> {
   const parser = await loadGrammar('python');
   const read: ScriptRead = { subjects: [], problems: [] };
   const done = withTree(parser, text, (tree) => {
@@ -45,7 +45,7 @@ export async function readPythonText(text: string, locator: Locator, condition?:
         location: locator.locate(error.start, error.end),
       });
     }
-    const script = new PythonScript(root, text, locator, parser, siblings);
+    const script = new PythonScript(root, text, locator, parser, siblings, outside);
     for (const call of script.calls) {
       const found = script.callParameters(call);
       if (found === undefined) continue;
@@ -99,6 +99,7 @@ class PythonScript {
     private readonly locator: Locator,
     private readonly parser: Parser,
     private readonly siblings: SiblingSearch | undefined,
+    private readonly outside: OutsideValues | undefined,
   ) {
     for (const node of nodesOfType(root, NODE_TYPES)) {
       switch (node.type) {
@@ -277,7 +278,8 @@ class PythonScript {
       case 'call':
         return this.callValue(node, depth);
       case 'subscript':
-        return unknownValue(`${environmentName(node) === undefined ? `${oneLine(node.text, 60)} is read at run time` : `${oneLine(node.text, 60)} is an environment variable, known only at run time`}`, location);
+        if (environmentName(node) === undefined) return unknownValue(`${oneLine(node.text, 60)} is read at run time`, location);
+        return this.environment(node, node.childForFieldName('subscript'), location) ?? unknownValue(`${oneLine(node.text, 60)} is an environment variable, known only at run time`, location);
       case 'conditional_expression': {
         const mayInclude = node.namedChildren.filter((_, index) => index !== 1).flatMap((arm) => stringsIn(this.evaluate(arm, depth + 1)));
         return unknownValue(`${oneLine(node.text, 60)} depends on ${oneLine(node.namedChildren[1]?.text ?? 'a condition', 40)}`, location, mayInclude);
@@ -313,6 +315,8 @@ class PythonScript {
     const location = this.locate(node);
     const env = environmentName(node);
     if (env !== undefined) {
+      const given = this.environment(node, node.childForFieldName('arguments')?.namedChildren[0] ?? null, location);
+      if (given !== undefined) return given;
       const fallback = node.childForFieldName('arguments')?.namedChildren[1];
       return unknownValue(`${oneLine(node.text, 60)} is an environment variable, known only at run time`, location, fallback === undefined ? [] : stringsIn(this.evaluate(fallback, depth + 1)));
     }
@@ -330,6 +334,14 @@ class PythonScript {
     }
     if (fn?.type === 'identifier' && ['list', 'tuple', 'str'].includes(fn.text) && args[0] !== undefined) return this.evaluate(args[0], depth + 1);
     return unknownValue(`${oneLine(node.text, 60)} is computed at run time`, location);
+  }
+
+  /** An environment variable's value given to the run (`--var NAME=value`, or `--use-env`). */
+  private environment(node: Node, key: Node | null, location: SourceLocation): Value | undefined {
+    const name = key === null ? undefined : this.evaluate(key, MAX_CHAIN);
+    if (name?.kind !== 'string') return undefined;
+    const given = this.outside?.(name.value, false);
+    return given === undefined ? undefined : { kind: 'string', value: given.value, location, via: `${oneLine(node.text, 60)} from ${given.via}` };
   }
 
   /** A name: the literal it is bound to in its function or the module, or unknown naming it. */
@@ -442,7 +454,7 @@ class PythonScript {
   private siblingGuard(name: string, depth: number): string | undefined {
     for (const sibling of this.siblings?.(name) ?? []) {
       const guard = withTree(this.parser, sibling.text, (tree) => {
-        const other = new PythonScript(tree.rootNode, sibling.text, fileLocator(sibling.path, sibling.text), this.parser, undefined);
+        const other = new PythonScript(tree.rootNode, sibling.text, fileLocator(sibling.path, sibling.text), this.parser, undefined, undefined);
         const uses = other.references.get(name) ?? [];
         return uses.length === 0 ? { used: false } : { used: true, guard: other.sitesGuard(uses, depth + 1, new Set(), sibling.path.slice(sibling.path.lastIndexOf('/') + 1)) };
       });
@@ -485,10 +497,12 @@ function parameterOf(definition: Node, name: string): Node | undefined {
   );
 }
 
-/** `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`: the variable's name. */
+/** `os.environ['X']`, `os.environ.get('X')`, `os.getenv('X')`: the expression, when the node is one. */
 function environmentName(node: Node): string | undefined {
-  const text = node.text;
-  return /^(?:os\.)?(?:environ\s*\[|environ\.get\s*\(|getenv\s*\()/.test(text) ? text : undefined;
+  const target = node.type === 'subscript' ? node.childForFieldName('value') : node.type === 'call' ? node.childForFieldName('function') : null;
+  const text = target?.text.replace(/\s+/g, '');
+  const reads = node.type === 'subscript' ? ['os.environ', 'environ'] : ['os.environ.get', 'environ.get', 'os.getenv', 'getenv'];
+  return text !== undefined && reads.includes(text) ? node.text : undefined;
 }
 
 function isMainGuard(condition: Node): boolean {

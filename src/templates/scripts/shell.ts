@@ -213,7 +213,7 @@ function cliParameters(api: Api, words: readonly LocatedText[]): CallParameters 
     if (name === undefined || first === undefined) continue;
     if (STRUCTURES.has(name)) parameters.set(name, { field: option, value: parseStructure(first, option) });
     else if (SCALARS.has(name)) parameters.set(name, { field: option, value: first.value(0, first.text.length) });
-    else parameters.set(name, { field: option, value: listValue(values, option) });
+    else parameters.set(name, { field: option, value: listValue(first, values, option) });
   }
   return { api, parameters, opaque };
 }
@@ -223,7 +223,7 @@ function isParameterName(key: string): key is ParameterName {
 }
 
 /** `--user-ids 111 222`, `--user-ids 111,222`, `--user-ids '["111","222"]'`, or a variable holding them. */
-function listValue(values: readonly LocatedText[], option: string): Parameter['value'] {
+function listValue(first: LocatedText, values: readonly LocatedText[], option: string): Parameter['value'] {
   const items: Parameter['value'][] = [];
   for (const value of values) {
     if (value.text.trimStart().startsWith('[')) {
@@ -238,10 +238,7 @@ function listValue(values: readonly LocatedText[], option: string): Parameter['v
     }
     if (value.text.length > start) items.push(value.value(start, value.text.length));
   }
-  const first = values[0];
-  const last = values.at(-1);
-  const location = first === undefined || last === undefined ? undefined : span(first.location, last.location);
-  return location === undefined ? unknownValue(`${option} has no value`, { kind: 'source', file: '', line: 1, column: 1, endLine: 1, endColumn: 1 }) : { kind: 'list', items, location };
+  return { kind: 'list', items, location: span(first.location, (values.at(-1) ?? first).location) };
 }
 
 interface Assignment {

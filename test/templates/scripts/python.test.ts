@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { readPythonText } from '../../../src/templates/scripts/python.js';
+import { fileLocator } from '../../../src/templates/scripts/text.js';
 import { python, summarize } from './read-helpers.js';
 
 describe('python reader: boto3', () => {
@@ -76,6 +78,21 @@ describe('python reader: Image Builder distributions', () => {
       'launch public launchPermission.userGroups 2:105-2:108',
       'launch unknown(account) launchPermission.userIds 2:79-2:87: accounts is a parameter of distributions(), known only when it is called',
     ]);
+  });
+});
+
+describe('python reader: environment variables given to the run', () => {
+  it("os.environ['X'] and os.getenv('X') take --var X, or the environment with --use-env", async () => {
+    const text = "import os\nec2.modify_image_attribute(ImageId=a, OperationType='add', UserIds=os.environ['TARGET'].split(','), UserGroups=[os.getenv('GROUP')])\n";
+    const outside = (name: string): { value: string; via: string } | undefined =>
+      name === 'TARGET' ? { value: '111111111111,222222222222', via: '--var TARGET' } : name === 'GROUP' ? { value: 'all', via: 'the environment (--use-env)' } : undefined;
+    const read = await readPythonText(text, fileLocator('script.py', text), undefined, undefined, outside);
+    assert.deepEqual(summarize(read), [
+      'launch 111111111111 UserIds 2:68-2:88',
+      'launch 222222222222 UserIds 2:68-2:88',
+      'launch public UserGroups 2:113-2:131',
+    ]);
+    assert.equal(read.subjects[0]?.launch.grants[2]?.via, "os.getenv('GROUP') from the environment (--use-env)");
   });
 });
 

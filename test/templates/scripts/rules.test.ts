@@ -3,7 +3,9 @@
  * column, and the runtime guard named in its message.
  */
 import assert from 'node:assert/strict';
-import { resolve } from 'node:path';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { lint } from '../../../src/lint/index.js';
 
@@ -93,6 +95,18 @@ describe('rules on CI files', () => {
 
   it('a YAML syntax error is a parse-error at its place', async () => {
     assert.deepEqual(await findings('ci/broken/buildspec.yml'), ['parse-error ci/broken/buildspec.yml:4:72']);
+  });
+});
+
+describe('files named on the command line', () => {
+  it('a script without a call is read and shares nothing; a binary one is a parse-error', async () => {
+    const result = await lint({ paths: ['bin/no-call.sh'], cwd: FIXTURES, env: {} });
+    assert.deepEqual(result.findings, []);
+    assert.deepEqual(result.report.coverage?.read, [{ kind: 'file', count: 1 }]);
+    const dir = mkdtempSync(join(tmpdir(), 'amiguard-scripts-named-'));
+    writeFileSync(join(dir, 'tool.sh'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0x00, 0x01]));
+    const binary = await lint({ paths: ['tool.sh'], cwd: dir, env: {} });
+    assert.deepEqual(binary.findings.map((finding) => `${finding.ruleId}: ${finding.message}`), ['parse-error: binary file (it contains NUL bytes), not a template']);
   });
 });
 

@@ -183,6 +183,12 @@ describe('shell reader: what it cannot read', () => {
     ]);
   });
 
+  it('a structure completed at run time is unknown for the variable, not for its syntax', async () => {
+    assert.deepEqual(summarize(await shell(`${AWS} --launch-permission "Add=[{Group=all}]$MORE"\n`)), [
+      "launch unknown(any) --launch-permission 1:71-1:93: $MORE is not set in this script (an environment variable or the caller's value)",
+    ]);
+  });
+
   it('a mention that is not a call (echo, a comment) makes no subject', async () => {
     assert.deepEqual((await shell('# aws ec2 modify-image-attribute --launch-permission "Add=[{Group=all}]"\necho modify-image-attribute\n')).subjects, []);
   });

@@ -1,0 +1,72 @@
+import { posix } from 'node:path';
+import type { ClaimedFile, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
+import { AnsibleReader, isPlaybook } from './playbook.js';
+import { HEAD_BYTES, looksLikeAnsible, readHead } from './sniff.js';
+
+/** CI files are the CI format's, whatever YAML they hold. */
+const CI_PATH = /(^|\/)(\.github|\.gitlab|\.circleci|\.buildkite|\.azure-pipelines)\/|(^|\/)(\.gitlab-ci|buildspec[\w-]*|azure-pipelines|bitbucket-pipelines|\.travis|\.drone|appveyor|cloudbuild)\.ya?ml$/i;
+/** A role's task files are Ansible by their place: `roles/<role>/tasks/**.yml`. */
+const ROLE_TASKS = /(^|\/)roles\/[^/]+\/tasks\/(.+\/)?[^/]+\.ya?ml$/i;
+const YAML_NAME = /\.ya?ml$/i;
+
+/**
+ * Ansible (issue 9): playbooks and task files that grant launch permission (`ec2_ami`
+ * `launch_permissions`) or create-volume permission (`ec2_snapshot` with
+ * `modify_create_vol_permission`), with Jinja resolved from the play's variables, role defaults
+ * and vars, facts set by literal `set_fact`, and `--var` / `--var-file` as extra vars.
+ */
+export const ansible: TemplateFormat = {
+  id: 'ansible',
+  reads: 'Ansible playbooks and task files (*.yml, *.yaml: a list of plays or tasks; roles/*/tasks/*.yml)',
+  notMine: 'a YAML file that is not an Ansible playbook or task list',
+  claim(file: FoundFile) {
+    const path = file.path.replaceAll('\\', '/');
+    if (!YAML_NAME.test(file.name) || CI_PATH.test(path)) return undefined;
+    return ROLE_TASKS.test(path) ? 'template' : 'maybe';
+  },
+  sniff(file: FoundFile) {
+    const head = readHead(file.absolute);
+    if (typeof head !== 'string') return head;
+    return looksLikeAnsible(head, Buffer.byteLength(head) >= HEAD_BYTES);
+  },
+  group(files: readonly ClaimedFile[]): readonly ReadUnit[] {
+    return groupByTree(files.map((file) => file.path.replaceAll('\\', '/'))).map(
+      (unit): ReadUnit => ({ format: 'ansible', files: unit, read: readAnsible }),
+    );
+  },
+};
+
+/**
+ * One unit per Ansible tree: the files under the shallowest folder that holds claimed files
+ * (a role's tasks join the tree of the folder that holds `roles/`), so that a playbook and the
+ * roles and task files it includes are read together and each task file once.
+ */
+export function groupByTree(paths: readonly string[]): string[][] {
+  const rootOf = (path: string): string => {
+    const roles = path.lastIndexOf('roles/');
+    const folder = roles >= 0 && ROLE_TASKS.test(path) ? path.slice(0, Math.max(0, roles - 1)) : posix.dirname(path);
+    return folder === '' ? '.' : folder;
+  };
+  const roots = [...new Set(paths.map(rootOf))].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
+  const top = (root: string): string => roots.find((candidate) => candidate === root || candidate === '.' || root.startsWith(`${candidate}/`)) ?? root;
+  const units = new Map<string, string[]>();
+  for (const path of [...paths].sort()) {
+    const key = top(rootOf(path));
+    units.set(key, [...(units.get(key) ?? []), path]);
+  }
+  return [...units.values()];
+}
+
+/** Playbooks first, then task files no other file includes, then whatever is left (include cycles). */
+async function readAnsible(files: readonly string[], context: UnitContext): Promise<UnitRead> {
+  const reader = new AnsibleReader(context);
+  const playbooks = files.filter((file) => isPlaybook(reader.parse(file)?.root));
+  const included = new Set(files.flatMap((file) => reader.references(file)));
+  const entries = [...playbooks, ...files.filter((file) => !playbooks.includes(file) && !included.has(file)), ...files];
+  for (const file of entries) {
+    if (reader.reached.has(file)) continue;
+    reader.reached.add(file);
+    reader.readEntry(file);
+  }
+  return Promise.resolve({ subjects: reader.subjects, problems: reader.problems });
+}

@@ -56,7 +56,7 @@ export function renderString(text: string, location: SourceLocation, scope: Scop
  * Ansible turns a rendered string that looks like a list or a mapping back into data
  * (`[...]`, `{...}`), as when a variable holds `"['111122223333']"`.
  */
-function literalData(text: string, location: SourceLocation): Value {
+export function literalData(text: string, location: SourceLocation): Value {
   const trimmed = text.trim();
   if (!(trimmed.startsWith('[') && trimmed.endsWith(']')) && !(trimmed.startsWith('{') && trimmed.endsWith('}'))) return scalar(text, location);
   const parsed = parseYaml(location.file, trimmed);

@@ -5,7 +5,7 @@ import type { ImageSubject, InvalidGrant, SourceLocation } from '../../core/inde
 import type { UnitContext } from '../format.js';
 import type { TemplateProblem, VariableInput } from '../model.js';
 import { launchGrants, moduleKind, snapshotGrants, snapshotModifies, type TaskGrants } from './grants.js';
-import { evaluateNode, renderString } from './jinja.js';
+import { evaluateNode, literalData, renderString } from './jinja.js';
 import { layerOf, Variables, type Binding, type Facts, type Layer } from './variables.js';
 import { ansibleBool, scalar, type Value } from './values.js';
 import { parseYaml, type ParsedYaml, type YMap, type YNode, type YPair } from './yaml-tree.js';
@@ -82,7 +82,7 @@ export class AnsibleReader {
     }
     if (root.kind !== 'seq') return;
     const roleDir = roleFolderOf(file);
-    const scope = this.scope([]).with(roleDir === undefined ? undefined : this.roleLayer(roleDir, 'defaults', [file])).with(roleDir === undefined ? undefined : this.roleLayer(roleDir, 'vars', [file]));
+    const scope = this.scope([]).under(roleDir === undefined ? undefined : this.roleLayer(roleDir, 'defaults', [file])).with(roleDir === undefined ? undefined : this.roleLayer(roleDir, 'vars', [file]));
     this.walkTasks(root.items, { file, scope, conditions: [], stack: [file], ...(roleDir === undefined ? {} : { roleDir }) });
   }
 
@@ -206,7 +206,7 @@ export class AnsibleReader {
     if (tasksFile === undefined) return;
     const stack = [...frame.stack, tasksFile];
     const scope = frame.scope
-      .with(this.roleLayer(dir, 'defaults', stack))
+      .under(this.roleLayer(dir, 'defaults', stack))
       .with(this.roleLayer(dir, 'vars', stack))
       .with(params);
     this.includeTasks(tasksFile, { ...frame, scope, roleDir: dir });
@@ -351,7 +351,7 @@ export class AnsibleReader {
     const grants: TaskGrants[] = [];
     for (const scope of this.loopScopes(task, frame.scope)) {
       const args = new Map<string, Value>();
-      for (const [key, arg] of action.args) args.set(key, arg.free === undefined ? evaluateNode(arg.node, scope) : renderString(arg.free, arg.node.location, scope));
+      for (const [key, arg] of action.args) args.set(key, arg.free === undefined ? evaluateNode(arg.node, scope) : freeFormValue(arg.free, arg.node.location, scope));
       const state = args.get('state');
       if (state?.kind === 'scalar' && state.value === 'absent') return;
       if (kind === 'snapshot') {
@@ -440,6 +440,12 @@ export class AnsibleReader {
   }
 }
 
+/** A `k=v` value: rendered, and a JSON-looking string taken as data as the module's argument spec does (check_type_dict). */
+function freeFormValue(text: string, location: SourceLocation, scope: Variables): Value {
+  const value = renderString(text, location, scope);
+  return value.kind === 'scalar' && typeof value.value === 'string' ? literalData(value.value, value.location) : value;
+}
+
 /** A `--var-file` Ansible takes as extra vars (`-e @file`): YAML or JSON, not another tool's var-file. */
 export function isExtraVarsName(path: string): boolean {
   const name = posix.basename(path.replaceAll('\\', '/')).toLowerCase();
@@ -513,16 +519,34 @@ function actionKeyword(pair: YPair): { module: string; node: YNode } | undefined
 function parseKeyValues(text: string, node: YNode): { args: Map<string, Arg>; free: string } {
   const args = new Map<string, Arg>();
   const free: string[] = [];
+  let from = 0;
   for (const word of splitArgs(text)) {
+    const offset = text.indexOf(word, from);
+    from = offset + word.length;
     const match = /^([A-Za-z_][\w]*)=([\s\S]*)$/.exec(word);
     if (match === null) {
       free.push(word);
       continue;
     }
     const value = unquote(match[2] ?? '');
-    args.set(match[1] ?? '', { node: { kind: 'scalar', value, location: node.location }, free: value });
+    const location = wordLocation(node, text, offset + (match[1] ?? '').length + 1, (match[2] ?? '').length);
+    args.set(match[1] ?? '', { node: { kind: 'scalar', value, location }, free: value });
   }
   return { args, free: free.join(' ') };
+}
+
+/**
+ * Where a `k=v` value sits: exact in a one-line scalar written as it reads (plain, or quoted with
+ * nothing escaped); the whole string otherwise.
+ */
+function wordLocation(node: YNode, text: string, offset: number, length: number): SourceLocation {
+  const where = node.location;
+  if (where.line !== where.endLine) return where;
+  const width = where.endColumn - where.column;
+  const shift = width === text.length ? 0 : width === text.length + 2 ? 1 : undefined;
+  if (shift === undefined) return where;
+  const column = where.column + shift + offset;
+  return { ...where, column, endColumn: column + length };
 }
 
 function splitArgs(text: string): string[] {

@@ -40,6 +40,12 @@ export class Variables implements Scope {
     return new Variables([...this.layers, layer], this.facts, this.extra, this.missing);
   }
 
+  /** A scope with `layer` below every layer so far: a role's defaults, the lowest precedence of all. */
+  under(layer: Layer | undefined): Variables {
+    if (layer === undefined || layer.size === 0) return this;
+    return new Variables([layer, ...this.layers], this.facts, this.extra, this.missing);
+  }
+
   /** A scope that says where a missing variable could have come from, for its reason. */
   withMissing(missing: string): Variables {
     return new Variables(this.layers, this.facts, this.extra, missing);

@@ -1,0 +1,284 @@
+/** The Ansible reader on small trees: what is a grant, where its values come from, what stays unknown. */
+import assert from 'node:assert/strict';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, it } from 'node:test';
+import type { ImageSubject, Location } from '../../../src/core/index.js';
+import { ansible } from '../../../src/templates/ansible/index.js';
+import { looksLikeAnsible } from '../../../src/templates/ansible/sniff.js';
+import type { VariableInput } from '../../../src/templates/model.js';
+import { readAnsibleTree } from './read-ansible.js';
+
+function tree(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'amiguard-ansible-'));
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+async function read(files: Record<string, string>, variables: readonly VariableInput[] = []) {
+  return readAnsibleTree(tree(files), { variables });
+}
+
+/** Every grant as `side kind value @line:column (condition)`. */
+function grants(subjects: readonly ImageSubject[]): string[] {
+  return subjects.flatMap((subject) =>
+    (['launch', 'snapshot'] as const).flatMap((side) => [
+      ...subject[side].grants.map((grant) => {
+        const value = grant.grantee.kind === 'account' ? grant.grantee.id : grant.grantee.kind === 'public' ? 'all' : grant.grantee.arn;
+        return `${side} ${grant.field}=${value} @${place(grant.location)}${grant.condition === undefined ? '' : ` (${grant.condition})`}`;
+      }),
+      ...subject[side].unknowns.map((entry) => `${side} ${entry.field}=? ${entry.reason}`),
+      ...subject[side].invalid.map((entry) => `${side} ${entry.field}!=${entry.raw}`),
+    ]),
+  );
+}
+
+function place(location: Location): string {
+  return location.kind === 'source' ? `${location.line}:${location.column}` : location.resourceId;
+}
+
+const PLAY = (tasks: string, head = ''): string => `- hosts: localhost\n${head}  tasks:\n${tasks}`;
+
+describe('Ansible: grants', () => {
+  it('reads ec2_ami launch_permissions under every module name, with line and column of each value', async () => {
+    const result = await read({
+      'site.yml': PLAY(
+        [
+          '    - name: share',
+          '      amazon.aws.ec2_ami:',
+          '        image_id: ami-1',
+          '        launch_permissions:',
+          '          group_names: [all]',
+          '          user_ids: [123456789012]',
+          '          org_arns: ["arn:aws:organizations::123456789012:organization/o-123ab4cdef"]',
+          '    - community.aws.ec2_ami:',
+          '        image_id: ami-1',
+          '        launch_permissions: {user_ids: ["210987654321"]}',
+          '',
+        ].join('\n'),
+      ),
+    });
+    assert.deepEqual(grants(result.subjects), [
+      'launch launch_permissions.group_names=all @7:25',
+      'launch launch_permissions.user_ids=123456789012 @8:22',
+      'launch launch_permissions.org_arns=arn:aws:organizations::123456789012:organization/o-123ab4cdef @9:22',
+      'launch launch_permissions.user_ids=210987654321 @12:41',
+    ]);
+    assert.equal(result.subjects[0]?.name, 'task "share"');
+    assert.equal(result.subjects[1]?.name, 'task community.aws.ec2_ami (line 10)');
+  });
+
+  it('records a task or block when: as the condition, and the grant counts', async () => {
+    const result = await read({
+      'tasks.yml': [
+        '- when: env == "prod"',
+        '  block:',
+        '    - ec2_ami:',
+        '        image_id: ami-1',
+        '        launch_permissions: {group_names: [all]}',
+        '      when: production_tag',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.group_names=all @5:44 (when: env == "prod" and production_tag)']);
+  });
+
+  it('state: absent, check_mode: true, an empty list and ec2_ami_copy grant nothing', async () => {
+    const result = await read({
+      'tasks.yml': [
+        '- ec2_ami: {image_id: ami-1, state: absent, launch_permissions: {group_names: [all]}}',
+        '- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: [all]}}',
+        '  check_mode: true',
+        '- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: []}}',
+        '- ec2_ami_copy: {source_image_id: ami-1, source_region: us-east-1, region: eu-west-1}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(grants(result.subjects), []);
+  });
+
+  it('reads ec2_snapshot only when modify_create_vol_permission is on; a string is split at commas', async () => {
+    const result = await read({
+      'tasks.yml': [
+        '- amazon.aws.ec2_snapshot: {snapshot_id: snap-1, user_ids: ["111111111111"]}',
+        '- amazon.aws.ec2_snapshot: {snapshot_id: snap-1, modify_create_vol_permission: yes, user_ids: "111111111111,222222222222"}',
+        '- ec2_snapshot: snapshot_id=snap-1 modify_create_vol_permission=true group_names=all',
+        '- ec2_snapshot: {snapshot_id: snap-1, state: absent, modify_create_vol_permission: true, group_names: [all]}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(grants(result.subjects), ['snapshot user_ids=111111111111 @2:95', 'snapshot user_ids=222222222222 @2:95', 'snapshot group_names=all @3:82']);
+    assert.equal(result.subjects[0]?.type, 'snapshot');
+  });
+
+  it('reads free-form k=v arguments, action: and local_action:', async () => {
+    const result = await read({
+      'tasks.yml': [
+        `- ec2_ami: image_id=ami-1 launch_permissions='{"group_names":["all"]}'`,
+        '- action: ec2_ami image_id=ami-1 launch_permissions={"user_ids":["123456789012"]}',
+        '- local_action:',
+        '    module: ec2_ami',
+        '    image_id: ami-1',
+        '    launch_permissions: {user_ids: ["210987654321"]}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(
+      grants(result.subjects).map((line) => line.replace(/ @.*/, '')),
+      ['launch launch_permissions.group_names=all', 'launch launch_permissions.user_ids=123456789012', 'launch launch_permissions.user_ids=210987654321'],
+    );
+  });
+
+  it('a string where ec2_ami expects a list is rejected by AWS (the module sends its characters)', async () => {
+    const result = await read({ 'tasks.yml': '- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: all}}\n' });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.group_names!=all']);
+  });
+
+  it('a module it does not know is read as ec2_ami when it is given launch_permissions, and says so', async () => {
+    const result = await read({ 'tasks.yml': '- my_ec2_ami: {image_id: ami-1, launch_permissions: {group_names: [all]}}\n  register: shared\n' });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.group_names=all @1:68']);
+    assert.match(result.problems[0]?.message ?? '', /module "my_ec2_ami" is not a module amiguard knows/);
+  });
+});
+
+describe('Ansible: variables', () => {
+  const share = '    - ec2_ami:\n        image_id: ami-1\n        launch_permissions:\n          user_ids: "{{ accounts }}"\n          group_names: "{{ groups_to_share }}"\n';
+
+  it('resolves play vars, with the use site as location and the definition as origin', async () => {
+    const result = await read({ 'site.yml': PLAY(share, '  vars:\n    accounts: ["123456789012"]\n    groups_to_share: "{{ public_groups }}"\n    public_groups: [all]\n') });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.group_names=all @11:24', 'launch launch_permissions.user_ids=123456789012 @10:21']);
+    const grant = result.subjects[0]?.launch.grants[0];
+    assert.equal(grant?.via, '{{ groups_to_share }}');
+    assert.equal(grant?.origin?.kind === 'source' ? grant.origin.line : 0, 5);
+  });
+
+  it('vars_files win over vars; --var-file and --var win over everything (extra vars)', async () => {
+    const files = {
+      'site.yml': PLAY(share, '  vars:\n    accounts: ["111111111111"]\n    groups_to_share: []\n  vars_files:\n    - vars/main.yml\n'),
+      'vars/main.yml': 'accounts: ["222222222222"]\n',
+      'extra.yml': 'accounts: ["333333333333"]\n',
+    };
+    assert.deepEqual(grants((await read(files)).subjects), ['launch launch_permissions.user_ids=222222222222 @11:21']);
+    const extra = await read(files, [{ kind: 'var-file', path: 'extra.yml' }]);
+    assert.deepEqual(grants(extra.subjects), ['launch launch_permissions.user_ids=333333333333 @11:21']);
+    const cli = await read(files, [{ kind: 'var', name: 'groups_to_share', value: '["all"]' }]);
+    assert.deepEqual(grants(cli.subjects), ['launch launch_permissions.group_names=all @12:24', 'launch launch_permissions.user_ids=222222222222 @11:21']);
+  });
+
+  it('a var-file that is another format\'s is not applied', async () => {
+    const result = await read({ 'site.yml': PLAY(share, '  vars:\n    accounts: []\n    groups_to_share: []\n'), 'prod.tfvars.json': '{"accounts": ["111111111111"]}' }, [
+      { kind: 'var-file', path: 'prod.tfvars.json' },
+    ]);
+    assert.deepEqual(grants(result.subjects), []);
+  });
+
+  it('role defaults are below play vars, role vars above; the role is followed from the playbook and read once', async () => {
+    const result = await read({
+      'site.yml': '- hosts: all\n  vars:\n    accounts: ["111111111111"]\n  roles:\n    - role: share\n      when: ship_it\n',
+      'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: [all]\n',
+      'roles/share/vars/main.yml': 'groups_to_share: []\n',
+      'roles/share/tasks/main.yml': '- include_tasks: grant.yml\n',
+      'roles/share/tasks/grant.yml': share.replace(/^ {4}/gm, ''),
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @4:17 (when: ship_it)']);
+    assert.deepEqual(result.claimed, ['roles/share/tasks/grant.yml', 'roles/share/tasks/main.yml', 'site.yml']);
+  });
+
+  it('a role task file alone takes its role defaults', async () => {
+    const result = await read({
+      'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: []\n',
+      'roles/share/tasks/main.yml': share.replace(/^ {4}/gm, ''),
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=999999999999 @4:17']);
+  });
+
+  it('follows a literal set_fact passed whole as launch_permissions', async () => {
+    const result = await read({
+      'tasks.yml': [
+        '- set_fact:',
+        '    perms:',
+        '      user_ids: ["{{ dest }}", "123456789012"]',
+        '- ec2_ami: {image_id: ami-1, launch_permissions: "{{ perms }}"}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(grants(result.subjects).map((line) => line.replace(/ \(inventory.*/, '')), [
+      'launch launch_permissions.user_ids=123456789012 @4:50',
+      'launch launch_permissions.user_ids=? variable "dest" is not defined in the play, its vars_files, the role\'s defaults and vars, or --var / --var-file',
+    ]);
+  });
+
+  it('registered results, facts, lookups and filters it does not evaluate are unknowns naming them', async () => {
+    const result = await read({
+      'tasks.yml': [
+        '- name: find',
+        '  ec2_ami_info: {owners: self}',
+        '  register: found',
+        '- ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: "{{ found.images }}"}}',
+        `- ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: "{{ lookup('env', 'ACCOUNTS') }}"}}`,
+        `- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: "{{ groups_csv | regex_replace('x', 'y') }}"}}`,
+        '- ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: ["{{ ansible_facts.account }}"]}}',
+        '',
+      ].join('\n'),
+      'vars.yml': 'x: 1\n',
+    }, [{ kind: 'var', name: 'groups_csv', value: 'all' }]);
+    assert.deepEqual(grants(result.subjects), [
+      'launch launch_permissions.user_ids=? "found" is the result of task "find", known only at run time',
+      `launch launch_permissions.user_ids=? lookup() in "{{ lookup('env', 'ACCOUNTS') }}" is evaluated at run time`,
+      `launch launch_permissions.group_names=? "{{ groups_csv | regex_replace('x', 'y') }}" is not evaluated by amiguard (the filter "regex_replace")`,
+      'launch launch_permissions.user_ids=? "ansible_facts" is set by Ansible at run time',
+    ]);
+    assert.equal(result.subjects[2]?.launch.unknowns[0]?.expects, 'group', 'an unknown group may be public');
+  });
+
+  it('an unresolved launch_permissions is an unknown that may be public', async () => {
+    const result = await read({ 'tasks.yml': '- ec2_ami: {image_id: ami-1, launch_permissions: "{{ perms }}"}\n' });
+    assert.equal(result.subjects[0]?.launch.unknowns[0]?.expects, 'any');
+  });
+
+  it('default() replaces an undefined variable; a known loop is expanded', async () => {
+    const result = await read({
+      'tasks.yml': [
+        '- ec2_ami:',
+        '    image_id: ami-1',
+        '    launch_permissions:',
+        '      user_ids: ["{{ item }}"]',
+        '      group_names: "{{ share_groups | default([]) }}"',
+        '  loop: ["111111111111", "222222222222"]',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @4:18', 'launch launch_permissions.user_ids=222222222222 @4:18']);
+  });
+
+  it('an inline if on an unknown names both arms', async () => {
+    const result = await read({ 'tasks.yml': `- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: "{{ ['all'] if public else [] }}"}}\n` });
+    assert.deepEqual(result.subjects[0]?.launch.unknowns[0]?.mayInclude, ['all']);
+  });
+});
+
+describe('Ansible: claiming files', () => {
+  const found = (path: string) => ({ absolute: `/x/${path}`, path, name: path.split('/').at(-1) ?? path, folder: '/x', named: false });
+
+  it('claims role task files by path, other YAML by content, never CI files', () => {
+    assert.equal(ansible.claim(found('roles/web/tasks/main.yml')), 'template');
+    assert.equal(ansible.claim(found('site.yml')), 'maybe');
+    assert.equal(ansible.claim(found('.github/workflows/ci.yml')), undefined);
+    assert.equal(ansible.claim(found('buildspec.yml')), undefined);
+    assert.equal(ansible.claim(found('main.tf')), undefined);
+  });
+
+  it('sniffs plays and tasks, not other YAML lists or mappings', () => {
+    assert.equal(looksLikeAnsible('---\n- hosts: all\n  tasks: []\n', false), true);
+    assert.equal(looksLikeAnsible('- import_playbook: other.yml\n', false), true);
+    assert.equal(looksLikeAnsible('# tasks\n- name: x\n  set_fact:\n    a: 1\n', false), true);
+    assert.equal(looksLikeAnsible('- name: x\n  oo_custom_module:\n    a: 1\n  register: r\n', false), true);
+    assert.equal(looksLikeAnsible('- name: bug\n  color: red\n- name: feature\n  color: blue\n', false), false);
+    assert.equal(looksLikeAnsible('Resources:\n  X:\n    Type: AWS::S3::Bucket\n', false), false);
+    assert.equal(looksLikeAnsible('on: push\njobs:\n  build:\n    steps:\n      - run: make\n', false), false);
+  });
+});

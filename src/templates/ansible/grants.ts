@@ -96,7 +96,7 @@ export function snapshotGrants(args: ReadonlyMap<string, Value>, condition: stri
 export function snapshotModifies(value: Value | undefined): boolean | string {
   if (value === undefined) return false;
   if (value.kind === 'scalar') return ansibleBool(value.value) ?? false;
-  if (value.kind === 'unknown') return `modify_create_vol_permission (${value.via ?? value.reason})`;
+  if (value.kind === 'unknown') return `if modify_create_vol_permission (${value.via ?? value.reason}) is true`;
   return true;
 }
 

@@ -40,7 +40,9 @@ interface Frame {
   /** The file the tasks are in, as shown. */
   readonly file: string;
   readonly scope: Variables;
+  /** The `when:` guards around the tasks (play role, block, include, task), and notes such as "in a handler". */
   readonly conditions: readonly string[];
+  readonly notes: readonly string[];
   /** Files being included, for cycles and depth. */
   readonly stack: readonly string[];
   /** The role folder (as shown) the tasks belong to, for include_role and include_vars. */
@@ -83,7 +85,7 @@ export class AnsibleReader {
     if (root.kind !== 'seq') return;
     const roleDir = roleFolderOf(file);
     const scope = this.scope([]).under(roleDir === undefined ? undefined : this.roleLayer(roleDir, 'defaults', [file])).with(roleDir === undefined ? undefined : this.roleLayer(roleDir, 'vars', [file]));
-    this.walkTasks(root.items, { file, scope, conditions: [], stack: [file], ...(roleDir === undefined ? {} : { roleDir }) });
+    this.walkTasks(root.items, { file, scope, conditions: [], notes: [], stack: [file], ...(roleDir === undefined ? {} : { roleDir }) });
   }
 
   /** The literal task files and playbooks a file includes, so that they are read from it rather than alone. */
@@ -138,13 +140,13 @@ export class AnsibleReader {
   private readPlay(file: string, play: YMap, facts: Facts, stack: readonly string[]): void {
     const base = new Variables([layerOf(field(play, 'vars')?.value)], facts, this.extra, MISSING);
     const scope = base.with(this.varsFiles(file, field(play, 'vars_files')?.value, base));
-    const frame: Frame = { file, scope, conditions: [], stack };
+    const frame: Frame = { file, scope, conditions: [], notes: [], stack };
     const sections: readonly (readonly [string, string | undefined])[] = [
       ['pre_tasks', undefined],
       ['roles', undefined],
       ['tasks', undefined],
       ['post_tasks', undefined],
-      ['handlers', 'a handler runs when notified'],
+      ['handlers', 'in a handler, which runs only when notified'],
     ];
     for (const [section, condition] of sections) {
       const value = field(play, section)?.value;
@@ -153,7 +155,7 @@ export class AnsibleReader {
         for (const role of value.items) this.playRole(role, frame);
         continue;
       }
-      this.walkTasks(value.items, condition === undefined ? frame : { ...frame, conditions: [condition] });
+      this.walkTasks(value.items, condition === undefined ? frame : { ...frame, notes: [condition] });
     }
   }
 
@@ -263,7 +265,7 @@ export class AnsibleReader {
     if (block !== undefined) {
       for (const section of ['block', 'rescue', 'always']) {
         const body = field(task, section)?.value;
-        if (body?.kind === 'seq') this.walkTasks(body.items, section === 'rescue' ? { ...inner, conditions: [...inner.conditions, 'a rescue runs when the block fails'] } : inner);
+        if (body?.kind === 'seq') this.walkTasks(body.items, section === 'rescue' ? { ...inner, notes: [...inner.notes, 'in a rescue, which runs only when the block fails'] } : inner);
       }
       return;
     }
@@ -306,11 +308,11 @@ export class AnsibleReader {
 
   /** `set_fact` is evaluated when it runs; under a condition or a loop its value is known only then. */
   private setFact(task: YMap, action: Action, frame: Frame): void {
-    const guarded = frame.conditions.length > 0 || loopOf(task) !== undefined;
+    const guarded = frame.conditions.length > 0 || frame.notes.length > 0 || loopOf(task) !== undefined;
     for (const [name, arg] of action.args) {
       if (name === 'cacheable') continue;
       if (guarded && frame.scope.hasFact(name)) {
-        frame.scope.setFact(name, { kind: 'runtime', reason: `"${name}" is set by set_fact ${taskName(task, action.module)} under ${frame.conditions.join(' and ') || 'a loop'}, known only at run time` });
+        frame.scope.setFact(name, { kind: 'runtime', reason: `"${name}" is set by set_fact ${taskName(task, action.module)} under ${guardText(frame) ?? 'a loop'}, known only at run time` });
         continue;
       }
       if (loopOf(task) !== undefined) {
@@ -344,10 +346,7 @@ export class AnsibleReader {
     // A task in check mode reports what it would change and changes nothing.
     const checkMode = field(task, 'check_mode')?.value;
     if (checkMode?.kind === 'scalar' && ansibleBool(checkMode.value) === true) return;
-    if (kind === 'custom-ami') {
-      this.unevaluated(`module "${action.module}" is not a module amiguard knows: its launch_permissions are read as ec2_ami reads them, its other arguments are not checked`, action.node.location);
-    }
-    const condition = frame.conditions.length === 0 ? undefined : `when: ${frame.conditions.join(' and ')}`;
+    const condition = guardText(frame);
     const grants: TaskGrants[] = [];
     for (const scope of this.loopScopes(task, frame.scope)) {
       const args = new Map<string, Value>();
@@ -357,8 +356,7 @@ export class AnsibleReader {
       if (kind === 'snapshot') {
         const modifies = snapshotModifies(args.get('modify_create_vol_permission'));
         if (modifies === false) return;
-        const guard = typeof modifies === 'string' ? [condition, `when ${modifies}`].filter((part) => part !== undefined).join(' and ') : condition;
-        grants.push(snapshotGrants(args, guard));
+        grants.push(snapshotGrants(args, typeof modifies === 'string' ? guardText({ ...frame, notes: [...frame.notes, modifies] }) : condition));
         continue;
       }
       const permissions = args.get('launch_permissions');
@@ -391,7 +389,8 @@ export class AnsibleReader {
     const subject: ImageSubject = {
       origin: 'template',
       name: `task ${taskName(task, action.module)}`,
-      type: kind === 'snapshot' ? 'snapshot' : action.module,
+      // A module amiguard does not know, given launch_permissions (a renamed copy of ec2_ami), says how it was read.
+      type: kind === 'snapshot' ? 'snapshot' : kind === 'custom-ami' ? `${action.module} (read as ec2_ami)` : action.module,
       file,
       location: task.location,
       launch: { ...launch, invalid: [...launch.invalid, ...invalid] },
@@ -595,6 +594,12 @@ function includeTarget(node: YNode | undefined): string | undefined {
   if (node.kind === 'scalar' && typeof node.value === 'string') return node.value.trim().split(/\s+/)[0];
   if (node.kind === 'map') return includeTarget(field(node, 'file')?.value);
   return undefined;
+}
+
+/** The guards of a frame as the messages show them: `when: production_tag`, `when: a and b; in a handler, ...`. */
+function guardText(frame: Pick<Frame, 'conditions' | 'notes'>): string | undefined {
+  const parts = [...(frame.conditions.length === 0 ? [] : [`when: ${frame.conditions.join(' and ')}`]), ...frame.notes];
+  return parts.length === 0 ? undefined : parts.join('; ');
 }
 
 /** A `when:` as written: `production_tag`, a list joined with `and`. */

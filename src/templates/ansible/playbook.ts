@@ -289,8 +289,9 @@ export class AnsibleReader {
       this.unevaluated(`${action.module} ${describeNode(action.node)} is not a path amiguard can resolve: those tasks were not read`, action.node.location);
       return;
     }
-    const base = frame.roleDir !== undefined && !rendered.value.includes('/') ? posix.join(frame.roleDir, 'tasks') : posix.dirname(frame.file);
-    const path = this.existing(posix.join(base, rendered.value), action.node.location, action.module);
+    // In a role, Ansible looks in the role's tasks/ first, then beside the including file.
+    const candidates = [...(frame.roleDir === undefined ? [] : [posix.join(frame.roleDir, 'tasks', rendered.value)]), posix.join(posix.dirname(frame.file), rendered.value)];
+    const path = this.existing(candidates.find((candidate) => this.exists(candidate)) ?? candidates.at(-1) ?? rendered.value, action.node.location, action.module);
     if (path === undefined) return;
     if (frame.stack.includes(path)) return;
     const params = new Map<string, Binding>();

@@ -61,7 +61,6 @@ export function looksLikeAnsible(head: string, truncated: boolean): boolean {
       // A new top-level item: decide on the one before it.
       if (ansible()) return true;
       items += 1;
-      if (items > 8) return false;
       const item = /^(- +)([A-Za-z_][\w.]*)\s*:/.exec(line);
       keys = item === null ? [] : [item[2] ?? ''];
       keyIndent = item === null ? -1 : (item[1] ?? '').length;

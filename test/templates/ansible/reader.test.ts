@@ -209,6 +209,16 @@ describe('Ansible: variables', () => {
     assert.deepEqual(result.claimed, ['roles/share/tasks/grant.yml', 'roles/share/tasks/main.yml', 'site.yml']);
   });
 
+  it('in a role, include_tasks looks in the role\'s tasks/ first', async () => {
+    const result = await read({
+      'roles/share/tasks/main.yml': '- include_tasks: sub/a.yml\n',
+      'roles/share/tasks/sub/a.yml': '- include_tasks: sub/b.yml\n',
+      'roles/share/tasks/sub/b.yml': '- ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: ["123456789012"]}}\n',
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=123456789012 @1:62']);
+    assert.deepEqual(result.problems, []);
+  });
+
   it('a role task file alone takes its role defaults', async () => {
     const result = await read({
       'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: []\n',
@@ -299,6 +309,10 @@ describe('Ansible: claiming files', () => {
     assert.equal(looksLikeAnsible('# tasks\n- name: x\n  set_fact:\n    a: 1\n', false), true);
     assert.equal(looksLikeAnsible('- name: x\n  oo_custom_module:\n    a: 1\n  register: r\n', false), true);
     assert.equal(looksLikeAnsible('- name: bug\n  color: red\n- name: feature\n  color: blue\n', false), false);
+    const copies = '- name: copy\n  copy: {src: a, dest: b}\n'.repeat(20);
+    assert.equal(looksLikeAnsible(`${copies}- name: share\n  ec2_ami: {image_id: ami-1}\n`, false), true, 'a sign anywhere in the head');
+    assert.equal(looksLikeAnsible('- hosts: all\n  tasks:', false), true);
+    assert.equal(looksLikeAnsible('- hosts: all\n  tasks:', true), false, 'the cut last line is not read');
     assert.equal(looksLikeAnsible('Resources:\n  X:\n    Type: AWS::S3::Bucket\n', false), false);
     assert.equal(looksLikeAnsible('on: push\njobs:\n  build:\n    steps:\n      - run: make\n', false), false);
   });

@@ -14,7 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { lint } from '../src/lint/index.js';
 import { DEFAULT_POLICY } from '../src/policy/index.js';
 import { RULES, runRules } from '../src/rules/index.js';
-import { discoverTemplates, toImageSubject, type ReadOptions, type SourceFile } from '../src/templates/index.js';
+import { discoverTemplates, FORMATS, toImageSubject, type ReadOptions, type SourceFile } from '../src/templates/index.js';
 import { parseHclOnly, readPackerHcl } from '../src/templates/packer-hcl/index.js';
 import { parsePackerJsonOnly, readPackerJson } from '../src/templates/packer-json/index.js';
 
@@ -64,13 +64,12 @@ function median(values: number[]): number {
 
 async function main(): Promise<void> {
   const generated = generate();
-  const discovered = await discoverTemplates(['.'], OUT);
+  const discovered = await discoverTemplates(['.'], OUT, FORMATS);
   const load = (path: string): SourceFile => ({ path, text: readFileSync(join(OUT, path), 'utf8') });
-  const json = discovered.jsonTemplates.map(load);
-  const hcl = discovered.hclConfigurations.map((config) => ({
-    files: config.files.map(load),
-    autoVarFiles: config.autoVarFiles.map(load),
-  }));
+  const json = discovered.units.filter((unit) => unit.format === 'packer-json').flatMap((unit) => unit.files.map(load));
+  const hcl = discovered.units
+    .filter((unit) => unit.format === 'packer-hcl')
+    .map((unit) => ({ files: unit.files.map(load), autoVarFiles: (unit.companions ?? []).map(load) }));
   const templateFiles = json.length + hcl.reduce((sum, config) => sum + config.files.length, 0);
   const bytes = [...json, ...hcl.flatMap((config) => config.files)].reduce((sum, file) => sum + file.text.length, 0);
   const options: ReadOptions = { variables: [], useEnv: false, env: {}, readFile: (path) => readFileSync(join(OUT, path), 'utf8') };

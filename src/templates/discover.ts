@@ -1,31 +1,12 @@
-import {
-  accessSync,
-  closeSync,
-  constants,
-  openSync,
-  readdirSync,
-  readSync,
-  realpathSync,
-  statSync,
-  type Dirent,
-} from 'node:fs';
-import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { accessSync, constants, readdirSync, realpathSync, statSync, type Dirent } from 'node:fs';
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { describeFileError } from '../core/index.js';
-
-/** The files Packer reads as one HCL2 configuration: a folder's `*.pkr.hcl` / `*.pkr.json`. */
-export interface HclConfiguration {
-  readonly dir: string;
-  readonly files: readonly string[];
-  /** The folder's `*.auto.pkrvars.hcl` / `*.auto.pkrvars.json`, in the lexical order Packer loads them. */
-  readonly autoVarFiles: readonly string[];
-}
+import type { ClaimedFile, FoundFile, ReadUnit, TemplateFormat } from './format.js';
 
 export interface Discovered {
-  /** Legacy Packer JSON templates. */
-  readonly jsonTemplates: readonly string[];
-  /** One per folder, or per explicitly named file. */
-  readonly hclConfigurations: readonly HclConfiguration[];
-  /** Explicitly named paths that are missing or cannot be read. */
+  /** What the formats will read, before `--exclude`: in registry order, each format's units in its own order. */
+  readonly units: readonly ReadUnit[];
+  /** Explicitly named paths that are missing, cannot be read, or no format reads. */
   readonly unreadable: readonly { path: string; reason: string }[];
   /** What the walk found and did not read, in path order. */
   readonly skipped: readonly SkippedPath[];
@@ -34,8 +15,8 @@ export interface Discovered {
 /**
  * A file or folder found under a named folder and not read. `unreadable` may hold templates that
  * were not checked (a folder that cannot be listed, a FIFO named like a template): lint reports
- * it as a problem. `excluded` (node_modules, dot-folders, a link back into the tree) and
- * `not-a-template` (a .json file without a top-level "builders" key) hold none by design.
+ * it as a problem. `excluded` (tool folders, a link back into the tree) and `not-a-template` (a
+ * .json file without a top-level "builders" key, a script that shares nothing) hold none by design.
  */
 export interface SkippedPath {
   readonly path: string;
@@ -43,50 +24,67 @@ export interface SkippedPath {
   readonly reason: string;
 }
 
-const HCL_TEMPLATE = /\.pkr\.(?:hcl|json)$/;
-/** Names a walk reads (templates, auto var-files, .json files to sniff): one that cannot be read is worth a word. */
-function lookedFor(name: string): boolean {
-  return HCL_TEMPLATE.test(name) || AUTO_VAR_FILE.test(name) || (name.endsWith('.json') && !VAR_FILE.test(name));
-}
-const AUTO_VAR_FILE = /\.auto\.pkrvars\.(?:hcl|json)$/;
-const VAR_FILE = /\.pkrvars\.(?:hcl|json)$/;
+/**
+ * Folders never searched: dependencies, version control and tool caches (a Terraform module cache,
+ * a virtualenv), which hold copies or code no one edits. Other dot-folders are searched: .github and
+ * .buildkite hold the pipelines that share AMIs.
+ */
+const UNSEARCHED_FOLDERS: ReadonlySet<string> = new Set([
+  'node_modules',
+  '.git',
+  '.hg',
+  '.svn',
+  '.terraform',
+  '.terragrunt-cache',
+  '.venv',
+  '.tox',
+  '.cache',
+  '.mypy_cache',
+  '.pytest_cache',
+  '__pycache__',
+  '.aws-sam',
+  '.idea',
+]);
+export const UNSEARCHED_REASON = 'dependency, version-control and tool cache folders (node_modules, .git, .terraform, ...) are not searched';
 
 /**
- * Finds the Packer templates under `paths` (the current folder when none): legacy JSON templates,
- * and HCL2 configurations (one per folder, as `packer build <folder>` reads them). Folders are
- * walked recursively, skipping `node_modules`, dot-folders and symlink loops. A file named on the
- * command line is always read, so that a broken template is reported rather than skipped.
+ * Finds what the formats read under `paths` (the current folder when none). Folders are walked
+ * recursively in name order, skipping dependency and tool folders and symlink loops; each file is
+ * offered to the formats in registry order, and the first that claims it owns it. A file named on
+ * the command line is always read when a format reads files like it, so that a broken template is
+ * reported rather than skipped.
  *
  * The file system calls are synchronous: for thousands of small reads they take half the time of
  * the promise API, and a lint run has nothing else to do meanwhile.
  */
-export async function discoverTemplates(paths: readonly string[], cwd: string): Promise<Discovered> {
-  const discovery = new Discovery(resolve(cwd));
+export async function discoverTemplates(paths: readonly string[], cwd: string, formats: readonly TemplateFormat[]): Promise<Discovered> {
+  const discovery = new Discovery(resolve(cwd), formats);
   for (const path of paths.length === 0 ? ['.'] : paths) discovery.addNamed(path);
   discovery.walk();
   discovery.sniff();
   return discovery.result();
 }
 
-interface Folder {
-  readonly files: Map<string, string>;
-  readonly autoVarFiles: Map<string, string>;
+/** A file waiting for the formats that said `maybe` to look at its content. */
+interface Pending {
+  readonly file: FoundFile;
+  readonly formats: readonly TemplateFormat[];
 }
 
 class Discovery {
   private readonly cwd: string;
+  private readonly formats: readonly TemplateFormat[];
   private readonly namedFolders: string[] = [];
   private readonly visitedFolders = new Set<string>();
-  private readonly folders = new Map<string, Folder>();
-  /** Absolute path to shown path, for every map below. */
-  private readonly jsonCandidates = new Map<string, string>();
-  private readonly jsonTemplates = new Map<string, string>();
-  private readonly singleFiles = new Map<string, string>();
+  /** Absolute path to the claimed file, per format id, in the order found. */
+  private readonly claimed = new Map<string, Map<string, ClaimedFile>>();
+  private readonly pending = new Map<string, Pending>();
   private readonly unreadable = new Map<string, string>();
   private readonly skipped = new Map<string, SkippedPath>();
 
-  constructor(cwd: string) {
+  constructor(cwd: string, formats: readonly TemplateFormat[]) {
     this.cwd = cwd;
+    this.formats = formats;
   }
 
   addNamed(path: string): void {
@@ -100,26 +98,12 @@ class Discovery {
         this.namedFolders.push(absolute);
       } else if (info.isFile()) {
         accessSync(absolute, constants.R_OK);
-        this.addNamedFile(absolute, shown);
+        this.offer(this.found(absolute, true), (reason) => this.unreadable.set(shown, reason));
       } else {
         this.unreadable.set(shown, 'not a file or folder');
       }
     } catch (error) {
       this.unreadable.set(shown, describeFileError(error));
-    }
-  }
-
-  private addNamedFile(absolute: string, shown: string): void {
-    if (VAR_FILE.test(absolute)) {
-      this.unreadable.set(shown, 'a variables file, not a template: pass it with --var-file');
-    } else if (HCL_TEMPLATE.test(absolute) || absolute.endsWith('.hcl')) {
-      // `packer build x.pkr.hcl` reads that file alone, without the folder's auto var-files.
-      this.singleFiles.set(absolute, shown);
-    } else if (absolute.endsWith('.json') || looksLikeLegacyTemplate(absolute) !== false) {
-      // One that cannot be sniffed is read anyway, so that the reader reports why it cannot be.
-      this.jsonTemplates.set(absolute, shown);
-    } else {
-      this.unreadable.set(shown, 'not a Packer template: expected a .pkr.hcl, .pkr.json, .hcl or .json file');
     }
   }
 
@@ -162,7 +146,7 @@ class Discovery {
         const target = linkTarget(path);
         if (target === undefined) {
           // An editor's lock file, a removed target: nothing to read, but worth listing.
-          if (lookedFor(entry.name)) this.skip(path, 'excluded', 'a symbolic link to nothing');
+          if (this.lookedFor(this.found(path, false))) this.skip(path, 'excluded', 'a symbolic link to nothing');
           continue;
         }
         if (isWithin(real, target.real) || roots.some((root) => isWithin(target.real, root))) {
@@ -172,11 +156,11 @@ class Discovery {
         kind = target.kind;
       }
       if (kind === 'folder') {
-        if (entry.name.startsWith('.') || entry.name === 'node_modules') this.skip(path, 'excluded', 'node_modules and dot-folders are not searched');
+        if (UNSEARCHED_FOLDERS.has(entry.name)) this.skip(path, 'excluded', UNSEARCHED_REASON);
         else subfolders.push(path);
       } else if (kind === 'file') {
-        this.addFoundFile(folder, path, entry.name);
-      } else if (lookedFor(entry.name)) {
+        this.offer(this.found(path, false));
+      } else if (this.lookedFor(this.found(path, false))) {
         this.skip(path, 'unreadable', 'not a regular file (a FIFO, socket or device), so not read');
       }
     }
@@ -188,56 +172,113 @@ class Discovery {
     this.skipped.set(shown, { path: shown, kind, reason });
   }
 
-  private addFoundFile(folder: string, path: string, name: string): void {
-    if (HCL_TEMPLATE.test(name)) this.folder(folder).files.set(path, this.show(path));
-    else if (AUTO_VAR_FILE.test(name)) this.folder(folder).autoVarFiles.set(path, this.show(path));
-    else if (name.endsWith('.json') && !VAR_FILE.test(name)) this.jsonCandidates.set(path, this.show(path));
+  private found(absolute: string, named: boolean): FoundFile {
+    return { absolute, path: this.show(absolute), name: basename(absolute), folder: dirname(absolute), named };
   }
 
-  private folder(path: string): Folder {
-    let folder = this.folders.get(path);
-    if (folder === undefined) {
-      folder = { files: new Map(), autoVarFiles: new Map() };
-      this.folders.set(path, folder);
+  /** Whether some format reads files named like this one: a FIFO or dangling link so named is worth a word. */
+  private lookedFor(file: FoundFile): boolean {
+    return this.formats.some((format) => format.claim(file) !== undefined);
+  }
+
+  /**
+   * Gives a file to the first format that claims it by name; a `maybe` waits for the sniff. A
+   * named file no format reads is `refused`, with the reason a format gave or the list of what is read.
+   */
+  private offer(file: FoundFile, refused?: (reason: string) => void): void {
+    const maybe: TemplateFormat[] = [];
+    for (const format of this.formats) {
+      const claim = format.claim(file);
+      if (claim === undefined) continue;
+      if (typeof claim === 'object') {
+        if (maybe.length === 0) {
+          refused?.(claim.refuse);
+          return;
+        }
+        continue;
+      }
+      if (claim === 'maybe') {
+        maybe.push(format);
+        continue;
+      }
+      if (maybe.length === 0) {
+        this.claim(format, file, claim);
+        return;
+      }
+      // A format that claims by name after one that must look: it is the fallback of the sniff.
+      maybe.push(format);
+      break;
     }
-    return folder;
+    if (maybe.length > 0) this.pending.set(file.absolute, { file, formats: maybe });
+    else refused?.(this.notRead());
   }
 
+  private notRead(): string {
+    return `not a template amiguard reads: it reads ${this.formats.map((format) => format.reads).join('; ')}`;
+  }
+
+  private claim(format: TemplateFormat, file: FoundFile, claim: ClaimedFile['claim']): void {
+    let files = this.claimed.get(format.id);
+    if (files === undefined) {
+      files = new Map();
+      this.claimed.set(format.id, files);
+    }
+    // A file both named and found in a named folder is read with its folder.
+    const known = files.get(file.absolute);
+    if (known === undefined || (known.named && !file.named)) files.set(file.absolute, { ...file, claim });
+  }
+
+  /** Each waiting file goes to the first of its formats whose sniff says yes. */
   sniff(): void {
-    for (const [path, shown] of this.jsonCandidates) {
-      if (this.jsonTemplates.has(path)) continue;
-      const sniffed = looksLikeLegacyTemplate(path);
-      if (sniffed === true) this.jsonTemplates.set(path, shown);
-      else if (sniffed === false) this.skipped.set(shown, { path: shown, kind: 'not-a-template', reason: 'a .json file without a top-level "builders" key' });
-      else this.skipped.set(shown, { path: shown, kind: 'unreadable', reason: sniffed.reason });
+    for (const { file, formats } of this.pending.values()) {
+      if ([...this.claimed.values()].some((files) => files.has(file.absolute))) continue;
+      let refusal: string | undefined;
+      let taken = false;
+      for (const format of formats) {
+        const claim = format.claim(file);
+        if (claim !== 'maybe' && claim !== undefined && typeof claim !== 'object') {
+          this.claim(format, file, claim);
+          taken = true;
+          break;
+        }
+        const verdict = format.sniff?.(file) ?? false;
+        if (verdict === true) {
+          this.claim(format, file, 'template');
+          taken = true;
+          break;
+        }
+        if (verdict !== false) {
+          this.skipped.set(file.path, { path: file.path, kind: 'unreadable', reason: verdict.reason });
+          taken = true;
+          break;
+        }
+        refusal ??= format.notMine;
+      }
+      if (taken) continue;
+      // A named file is read by a format that reads files named so, which then says what is wrong with it.
+      const reader = file.named ? formats.find((format) => format.readsNamed?.(file) === true) : undefined;
+      if (reader !== undefined) this.claim(reader, file, 'template');
+      else if (file.named) this.unreadable.set(file.path, this.notRead());
+      else if (refusal !== undefined) this.skipped.set(file.path, { path: file.path, kind: 'not-a-template', reason: refusal });
     }
   }
 
   result(): Discovered {
-    const configurations: HclConfiguration[] = [];
-    const inFolders = new Set<string>();
-    for (const [path, folder] of this.folders) {
-      if (folder.files.size === 0) {
-        for (const shown of folder.autoVarFiles.values()) {
-          this.skipped.set(shown, { path: shown, kind: 'not-a-template', reason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json' });
+    const units: ReadUnit[] = [];
+    for (const format of this.formats) {
+      const files = [...(this.claimed.get(format.id)?.values() ?? [])].sort((a, b) => compare(a.path, b.path));
+      if (files.length === 0) continue;
+      const grouped = format.group(files);
+      const used = new Set(grouped.flatMap((unit) => [...unit.files, ...(unit.companions ?? [])]));
+      for (const file of files) {
+        if (!used.has(file.path) && file.claim === 'companion') {
+          this.skipped.set(file.path, { path: file.path, kind: 'not-a-template', reason: format.orphanReason ?? 'read only with the templates of its folder, and there are none' });
         }
-        continue;
       }
-      for (const file of folder.files.keys()) inFolders.add(file);
-      configurations.push({
-        dir: this.show(path),
-        files: sorted(folder.files.values()),
-        autoVarFiles: sorted(folder.autoVarFiles.values()),
-      });
+      units.push(...grouped);
     }
-    for (const [path, shown] of this.singleFiles) {
-      // A file also read with its folder would be reported twice.
-      if (!inFolders.has(path)) configurations.push({ dir: this.show(dirname(path)), files: [shown], autoVarFiles: [] });
-    }
-    configurations.sort((a, b) => compare(a.dir, b.dir) || compare(a.files[0] ?? '', b.files[0] ?? ''));
     return {
-      jsonTemplates: sorted(this.jsonTemplates.values()),
-      hclConfigurations: configurations,
+      units,
       unreadable: [...this.unreadable]
         .map(([path, reason]) => ({ path, reason }))
         .sort((a, b) => compare(a.path, b.path)),
@@ -270,153 +311,7 @@ function isWithin(inner: string, outer: string): boolean {
   return inner === outer || inner.startsWith(outer.endsWith(sep) ? outer : outer + sep);
 }
 
-const HEAD_BYTES = 8192;
-const CHUNK_BYTES = 65536;
-/** A template's "builders" comes after its variables; no real one has megabytes of them. */
-const SNIFF_LIMIT_BYTES = 16 * 1024 * 1024;
-
-/**
- * Whether a file is a legacy template: a JSON object with a top-level "builders" key. The file is
- * scanned, not parsed, and only until the key shows up: binary files (a NUL byte in the first
- * 8 KB) and files that do not start like a JSON object are rejected at once.
- */
-function looksLikeLegacyTemplate(path: string): boolean | { reason: string } {
-  let descriptor: number;
-  try {
-    // Non-blocking: a file swapped for a FIFO since the walk saw it must not hang the run.
-    descriptor = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  }
-  try {
-    const scanner = new TopLevelKeyScanner('builders');
-    const buffer = Buffer.allocUnsafe(CHUNK_BYTES);
-    for (let position = 0; position < SNIFF_LIMIT_BYTES; ) {
-      const bytesRead = readSync(descriptor, buffer, 0, CHUNK_BYTES, position);
-      if (bytesRead === 0) return false;
-      const chunk = buffer.subarray(0, bytesRead);
-      if (position < HEAD_BYTES && chunk.subarray(0, HEAD_BYTES - position).includes(0)) return false;
-      const verdict = scanner.feed(chunk);
-      if (verdict !== undefined) return verdict;
-      position += bytesRead;
-    }
-    return false;
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  } finally {
-    closeSync(descriptor);
-  }
-}
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const COMMA = 0x2c;
-const COLON = 0x3a;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-/**
- * Follows JSON structure byte by byte (every structural character is ASCII, so UTF-8 needs no
- * decoding) and answers once a top-level key equals `key`, ignoring ASCII case as Packer's
- * decoder does, or once the top-level object ends without it.
- */
-class TopLevelKeyScanner {
-  private readonly key: Buffer;
-  private started = false;
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private expectingKey = false;
-  /** While reading a top-level key: how many bytes matched so far, or -1 once it cannot match. */
-  private matched = -1;
-  private capturing = false;
-
-  constructor(key: string) {
-    this.key = Buffer.from(key.toLowerCase(), 'ascii');
-  }
-
-  feed(chunk: Buffer): boolean | undefined {
-    for (const byte of chunk) {
-      if (!this.started) {
-        if (isBlankOrBom(byte)) continue;
-        if (byte !== OPEN_BRACE) return false;
-        this.started = true;
-        this.depth = 1;
-        this.expectingKey = true;
-        continue;
-      }
-      if (this.inString) {
-        if (this.readStringByte(byte)) return true;
-        continue;
-      }
-      const verdict = this.readStructureByte(byte);
-      if (verdict !== undefined) return verdict;
-    }
-    return undefined;
-  }
-
-  /** True when a top-level key just ended and matched. */
-  private readStringByte(byte: number): boolean {
-    if (this.escaped) {
-      this.escaped = false;
-      this.matched = -1;
-      return false;
-    }
-    if (byte === BACKSLASH) {
-      this.escaped = true;
-      return false;
-    }
-    if (byte === QUOTE) {
-      this.inString = false;
-      const found = this.capturing && this.matched === this.key.length;
-      this.capturing = false;
-      return found;
-    }
-    if (this.capturing && this.matched >= 0) {
-      const lower = byte >= 0x41 && byte <= 0x5a ? byte + 0x20 : byte;
-      this.matched = this.key[this.matched] === lower ? this.matched + 1 : -1;
-    }
-    return false;
-  }
-
-  private readStructureByte(byte: number): boolean | undefined {
-    switch (byte) {
-      case QUOTE:
-        this.inString = true;
-        this.capturing = this.depth === 1 && this.expectingKey;
-        this.matched = 0;
-        break;
-      case OPEN_BRACE:
-      case OPEN_BRACKET:
-        this.depth += 1;
-        break;
-      case CLOSE_BRACE:
-      case CLOSE_BRACKET:
-        this.depth -= 1;
-        if (this.depth === 0) return false;
-        break;
-      case COMMA:
-        if (this.depth === 1) this.expectingKey = true;
-        break;
-      case COLON:
-        if (this.depth === 1) this.expectingKey = false;
-        break;
-    }
-    return undefined;
-  }
-}
-
-function isBlankOrBom(byte: number): boolean {
-  return byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf;
-}
-
-function sorted(values: Iterable<string>): string[] {
-  return [...values].sort(compare);
-}
-
 /** Code-unit order: the same on every machine, unlike localeCompare. */
-function compare(a: string, b: string): number {
+export function compare(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }

@@ -18,8 +18,10 @@ export interface TemplateFormat {
    * Whether a file is this format's, by its name (and whether it was named on the command line):
    * `template` (read as or in a unit), `companion` (read only with a unit of its folder, such as
    * an auto var-file), `maybe` (decided by `sniff`), or undefined (not this format's).
+   * `{ refuse }` turns down a file named on the command line with a reason (`a variables file,
+   * not a template: pass it with --var-file`).
    */
-  claim(file: FoundFile): Claim | undefined;
+  claim(file: FoundFile): Claim | { readonly refuse: string } | undefined;
   /**
    * For a `maybe` claim: whether the content is this format's (a .json with "builders", a YAML
    * file with `AWSTemplateFormatVersion`, a script that calls modify-image-attribute). Reads at
@@ -28,8 +30,20 @@ export interface TemplateFormat {
   sniff?(file: FoundFile): boolean | { readonly reason: string };
   /** Why a `maybe` file this format sniffed and refused is not read (listed as not-a-template). */
   readonly notMine?: string;
+  /**
+   * Whether this format reads a file named on the command line even when its sniff refuses it
+   * (a `.json` without "builders"), so that the reader says what is wrong with it.
+   */
+  readsNamed?(file: FoundFile): boolean;
   /** Groups the files this format claimed (in path order, sniffed ones included) into units. */
   group(files: readonly ClaimedFile[]): readonly ReadUnit[];
+  /** Why a companion file that no unit took is not read (listed as not-a-template). */
+  readonly orphanReason?: string;
+  /**
+   * Parses files the way the reader does, without evaluating them or building subjects: the
+   * baseline `npm run bench:lint` compares a full read with.
+   */
+  parseOnly?(files: readonly SourceFile[]): Promise<void>;
   /**
    * Reads code of this language embedded in another format's file (a Lambda `ZipFile`, a
    * workflow's `run:` step). Only script formats have it.
@@ -61,8 +75,10 @@ export interface ClaimedFile extends FoundFile {
 /** One reading: every file in `files` is read together (a folder's configuration, one script). */
 export interface ReadUnit {
   readonly format: FormatId;
-  /** The files it reads, as shown; `--exclude` and the policy's `exclude:` drop a unit's file before it is read. */
+  /** The templates it reads, as shown; `--exclude` and the policy's `exclude:` drop a unit's file before it is read. */
   readonly files: readonly string[];
+  /** Files read only with the templates (auto var-files), as shown; not subject to exclusion. */
+  readonly companions?: readonly string[];
   /** Reads the unit; `files` is what is left after exclusion (never empty). */
   read(files: readonly string[], context: UnitContext): Promise<UnitRead>;
 }

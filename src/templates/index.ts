@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
-import { InputError, MAX_INPUT_BYTES, readInputText, sourceLocation, tryReadInputFile, type ImageSubject, type InputKind, type SuppressionDirective } from '../core/index.js';
-import { scanDirectives } from '../suppress/inline.js';
-import { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
-import type { ReadOptions, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
-import { readPackerHcl } from './packer-hcl/index.js';
-import { readPackerJson } from './packer-json/index.js';
-import { toImageSubject } from './subject.js';
+import { InputError, readInputText, sourceLocation, type ImageSubject, type SuppressionDirective } from '../core/index.js';
+import { compare, discoverTemplates, UNSEARCHED_REASON, type Discovered, type SkippedPath } from './discover.js';
+import type { ReadUnit, TemplateFormat } from './format.js';
+import type { TemplateImage, TemplateProblem, VariableInput } from './model.js';
+import { FORMATS } from './registry.js';
+import { createUnitContext, type UnitLedger } from './unit-context.js';
 
 export * from './model.js';
-export { discoverTemplates, type Discovered, type HclConfiguration, type SkippedPath } from './discover.js';
+export { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
+export type * from './format.js';
+export { FORMATS } from './registry.js';
 export { sharingFromCalls, toImageSubject, type GrantCall } from './subject.js';
 
 export interface TemplateReadRequest {
@@ -19,9 +20,12 @@ export interface TemplateReadRequest {
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Templates not to read (`--exclude`, the policy's `exclude:`), by absolute path. */
   readonly exclude?: (absolutePath: string) => boolean;
+  /** The formats to read; every format amiguard has by default. */
+  readonly formats?: readonly TemplateFormat[];
 }
 
 export interface TemplatesRead {
+  /** Packer's evaluated images (the Packer tests look at fields as Packer names them). */
   readonly images: readonly TemplateImage[];
   readonly subjects: readonly ImageSubject[];
   readonly problems: readonly TemplateProblem[];
@@ -46,17 +50,13 @@ export interface TemplateCoverage {
   readonly skipped: readonly SkippedPath[];
 }
 
-/** One template reading: a legacy JSON file, or one folder's HCL configuration. */
-export type ReadUnit =
-  | { readonly kind: 'json'; readonly path: string }
-  | { readonly kind: 'hcl'; readonly files: readonly string[]; readonly autoVarFiles: readonly string[] };
-
-/** Finds the templates under `paths` and reads each the way Packer would evaluate it. */
+/** Finds the templates under `paths` and reads each the way the tool that runs it would evaluate it. */
 export async function readTemplates(request: TemplateReadRequest): Promise<TemplatesRead> {
   for (const input of request.variables) {
-    if (input.kind === 'var-file') readVarFile(resolve(request.cwd, input.path), input.path);
+    if (input.kind === 'var-file') readInputText(resolve(request.cwd, input.path), 'var-file', input.path);
   }
-  const discovered = await discoverTemplates(request.paths, request.cwd);
+  const formats = request.formats ?? FORMATS;
+  const discovered = await discoverTemplates(request.paths, request.cwd, formats);
   const first = discovered.unreadable[0];
   if (first !== undefined) {
     throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
@@ -67,31 +67,28 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
     excluded.push(path);
     return false;
   };
-  const units: ReadUnit[] = [
-    ...discovered.jsonTemplates.filter(keep).map((path): ReadUnit => ({ kind: 'json', path })),
-    ...discovered.hclConfigurations.flatMap((config): ReadUnit[] => {
-      const files = config.files.filter(keep);
-      return files.length === 0 ? [] : [{ kind: 'hcl', files, autoVarFiles: config.autoVarFiles }];
-    }),
-  ];
+  const units = discovered.units.flatMap((unit): ReadUnit[] => {
+    const files = unit.files.filter(keep);
+    return files.length === 0 ? [] : [{ ...unit, files }];
+  });
   // Nothing to read is never a pass: the wrong folder would otherwise lint clean.
-  if (units.length === 0) throw noTemplateFound(request.paths, discovered, excluded);
+  if (units.length === 0) throw noTemplateFound(request.paths, discovered, excluded, formats);
   // One thread: worker threads were measured slower on 2 cores (each loads its own modules and
   // WASM parser, and the results are copied back), 1.3-1.5x the wall time for 5,000 files (issue 11).
   const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
-  const read = await readUnits(units, context);
+  const read = await readUnits(units, context, formats);
   const unlisted = discovered.skipped
     .filter((entry) => entry.kind === 'unreadable')
     .map((entry): TemplateProblem => ({ message: entry.reason, location: sourceLocation(entry.path, 1, 1) }));
   const refused = new Set(read.unread.map((entry) => entry.path));
   return {
     images: read.images,
-    subjects: read.images.map(toImageSubject),
+    subjects: read.subjects,
     problems: distinctProblems([...unlisted, ...read.problems]),
     artifacts: read.artifacts,
     coverage: {
       read: read.artifacts.filter((path) => !refused.has(path)),
-      skipped: [...discovered.skipped, ...excluded.map(excludedEntry), ...read.unread].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)),
+      skipped: [...discovered.skipped, ...excluded.map(excludedEntry), ...read.unread].sort((a, b) => compare(a.path, b.path)),
     },
     directives: read.directives,
     excluded,
@@ -103,7 +100,7 @@ function excludedEntry(path: string): SkippedPath {
 }
 
 /** What lint looks for, and what it found instead, so that the user can tell a wrong path from a closed folder. */
-function noTemplateFound(paths: readonly string[], discovered: Discovered, excluded: readonly string[]): InputError {
+function noTemplateFound(paths: readonly string[], discovered: Discovered, excluded: readonly string[], formats: readonly TemplateFormat[]): InputError {
   const where = paths.length === 0 ? 'the current folder' : paths.join(', ');
   const skipped = [
     ...excluded.map(excludedEntry),
@@ -112,15 +109,16 @@ function noTemplateFound(paths: readonly string[], discovered: Discovered, exclu
   const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
   if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
   return new InputError(
-    `no Packer template found in ${where}: amiguard lint reads *.pkr.hcl and *.pkr.json files (HCL2) and *.json files with a top-level "builders" key (legacy JSON)${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
-    { hint: 'name the folder or files that hold the templates, e.g. amiguard lint packer/; node_modules and dot-folders are not searched' },
+    `no template found in ${where}: amiguard lint reads ${formats.map((format) => format.reads).join('; ')}${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
+    { hint: `name the folder or files that hold the templates, e.g. amiguard lint packer/; ${UNSEARCHED_REASON}` },
   );
 }
 
-export type ReadContext = Omit<TemplateReadRequest, 'paths'>;
+export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'exclude' | 'formats'>;
 
 export interface UnitsRead {
   readonly images: readonly TemplateImage[];
+  readonly subjects: readonly ImageSubject[];
   readonly problems: readonly TemplateProblem[];
   readonly artifacts: readonly string[];
   /** Artifacts the bounded reader refused. */
@@ -129,65 +127,22 @@ export interface UnitsRead {
 }
 
 /** Reads the units one after another, in order. */
-export async function readUnits(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead> {
-  return joinReads(await readEachUnit(units, context));
-}
-
-/** One result per unit, in order. */
-async function readEachUnit(units: readonly ReadUnit[], context: ReadContext): Promise<UnitsRead[]> {
-  const options: ReadOptions = {
-    variables: context.variables,
-    useEnv: context.useEnv,
-    env: context.env,
-    readFile: (path) => readVarFile(resolve(context.cwd, path), path),
-    cwd: context.cwd,
-  };
-  // Legacy JSON var-files are JSON; HCL configurations take both kinds.
-  const jsonOptions: ReadOptions = {
-    ...options,
-    variables: context.variables.filter((input) => input.kind === 'var' || input.path.endsWith('.json')),
-  };
+export async function readUnits(units: readonly ReadUnit[], context: ReadContext, formats: readonly TemplateFormat[] = FORMATS): Promise<UnitsRead> {
   const results: UnitsRead[] = [];
   for (const unit of units) {
-    const problems: TemplateProblem[] = [];
-    const artifacts: string[] = [];
-    const unread: SkippedPath[] = [];
-    const directives: SuppressionDirective[] = [];
-    const load = (path: string, kind: InputKind): SourceFile | undefined => {
-      artifacts.push(path);
-      const loaded = loadSource(resolve(context.cwd, path), path, kind);
-      if ('problem' in loaded) {
-        problems.push(loaded.problem);
-        unread.push({ path, kind: 'unreadable', reason: loaded.problem.message });
-        return undefined;
-      }
-      directives.push(...scanDirectives(path, loaded.text, unit.kind === 'json' ? 'packer-json' : path.endsWith('.json') ? 'hcl-json' : 'hcl'));
-      return loaded;
-    };
-    let images: readonly TemplateImage[] = [];
-    if (unit.kind === 'json') {
-      const file = load(unit.path, 'template');
-      if (file !== undefined) {
-        const result = readPackerJson(file, jsonOptions);
-        images = result.images;
-        append(problems, result.problems);
-      }
-    } else {
-      const files = loaded(unit.files.map((path) => load(path, 'template')));
-      const autoVarFiles = loaded(unit.autoVarFiles.map((path) => load(path, 'var-file')));
-      if (files.length > 0) {
-        const result = await readPackerHcl(files, autoVarFiles, options);
-        images = result.images;
-        append(problems, result.problems);
-      }
-    }
-    results.push({ images, problems: capPerFile(problems), artifacts, unread, directives });
+    const ledger: UnitLedger = { problems: [], artifacts: [], unread: [], directives: [] };
+    const read = await unit.read(unit.files, createUnitContext(context, formats, ledger));
+    append(ledger.problems, read.problems);
+    results.push({
+      images: read.images ?? [],
+      subjects: read.subjects,
+      problems: capPerFile(ledger.problems),
+      artifacts: ledger.artifacts,
+      unread: ledger.unread,
+      directives: ledger.directives,
+    });
   }
-  return results;
-}
-
-function loaded(files: readonly (SourceFile | undefined)[]): SourceFile[] {
-  return files.filter((file): file is SourceFile => file !== undefined);
+  return joinReads(results);
 }
 
 /** `push(...items)` passes every item as an argument: a var-file with a million entries overflows the stack. */
@@ -198,6 +153,7 @@ function append<T>(target: T[], items: readonly T[]): void {
 function joinReads(reads: readonly UnitsRead[]): UnitsRead {
   return {
     images: reads.flatMap((read) => read.images),
+    subjects: reads.flatMap((read) => read.subjects),
     problems: reads.flatMap((read) => read.problems),
     artifacts: reads.flatMap((read) => read.artifacts),
     unread: reads.flatMap((read) => read.unread),
@@ -237,19 +193,4 @@ function distinctProblems(problems: readonly TemplateProblem[]): TemplateProblem
     seen.add(key);
     return true;
   });
-}
-
-/** A template or auto var-file through the bounded reader; one it refuses is a problem at its first line. */
-function loadSource(absolute: string, path: string, kind: InputKind): SourceFile | { problem: TemplateProblem } {
-  const at = sourceLocation(path, 1, 1);
-  const read = tryReadInputFile(absolute, MAX_INPUT_BYTES[kind]);
-  if (!read.ok) return { problem: { message: `cannot read ${kind}: ${read.reason}`, location: at } };
-  if (read.bytes.subarray(0, 8192).includes(0)) {
-    return { problem: { message: 'binary file (it contains NUL bytes), not a Packer template', location: at } };
-  }
-  return { path, text: read.bytes.toString('utf8') };
-}
-
-function readVarFile(absolute: string, path: string): string {
-  return readInputText(absolute, 'var-file', path);
 }

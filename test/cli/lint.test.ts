@@ -124,14 +124,14 @@ describe('amiguard lint (CLI) on hostile input', () => {
     const empty = project({ 'package.json': '{"name": "x"}', 'notes.md': 'hello' });
     const result = await runCli(['lint'], { cwd: empty });
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /no Packer template found in the current folder: amiguard lint reads \*\.pkr\.hcl and \*\.pkr\.json files \(HCL2\) and \*\.json files with a top-level "builders" key \(legacy JSON\); skipped: package\.json \(a \.json file without a top-level "builders" key\)/);
+    assert.match(result.stderr, /no template found in the current folder: amiguard lint reads .*\*\.json files with a top-level "builders" key \(Packer legacy JSON\); \*\.pkr\.hcl and \*\.pkr\.json files \(Packer HCL2\).*; skipped: package\.json \(a \.json file without a top-level "builders" key\)/);
     const named = await runCli(['lint', 'packer/'], { cwd: project({ 'a.pkr.hcl': PUBLIC_HCL }) });
     assert.equal(named.code, 2);
     assert.match(named.stderr, /cannot read packer: no such file or folder/);
     mkdirSync(join(empty, 'packer'));
     const emptyFolder = await runCli(['lint', 'packer'], { cwd: empty });
     assert.equal(emptyFolder.code, 2);
-    assert.match(emptyFolder.stderr, /no Packer template found in packer: /);
+    assert.match(emptyFolder.stderr, /no template found in packer: /);
   });
 
   it('a folder it cannot list is a finding, and no template at all is exit 2, never a silent pass', async () => {
@@ -162,7 +162,7 @@ describe('amiguard lint (CLI) on hostile input', () => {
     chmodSync(join(onlyClosed, 'closed'), 0o000);
     const nothing = await runGuarded(['lint'], onlyClosed, true);
     assert.equal(nothing.code, 2, nothing.stdout);
-    assert.match(nothing.stderr, /no Packer template found in the current folder: .*; skipped: closed \(cannot list this folder \(permission denied\): any template in it was not checked\)/);
+    assert.match(nothing.stderr, /no template found in the current folder: .*; skipped: closed \(cannot list this folder \(permission denied\): any template in it was not checked\)/);
   });
 
   it('refuses a FIFO, /dev/zero and an oversized file as var-file or policy: exit 2, no hang', async () => {

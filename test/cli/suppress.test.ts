@@ -291,7 +291,7 @@ describe('exclusions (CLI)', () => {
     // Everything excluded leaves nothing read: never a pass (issue 7).
     const sub = await cli(join(dir, 'legacy'), ['lint']);
     assert.equal(sub.code, 2);
-    assert.match(sub.stderr, /no Packer template found in the current folder: .*; skipped: broken\.json \(excluded by the policy or --exclude\)/);
+    assert.match(sub.stderr, /no template found in the current folder: .*; skipped: broken\.json \(excluded by the policy or --exclude\)/);
   });
 
   it('rejects an exclude: that is not a list of globs', async () => {

@@ -4,7 +4,23 @@ import { chmodSync, cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFi
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { discoverTemplates } from '../../src/templates/discover.js';
+import { dirname } from 'node:path';
+import { discoverTemplates as discoverUnits, UNSEARCHED_REASON } from '../../src/templates/discover.js';
+import { packerHclFormat } from '../../src/templates/packer-hcl/format.js';
+import { packerJsonFormat } from '../../src/templates/packer-json/format.js';
+
+/** The Packer formats' units, shown as legacy templates and HCL configurations (one per folder or named file). */
+async function discoverTemplates(paths: readonly string[], cwd: string) {
+  const { units, unreadable, skipped } = await discoverUnits(paths, cwd, [packerJsonFormat, packerHclFormat]);
+  return {
+    jsonTemplates: units.filter((unit) => unit.format === 'packer-json').flatMap((unit) => unit.files),
+    hclConfigurations: units
+      .filter((unit) => unit.format === 'packer-hcl')
+      .map((unit) => ({ dir: dirname(unit.files[0] ?? ''), files: unit.files, autoVarFiles: unit.companions ?? [] })),
+    unreadable,
+    skipped,
+  };
+}
 
 const TREE = join(import.meta.dirname, '../fixtures/templates/discover/tree');
 const NO_BUILDERS = 'a .json file without a top-level "builders" key';
@@ -25,6 +41,8 @@ before(() => {
   cpSync(TREE, root, { recursive: true });
   mkdirSync(join(root, 'node_modules/pkg'), { recursive: true });
   writeFileSync(join(root, 'node_modules/pkg/template.json'), '{"builders": []}');
+  mkdirSync(join(root, '.git'));
+  writeFileSync(join(root, '.git/template.json'), '{"builders": []}');
   symlinkSync(root, join(root, 'sub/loop'));
   symlinkSync(join(root, 'sub/deeper'), join(root, 'linked'));
   symlinkSync(join(root, 'missing.json'), join(root, 'dangling.json'));
@@ -43,6 +61,7 @@ describe('discoverTemplates', () => {
     const discovered = await discoverTemplates([], root);
     assert.deepEqual(discovered, {
       jsonTemplates: [
+        '.hidden/template.json',
         'late.json',
         'legacy.json',
         'shared/shared.json',
@@ -56,14 +75,14 @@ describe('discoverTemplates', () => {
       ],
       unreadable: [],
       skipped: [
-        { path: '.hidden', kind: 'excluded', reason: 'node_modules and dot-folders are not searched' },
+        { path: '.git', kind: 'excluded', reason: UNSEARCHED_REASON },
         { path: 'binary.json', kind: 'not-a-template', reason: NO_BUILDERS },
         { path: 'dangling.json', kind: 'excluded', reason: 'a symbolic link to nothing' },
         { path: 'escaped-key.json', kind: 'not-a-template', reason: NO_BUILDERS },
         { path: 'linked', kind: 'excluded', reason: 'a symbolic link to sub/deeper, read there or above' },
         { path: 'list.json', kind: 'not-a-template', reason: NO_BUILDERS },
         { path: 'nested.json', kind: 'not-a-template', reason: NO_BUILDERS },
-        { path: 'node_modules', kind: 'excluded', reason: 'node_modules and dot-folders are not searched' },
+        { path: 'node_modules', kind: 'excluded', reason: UNSEARCHED_REASON },
         { path: 'only-vars/x.auto.pkrvars.hcl', kind: 'not-a-template', reason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json' },
         { path: 'sub/loop', kind: 'excluded', reason: 'a symbolic link to ., read there or above' },
         { path: 'text.json', kind: 'not-a-template', reason: NO_BUILDERS },
@@ -111,7 +130,10 @@ describe('discoverTemplates', () => {
     const discovered = await discoverTemplates(named, root);
     assert.deepEqual(discovered.jsonTemplates, ['legacy.json']);
     assert.deepEqual(discovered.unreadable, [
-      { path: 'README.md', reason: 'not a Packer template: expected a .pkr.hcl, .pkr.json, .hcl or .json file' },
+      {
+        path: 'README.md',
+        reason: 'not a template amiguard reads: it reads *.json files with a top-level "builders" key (Packer legacy JSON); *.pkr.hcl and *.pkr.json files (Packer HCL2)',
+      },
       { path: 'dangling.json', reason: 'no such file or folder' },
       { path: 'legacy.json/x.json', reason: 'no such file or folder' },
       { path: 'nope', reason: 'no such file or folder' },

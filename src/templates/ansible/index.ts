@@ -1,7 +1,9 @@
 import { posix } from 'node:path';
 import type { ClaimedFile, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import { AnsibleReader, isPlaybook } from './playbook.js';
-import { HEAD_BYTES, looksLikeAnsible, readHead } from './sniff.js';
+import { readHead } from '../sniff.js';
+import { parseYaml } from './yaml-tree.js';
+import { HEAD_BYTES, looksLikeAnsible } from './sniff.js';
 
 /** CI files are the CI format's, whatever YAML they hold. */
 const CI_PATH = /(^|\/)(\.github|\.gitlab|\.circleci|\.buildkite|\.azure-pipelines)\/|(^|\/)(\.gitlab-ci|buildspec[\w-]*|azure-pipelines|bitbucket-pipelines|\.travis|\.drone|appveyor|cloudbuild)\.ya?ml$/i;
@@ -25,9 +27,14 @@ export const ansible: TemplateFormat = {
     return ROLE_TASKS.test(path) ? 'template' : 'maybe';
   },
   sniff(file: FoundFile) {
-    const head = readHead(file.absolute);
-    if (typeof head !== 'string') return head;
-    return looksLikeAnsible(head, Buffer.byteLength(head) >= HEAD_BYTES);
+    const head = readHead(file.absolute, HEAD_BYTES);
+    if (head === 'binary') return false;
+    if ('reason' in head) return head;
+    return looksLikeAnsible(head.text, Buffer.byteLength(head.text) >= HEAD_BYTES);
+  },
+  parseOnly(files) {
+    for (const file of files) parseYaml(file.path, file.text);
+    return Promise.resolve();
   },
   group(files: readonly ClaimedFile[]): readonly ReadUnit[] {
     return groupByTree(files.map((file) => file.path.replaceAll('\\', '/'))).map(

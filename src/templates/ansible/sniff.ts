@@ -1,31 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { describeFileError } from '../../core/index.js';
-
 /** Enough of a file to see its first tasks or plays. */
 export const HEAD_BYTES = 16 * 1024;
-const OPEN_FLAGS = constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0);
-
-/** The first `bytes` of a regular file (never blocks on a FIFO, never reads a whole huge file). */
-export function readHead(path: string, bytes = HEAD_BYTES): string | { readonly reason: string } {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, OPEN_FLAGS);
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  }
-  try {
-    if (!fstatSync(descriptor).isFile()) return { reason: 'not a regular file' };
-    const buffer = Buffer.alloc(bytes);
-    const count = readSync(descriptor, buffer, 0, bytes, 0);
-    const head = buffer.subarray(0, count);
-    if (head.includes(0)) return { reason: 'binary file (it contains NUL bytes)' };
-    return head.toString('utf8');
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  } finally {
-    closeSync(descriptor);
-  }
-}
 
 /** Play keywords that only a playbook's plays have. */
 const PLAY_KEYS = new Set(['hosts', 'import_playbook', 'ansible.builtin.import_playbook']);

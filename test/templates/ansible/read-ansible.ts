@@ -21,7 +21,7 @@ export async function readAnsibleTree(root: string, options: { cwd?: string; var
   for (const absolute of walk(root)) {
     const found: FoundFile = { absolute, path: relative(cwd, absolute).split('\\').join('/'), name: basename(absolute), folder: dirname(absolute), named: false };
     const claim = ansible.claim(found);
-    if (claim === undefined) continue;
+    if (claim === undefined || typeof claim === 'object') continue;
     if (claim === 'maybe') {
       if (ansible.sniff?.(found) !== true) continue;
       claimed.push({ ...found, claim: 'template' });

@@ -55,12 +55,12 @@ describe('rules on Ansible', () => {
   it('unresolved-sharing names the registered result and the undefined variable; --var resolves it', async () => {
     const found = await findings('unknown');
     assert.deepEqual(rows(found), [
-      ['unresolved-sharing', 'warning', 'unknown/share.yml', 11, 20],
       ['unresolved-sharing', 'warning', 'unknown/share.yml', 10, 17],
+      ['unresolved-sharing', 'warning', 'unknown/share.yml', 11, 20],
     ]);
     assert.match(found.map((finding) => finding.message).join('\n'), /"found" is the result of task "Find the accounts"/);
     const resolved = await findings('unknown', [{ name: 'share_groups', value: '["all"]' }]);
-    assert.deepEqual(rows(resolved).map((row) => row[0]), ['public-ami', 'unresolved-sharing']);
+    assert.deepEqual(rows(resolved).map((row) => row[0]), ['unresolved-sharing', 'public-ami']);
   });
 
   it('a role followed from its playbook, with its defaults and the role when:', async () => {

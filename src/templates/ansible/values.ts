@@ -48,18 +48,24 @@ export function unknown(reason: string, location: SourceLocation, extra: { undef
 
 /** A value reached through a reference, moved to where the reference is used (its items too). */
 export function relocate(value: Value, location: SourceLocation, via: string): Value {
-  const origin = value.origin ?? value.location;
+  // A value made at the use site (an undefined variable, a run-time result) has no definition to point to.
+  const defined = value.origin ?? (samePlace(value.location, location) ? undefined : value.location);
+  const moved = { location, via, ...(defined === undefined ? {} : { origin: defined }) };
   switch (value.kind) {
     case 'list':
-      return { ...value, location, origin, via, items: value.items.map((item) => relocate(item, location, via)) };
+      return { ...value, ...moved, items: value.items.map((item) => relocate(item, location, via)) };
     case 'map': {
       const entries = new Map<string, Value>();
       for (const [key, entry] of value.entries) entries.set(key, relocate(entry, location, via));
-      return { ...value, location, origin, via, entries };
+      return { ...value, ...moved, entries };
     }
     default:
-      return { ...value, location, origin, via };
+      return { ...value, ...moved };
   }
+}
+
+function samePlace(a: SourceLocation, b: SourceLocation): boolean {
+  return a.file === b.file && a.line === b.line && a.column === b.column;
 }
 
 /** Python's `str()` of a scalar, which is what Ansible sends for a number or a boolean. */

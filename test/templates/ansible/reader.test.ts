@@ -264,6 +264,7 @@ describe('Ansible: variables', () => {
       'launch launch_permissions.user_ids=? "ansible_facts" is set by Ansible at run time',
     ]);
     assert.equal(result.subjects[2]?.launch.unknowns[0]?.expects, 'group', 'an unknown group may be public');
+    assert.equal(result.subjects[0]?.launch.unknowns[0]?.origin, undefined, 'a run-time value has no definition to point to');
   });
 
   it('an unresolved launch_permissions is an unknown that may be public', async () => {

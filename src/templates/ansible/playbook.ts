@@ -139,7 +139,8 @@ export class AnsibleReader {
 
   private readPlay(file: string, play: YMap, facts: Facts, stack: readonly string[]): void {
     const base = new Variables([layerOf(field(play, 'vars')?.value)], facts, this.extra, MISSING);
-    const scope = base.with(this.varsFiles(file, field(play, 'vars_files')?.value, base));
+    const varsFiles = this.varsFiles(file, field(play, 'vars_files')?.value, base);
+    const scope = base.with(varsFiles.layer).withMissing(varsFiles.unread.length === 0 ? MISSING : `${MISSING}; vars_files not read: ${varsFiles.unread.join(', ')}`);
     const frame: Frame = { file, scope, conditions: [], notes: [], stack };
     const sections: readonly (readonly [string, string | undefined])[] = [
       ['pre_tasks', undefined],
@@ -159,23 +160,26 @@ export class AnsibleReader {
     }
   }
 
-  /** `vars_files`: literal paths relative to the playbook, read in order (later wins). */
-  private varsFiles(file: string, node: YNode | undefined, scope: Variables): Layer | undefined {
-    if (node === undefined) return undefined;
+  /**
+   * `vars_files`: paths relative to the playbook, read in order (later wins). One amiguard cannot
+   * read is not a problem of its own (it often holds secrets kept out of the repository): the
+   * variables it would define are unknown, and their reason names it.
+   */
+  private varsFiles(file: string, node: YNode | undefined, scope: Variables): { layer: Layer; unread: string[] } {
     const layer = new Map<string, Binding>();
-    const entries = node.kind === 'seq' ? node.items : [node];
-    for (const entry of entries) {
+    const unread: string[] = [];
+    if (node === undefined) return { layer, unread };
+    for (const entry of node.kind === 'seq' ? node.items : [node]) {
       const name = entry.kind === 'scalar' ? renderString(String(entry.value), entry.location, scope) : undefined;
-      if (name?.kind !== 'scalar' || typeof name.value !== 'string') {
-        this.unevaluated(`vars_files entry ${describeNode(entry)} is not a path amiguard can resolve: its variables are unknown`, entry.location);
+      const path = name?.kind === 'scalar' && typeof name.value === 'string' ? posix.normalize(posix.join(posix.dirname(file), name.value)) : undefined;
+      if (path === undefined || !this.exists(path)) {
+        unread.push(entry.kind === 'scalar' ? String(entry.value) : describeNode(entry));
         continue;
       }
-      const path = this.existing(posix.join(posix.dirname(file), name.value), entry.location, 'vars_files');
-      if (path === undefined) continue;
       this.reached.add(path);
       for (const [key, binding] of layerOf(this.parse(path)?.root)) layer.set(key, binding);
     }
-    return layer;
+    return { layer, unread };
   }
 
   private playRole(role: YNode, frame: Frame): void {
@@ -349,6 +353,7 @@ export class AnsibleReader {
     if (checkMode?.kind === 'scalar' && ansibleBool(checkMode.value) === true) return;
     const condition = guardText(frame);
     const grants: TaskGrants[] = [];
+    let amiName: string | undefined;
     for (const scope of this.loopScopes(task, frame.scope)) {
       const args = new Map<string, Value>();
       for (const [key, arg] of action.args) args.set(key, arg.free === undefined ? evaluateNode(arg.node, scope) : freeFormValue(arg.free, arg.node.location, scope));
@@ -360,12 +365,15 @@ export class AnsibleReader {
         grants.push(snapshotGrants(args, typeof modifies === 'string' ? guardText({ ...frame, notes: [...frame.notes, modifies] }) : condition));
         continue;
       }
+      // The AMI's name, for public exceptions by name: ec2_ami names the AMI it creates with `name`.
+      const name = args.get('name');
+      if (name?.kind === 'scalar' && typeof name.value === 'string') amiName ??= name.value;
       const permissions = args.get('launch_permissions');
       const location = action.args.get('launch_permissions')?.node.location;
       if (permissions !== undefined && location !== undefined) grants.push(launchGrants(permissions, location, condition));
     }
     if (grants.length === 0) return;
-    this.addSubject(task, action, kind, frame.file, grants);
+    this.addSubject(task, action, kind, frame.file, grants, amiName);
   }
 
   /** One scope per loop item when the loop is known; `item` unknown otherwise. */
@@ -384,7 +392,7 @@ export class AnsibleReader {
     return [scope.with(new Map([[loopVar, { kind: 'runtime', reason }]]))];
   }
 
-  private addSubject(task: YMap, action: Action, kind: string, file: string, grants: readonly TaskGrants[]): void {
+  private addSubject(task: YMap, action: Action, kind: string, file: string, grants: readonly TaskGrants[], amiName: string | undefined): void {
     const launch = sharingFromCalls(grants.flatMap((grant): GrantCall[] => [...grant.launch]));
     const invalid: InvalidGrant[] = grants.flatMap((grant) => [...grant.invalid]);
     const subject: ImageSubject = {
@@ -396,6 +404,7 @@ export class AnsibleReader {
       location: task.location,
       launch: { ...launch, invalid: [...launch.invalid, ...invalid] },
       snapshot: sharingFromCalls(grants.flatMap((grant): GrantCall[] => [...grant.snapshot])),
+      ...(amiName === undefined || kind === 'snapshot' ? {} : { amiName }),
     };
     const key = `${file}:${task.location.line}:${task.location.column}:${JSON.stringify([subject.launch, subject.snapshot])}`;
     if (this.seenSubjects.has(key)) return;

@@ -219,6 +219,17 @@ describe('Ansible: variables', () => {
     assert.deepEqual(result.problems, []);
   });
 
+  it('a vars_files entry it cannot read is named in the reason of what stays unknown, not a problem', async () => {
+    const result = await read({ 'site.yml': PLAY(share, '  vars:\n    groups_to_share: []\n  vars_files:\n    - secrets.yml\n') });
+    assert.deepEqual(result.problems, []);
+    assert.match(result.subjects[0]?.launch.unknowns[0]?.reason ?? '', /variable "accounts" is not defined in .*; vars_files not read: secrets\.yml$/);
+  });
+
+  it('the AMI name is known when ec2_ami names it', async () => {
+    const result = await read({ 'tasks.yml': '- ec2_ami: {name: "base-{{ version }}", launch_permissions: {group_names: [all]}}\n  vars: {version: "1.2"}\n' });
+    assert.equal(result.subjects[0]?.amiName, 'base-1.2');
+  });
+
   it('a role task file alone takes its role defaults', async () => {
     const result = await read({
       'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: []\n',

@@ -1,6 +1,7 @@
 import { formatLocation, type SourceLocation } from '../../core/index.js';
 import { AMAZON_BUILDERS, AMAZON_POST_PROCESSORS, SHARING_FIELDS, type TemplateProblem } from '../model.js';
-import { attribute, type Attribute, type Block, type Body, type BodySchema, type BlockSchema, type Expr } from './syntax.js';
+import { attribute, type Block, type Body, type BodySchema, type BlockSchema, type Expr } from '../hcl/syntax.js';
+import type { VariableDeclaration } from '../hcl/variables.js';
 
 /** The settings read from an AMI-producing source (and from a build's override of it). */
 const SOURCE_SETTINGS = ['ami_name', 'encrypt_boot', 'kms_key_id', 'region_kms_key_ids'] as const;
@@ -76,18 +77,6 @@ export const CONFIGURATION_SCHEMA: BodySchema = {
     ['build', { labels: 0, body: () => BUILD_SCHEMA }],
   ]),
 };
-
-/** A var-file is only attributes. */
-export const VAR_FILE_SCHEMA: BodySchema = ALL_ATTRIBUTES;
-
-export interface VariableDeclaration {
-  readonly name: string;
-  readonly type: Expr | undefined;
-  readonly default: Attribute | undefined;
-  /** Declared in the older `variables { }` block, whose variables always take their default's type. */
-  readonly shorthand: boolean;
-  readonly loc: SourceLocation;
-}
 
 export interface SourceDeclaration {
   readonly type: string;

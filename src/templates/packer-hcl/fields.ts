@@ -1,8 +1,8 @@
 import type { SourceLocation } from '../../core/index.js';
 import type { EvaluatedField, EvaluatedItem, EvaluatedScalar, SharingField, UnknownItem } from '../model.js';
-import { toBool, type Evaluator, type Scope } from './evaluate.js';
-import type { Attribute } from './syntax.js';
-import { asString, describeKind, type Value } from './value.js';
+import { toBool, type Evaluator, type Scope } from '../hcl/evaluate.js';
+import type { Attribute } from '../hcl/syntax.js';
+import { asString, describeKind, type Value } from '../hcl/value.js';
 
 /** An attribute with the names it is evaluated with (the `source` accessor, a dynamic iterator). */
 export interface BoundAttribute {

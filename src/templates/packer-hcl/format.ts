@@ -2,7 +2,7 @@ import { dirname } from 'node:path';
 import type { ClaimedFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { ReadOptions, SourceFile, VariableInput } from '../model.js';
 import { toImageSubject } from '../subject.js';
-import { readPackerHcl } from './index.js';
+import { parseHclOnly, readPackerHcl } from './index.js';
 
 const TEMPLATE = /\.pkr\.(?:hcl|json)$/;
 const AUTO_VAR_FILE = /\.auto\.pkrvars\.(?:hcl|json)$/;
@@ -21,6 +21,7 @@ export const packerHclFormat: TemplateFormat = {
     return undefined;
   },
   group: groupByFolder,
+  parseOnly: (files) => parseHclOnly(files),
   orphanReason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json',
 };
 

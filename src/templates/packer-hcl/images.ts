@@ -9,10 +9,10 @@ import {
   type TemplateProblem,
 } from '../model.js';
 import { IMPORT_FIELDS, parseSourceReference, VOLUME_FIELDS, type Configuration, type SourceDeclaration } from './configuration.js';
-import { bind, type Evaluator, type Scope } from './evaluate.js';
+import { bind, type Evaluator, type Scope } from '../hcl/evaluate.js';
 import { evaluateBoolSetting, evaluateCustomerKey, evaluateListField, evaluateStringSetting, type BoundAttribute } from './fields.js';
-import { attribute, type Block, type Body } from './syntax.js';
-import { asString, object, stoppedAtLimit, str, type Value } from './value.js';
+import { attribute, type Block, type Body } from '../hcl/syntax.js';
+import { asString, object, stoppedAtLimit, str, type Value } from '../hcl/value.js';
 
 /** Which settings of an AMI-producing block hold its sharing, encryption and name. */
 interface Shape {

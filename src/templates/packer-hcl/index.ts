@@ -3,13 +3,15 @@ import { parse as parseJson } from '@humanwhocodes/momoa';
 import type { SourceLocation } from '../../core/index.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
-import { Evaluator, type EvaluationEnvironment } from './evaluate.js';
-import { loadHclParser, parseHclBody, parseHclTemplate, parseHclTree } from './hcl-parser.js';
+import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
+import { loadHclParser, parseHclBody, parseHclTemplate, parseHclTree } from '../hcl/hcl-parser.js';
+import { parseHclJson } from '../hcl/json-syntax.js';
+import type { Body } from '../hcl/syntax.js';
+import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from '../hcl/value.js';
+import { VariableValues } from '../hcl/variables.js';
+import { packerNamespace, PACKER_FUNCTIONS } from './functions.js';
 import { collectImages } from './images.js';
-import { parseHclJson } from './json-syntax.js';
-import type { Body } from './syntax.js';
-import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from './value.js';
-import { VariableValues } from './variables.js';
+import { packerVariableSources, PACKER_VARIABLES } from './variables.js';
 
 /**
  * Reads one Packer HCL2 configuration (the `*.pkr.hcl` and `*.pkr.json` files of a folder) and
@@ -47,6 +49,8 @@ export async function readPackerHcl(
       return parsed.ok ? parsed.value : parsed.problem.message;
     },
     budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
+    namespace: packerNamespace,
+    functions: PACKER_FUNCTIONS,
   };
   // Defaults and var-files are values, not expressions over other variables.
   const literalEnvironment: EvaluationEnvironment = {
@@ -55,7 +59,14 @@ export async function readPackerHcl(
     locals: undefined,
   };
   const variables = new VariableValues(
-    { parser, declarations: configuration.variables, autoVarFiles, options, problems },
+    {
+      parser,
+      declarations: configuration.variables,
+      sources: packerVariableSources(configuration.variables, autoVarFiles, options),
+      convention: PACKER_VARIABLES,
+      readFile: options.readFile,
+      problems,
+    },
     new Evaluator(literalEnvironment),
   );
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });

@@ -1,7 +1,7 @@
 import type { ClaimedFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import { packerOptions } from '../packer-hcl/format.js';
 import { toImageSubject } from '../subject.js';
-import { readPackerJson } from './index.js';
+import { parsePackerJsonOnly, readPackerJson } from './index.js';
 import { looksLikeLegacyTemplate } from './sniff.js';
 
 /** Legacy Packer JSON: any `.json` file with a top-level "builders" key, each read on its own. */
@@ -18,6 +18,10 @@ export const packerJsonFormat: TemplateFormat = {
   notMine: 'a .json file without a top-level "builders" key',
   // One that does not look like a template is read anyway, so that the reader says why.
   readsNamed: (file) => file.name.endsWith('.json'),
+  parseOnly(files) {
+    for (const file of files) parsePackerJsonOnly(file);
+    return Promise.resolve();
+  },
   group: (files: readonly ClaimedFile[]): ReadUnit[] =>
     files.map((file) => ({ format: 'packer-json', files: [file.path], read: (paths, context) => readUnit(paths, context) })),
 };

@@ -1,8 +1,9 @@
 import { sourceLocation } from '../../../src/core/index.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from '../../../src/templates/packer-hcl/configuration.js';
-import { Evaluator } from '../../../src/templates/packer-hcl/evaluate.js';
-import { loadHclParser, parseHclBody, parseHclTemplate } from '../../../src/templates/packer-hcl/hcl-parser.js';
-import { Budget, sortedEntries, type Value } from '../../../src/templates/packer-hcl/value.js';
+import { Evaluator } from '../../../src/templates/hcl/evaluate.js';
+import { loadHclParser, parseHclBody, parseHclTemplate } from '../../../src/templates/hcl/hcl-parser.js';
+import { Budget, sortedEntries, type Value } from '../../../src/templates/hcl/value.js';
+import { packerNamespace, PACKER_FUNCTIONS } from '../../../src/templates/packer-hcl/functions.js';
 
 /** A value as plain data: unknowns and errors show their reason, errors also where they are. */
 export type Plain = string | number | boolean | null | Plain[] | { [key: string]: Plain };
@@ -52,6 +53,8 @@ export async function evaluateExpression(expr: string, options: ExpressionOption
     budget: new Budget(options.budget ?? 1_000_000),
     variable: () => undefined,
     locals: configuration.locals,
+    namespace: packerNamespace,
+    functions: PACKER_FUNCTIONS,
   });
   return evaluator.evaluate(local);
 }

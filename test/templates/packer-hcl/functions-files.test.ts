@@ -9,7 +9,7 @@ import { mkdirSync, mkdtempSync, rmSync, symlinkSync, truncateSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { MAX_FUNCTION_FILE_BYTES } from '../../../src/templates/packer-hcl/functions/file-system.js';
+import { MAX_FUNCTION_FILE_BYTES } from '../../../src/templates/hcl/functions/file-system.js';
 import { run } from './evaluate-expression.js';
 import { FIXTURES, imageNamed, options, readFiles, values } from './read-config.js';
 

@@ -6,7 +6,7 @@
  */
 import type { Node } from 'web-tree-sitter';
 import type { SharingField } from '../../../src/templates/model.js';
-import { loadHclParser } from '../../../src/templates/packer-hcl/hcl-parser.js';
+import { loadHclParser } from '../../../src/templates/hcl/hcl-parser.js';
 
 const KEPT_BLOCKS = new Set(['variable', 'locals']);
 

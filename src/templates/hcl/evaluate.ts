@@ -1,7 +1,7 @@
 import type { SourceLocation } from '../../core/index.js';
-import { callFunction } from './functions.js';
+import { callFunction, type FunctionSet } from './functions.js';
 import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr, TemplatePart } from './syntax.js';
-import { convert, describeType, typeSpec, type TypeSpec } from './variables.js';
+import { convert, describeType, typeSpec, type TypeSpec } from './types.js';
 import {
   asString,
   BUDGET_EXHAUSTED,
@@ -50,9 +50,9 @@ export function bind(name: string, value: Value, parent: Scope | undefined, trac
 export interface EvaluationEnvironment {
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
-  /** `path.root`: the configuration's folder, relative to `cwd` as it was given. */
+  /** The configuration's folder, relative to `cwd` as it was given: file functions resolve relative paths against it. */
   readonly pathRoot: string;
-  /** `path.cwd`: the working directory; file functions resolve `path.root` against it. */
+  /** The working directory; file functions resolve `pathRoot` against it. */
   readonly cwd: string;
   /**
    * Parses a `templatefile()` template (an expression, or a syntax error's message); inside a
@@ -64,13 +64,58 @@ export interface EvaluationEnvironment {
   variable(name: string): Value | undefined;
   /** Locals: undefined when they may not be referenced (variable defaults, var-files). */
   readonly locals: ReadonlyMap<string, Expr> | undefined;
+  /** The format's namespaces (`var`, `local`, `path`, Packer's `source`, Terraform's resource types), by root name. */
+  namespace(root: string): Namespace | undefined;
+  /** The format's functions. */
+  readonly functions: FunctionSet;
 }
 
-const NAMESPACES: ReadonlySet<string> = new Set(['var', 'local', 'path', 'data', 'source', 'build', 'packer']);
+/**
+ * A root name whose attributes are references: `var.x`, `local.y`, `data.aws_ami.z`. The format
+ * says what each resolves to.
+ */
+export interface Namespace {
+  /** How many names one reference takes after the root: 1 for `var.x`, 2 for `data.aws_ami.x`. */
+  readonly depth: 1 | 2;
+  /** The value of `root.names...` (fewer names than `depth` when the reference stops early). */
+  resolve(names: readonly string[], loc: SourceLocation, evaluator: Evaluator): Resolved;
+}
+
+export interface Resolved {
+  readonly value: Value;
+  /** The reference a definition's value was reached through (`var.x`), which items name as `via`. */
+  readonly via?: string;
+}
+
+/** `var.x`: the environment's variables. */
+export const VARIABLE_NAMESPACE: Namespace = {
+  depth: 1,
+  resolve: ([name = ''], loc, evaluator) => {
+    const value = evaluator.variable(name);
+    if (value === undefined) return { value: at(unknown(`variable "${name}" is not declared`), loc) };
+    return { value, via: `var.${name}` };
+  },
+};
+
+/** `local.x`: the environment's locals, each evaluated once. */
+export const LOCAL_NAMESPACE: Namespace = {
+  depth: 1,
+  resolve: ([name = ''], loc, evaluator) => {
+    const value = evaluator.local(name);
+    if (value === undefined) return { value: at(unknown(`local.${name} is not defined`), loc) };
+    return { value, via: `local.${name}` };
+  },
+};
+
+/** A namespace whose every reference is an unknown, worded by `reason` from the names. */
+export function unknownNamespace(depth: 1 | 2, reason: (names: readonly string[]) => string): Namespace {
+  return { depth, resolve: (names, loc) => ({ value: at(unknown(reason(names)), loc) }) };
+}
 
 /**
- * Evaluates HCL expressions as Packer would, to values that keep unknowns explicit. Locals are
- * evaluated lazily and once; a local met again while it is being evaluated is a cycle.
+ * Evaluates HCL expressions as Packer and Terraform would, to values that keep unknowns explicit,
+ * with the namespaces and functions of the format's environment. Locals are evaluated lazily and
+ * once; a local met again while it is being evaluated is a cycle.
  */
 export class Evaluator {
   private readonly localValues = new Map<string, Value>();
@@ -133,7 +178,7 @@ export class Evaluator {
       case 'call': {
         // convert()'s second argument is a type expression (`set(string)`), not a value.
         const [converted, type] = expr.args;
-        if (expr.name === 'convert' && expr.args.length === 2 && !expr.expandFinal && converted !== undefined && type !== undefined) {
+        if (expr.name === 'convert' && this.environment.functions.specs.has('convert') && expr.args.length === 2 && !expr.expandFinal && converted !== undefined && type !== undefined) {
           return this.convertCall(this.evaluate(converted, scope), typeSpec(type), expr.loc);
         }
         const args: Value[] = [];
@@ -296,8 +341,9 @@ export class Evaluator {
     }
 
     const pendingLeft = firstUnknown(left);
-    if (pendingLeft !== undefined) return propagate(pendingLeft, loc);
     const pendingRight = firstUnknown(right);
+    if ((operator === '==' || operator === '!=') && cannotBeEqual(left, right, pendingLeft, pendingRight)) return at(bool(operator === '!='), loc);
+    if (pendingLeft !== undefined) return propagate(pendingLeft, loc);
     if (pendingRight !== undefined) return propagate(pendingRight, loc);
 
     if (operator === '==') return at(bool(equal(left, right)), loc);
@@ -423,18 +469,20 @@ export class Evaluator {
       case 'reference': {
         const bound = lookupScope(scope, expr.name);
         if (bound !== undefined) return bound.traced ? { value: bound.value, via: expr.name, extends: true } : { value: bound.value };
-        if (NAMESPACES.has(expr.name)) {
+        if (this.environment.namespace(expr.name) !== undefined) {
           return { value: at(error(`"${expr.name}" must be followed by an attribute, e.g. ${expr.name}.name`), expr.loc) };
         }
         return { value: at(error(`there is no variable named "${expr.name}"`), expr.loc) };
       }
       case 'attribute': {
         const target = expr.target;
-        if (target.type === 'reference' && NAMESPACES.has(target.name) && lookup(scope, target.name) === undefined) {
-          return this.namespaced(target.name, expr.name, expr.loc);
+        if (target.type === 'reference' && lookup(scope, target.name) === undefined) {
+          const namespace = this.environment.namespace(target.name);
+          if (namespace !== undefined) return namespace.resolve([expr.name], expr.loc, this);
         }
-        if (target.type === 'attribute' && target.target.type === 'reference' && target.target.name === 'data' && lookup(scope, 'data') === undefined) {
-          return { value: at(unknown(`data source data.${target.name}.${expr.name} is not evaluated`), expr.loc) };
+        if (target.type === 'attribute' && target.target.type === 'reference' && lookup(scope, target.target.name) === undefined) {
+          const namespace = this.environment.namespace(target.target.name);
+          if (namespace?.depth === 2) return namespace.resolve([target.name, expr.name], expr.loc, this);
         }
         const base = this.traverseTarget(target, scope);
         const value = getAttribute(base.value, expr.name, expr.loc);
@@ -468,34 +516,22 @@ export class Evaluator {
     }
   }
 
-  private namespaced(namespace: string, name: string, loc: SourceLocation): Traversed {
-    switch (namespace) {
-      case 'var': {
-        const value = this.environment.variable(name);
-        if (value === undefined) return { value: at(unknown(`variable "${name}" is not declared`), loc) };
-        return { value, via: `var.${name}` };
-      }
-      case 'local': {
-        const value = this.local(name);
-        if (value === undefined) return { value: at(unknown(`local.${name} is not defined`), loc) };
-        return { value, via: `local.${name}` };
-      }
-      case 'path':
-        if (name === 'root') return { value: str(this.environment.pathRoot, loc) };
-        if (name === 'cwd') return { value: str(this.environment.cwd, loc) };
-        return { value: at(error(`path.${name} does not exist (path.root and path.cwd do)`), loc) };
-      case 'data':
-        return { value: at(unknown(`data source data.${name} is not evaluated`), loc) };
-      case 'source':
-        return { value: at(unknown(`source.${name} is only known inside a source or a build`), loc) };
-      case 'build':
-        return { value: at(unknown(`build.${name} is only known during the build`), loc) };
-      default:
-        return { value: at(unknown(`${namespace}.${name} is not evaluated`), loc) };
-    }
+  /** The configuration's folder (`path.root` in Packer) and the working directory. */
+  get pathRoot(): string {
+    return this.environment.pathRoot;
   }
 
-  private local(name: string): Value | undefined {
+  get cwd(): string {
+    return this.environment.cwd;
+  }
+
+  /** A declared variable's value; undefined when it is not declared. */
+  variable(name: string): Value | undefined {
+    return this.environment.variable(name);
+  }
+
+  /** A local's value, evaluated once; undefined when it is not defined. */
+  local(name: string): Value | undefined {
     const cached = this.localValues.get(name);
     if (cached !== undefined) return cached;
     const locals = this.environment.locals;
@@ -620,6 +656,18 @@ function mayBe(value: Value, site: SourceLocation, candidates: ReadonlySet<strin
 function withProvenanceOf<T extends Value>(value: T, source: Value | undefined): T {
   if (source?.via === undefined) return value;
   return source.origin === undefined ? { ...value, via: source.via } : { ...value, via: source.via, origin: source.origin };
+}
+
+/**
+ * Whether two values with unknown parts cannot be equal whatever those parts turn out to be, as
+ * cty's Equals decides it: null against a value that is not null, or values of different kinds
+ * (`{ name = var.unset } != ""` is true). Wholly unknown operands stay unknown.
+ */
+function cannotBeEqual(left: Value, right: Value, pendingLeft: Value | undefined, pendingRight: Value | undefined): boolean {
+  if (pendingLeft === undefined && pendingRight === undefined) return false;
+  if (pendingLeft?.kind === 'error' || pendingRight?.kind === 'error') return false;
+  if (left.kind === 'unknown' || right.kind === 'unknown') return false;
+  return left.kind !== right.kind;
 }
 
 /** HCL converts the strings "true" and "false" to bools. */

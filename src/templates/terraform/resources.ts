@@ -1,0 +1,170 @@
+import type { ExpectedGrantee, ImageSubject, Sharing } from '../../core/index.js';
+import type { EvaluatedItem } from '../model.js';
+import { sharingFromCalls, type GrantCall } from '../subject.js';
+import type { Evaluator } from '../hcl/evaluate.js';
+import { attribute, type Expr } from '../hcl/syntax.js';
+import { asString } from '../hcl/value.js';
+import type { ModuleConfiguration, ResourceDeclaration } from './configuration.js';
+import { expandBlocks, expandInstances, type Instance } from './expand.js';
+import { grantItems } from './items.js';
+import {
+  AMI_RESOURCES,
+  DISTRIBUTION_CONFIGURATION,
+  DISTRIBUTION_FIELDS,
+  LAUNCH_PERMISSION,
+  LAUNCH_PERMISSION_FIELDS,
+  SNAPSHOT_PERMISSION,
+} from './schema.js';
+
+const SYNTAX: Readonly<Record<string, ExpectedGrantee>> = {
+  account_id: 'account',
+  group: 'group',
+  organization_arn: 'organization',
+  organizational_unit_arn: 'ou',
+  user_ids: 'account',
+  user_groups: 'group',
+  organization_arns: 'organization',
+  organizational_unit_arns: 'ou',
+};
+
+const NOTHING: Sharing = { grants: [], invalid: [], unknowns: [] };
+
+/** A module as its resources are read: its declarations, evaluator and address. */
+export interface ModuleScope {
+  readonly config: ModuleConfiguration;
+  readonly evaluator: Evaluator;
+  /** `module.images.` for a child module, '' for the root. */
+  readonly prefix: string;
+  /** Why the whole module instance may not exist (an unknown `count` on its call). */
+  readonly doubt: string | undefined;
+}
+
+/**
+ * The subjects a module's sharing resources make: one per resource instance, each instance one
+ * AWS change (an `aws_ami_launch_permission` is one ModifyImageAttribute call per grantee).
+ */
+export function collectSubjects(module: ModuleScope): ImageSubject[] {
+  const subjects: ImageSubject[] = [];
+  for (const resource of module.config.resources.values()) {
+    const read = READERS.get(resource.type);
+    if (read === undefined) continue;
+    const address = `${module.prefix}${resource.type}.${resource.name}`;
+    for (const instance of expandInstances(resource.body, module.evaluator, address, module.doubt)) {
+      subjects.push(read(module, resource, instance, `${address}${instance.key}`));
+    }
+  }
+  return subjects;
+}
+
+type ResourceReader = (module: ModuleScope, resource: ResourceDeclaration, instance: Instance, name: string) => ImageSubject;
+
+const READERS: ReadonlyMap<string, ResourceReader> = new Map<string, ResourceReader>([
+  [LAUNCH_PERMISSION, (module, resource, instance, name) => {
+    const calls = singleGrantCalls(module, resource, instance, LAUNCH_PERMISSION_FIELDS);
+    const tie = tiedImage(module, resource, 'image_id', instance);
+    return subject(resource, tie === undefined ? name : `${name} (${tie.address})`, sharingFromCalls(calls), NOTHING, tie?.amiName);
+  }],
+  [SNAPSHOT_PERMISSION, (module, resource, instance, name) => {
+    const calls = singleGrantCalls(module, resource, instance, ['account_id']);
+    const tie = tiedImage(module, resource, 'snapshot_id', instance);
+    // A create-volume permission alone says nothing of who may launch the AMI: the subject is the
+    // snapshot (type 'snapshot'), so that no launch-versus-snapshot mismatch is inferred from it.
+    return { ...subject(resource, tie === undefined ? name : `${name} (${tie.address})`, NOTHING, sharingFromCalls(calls), tie?.amiName), type: 'snapshot' };
+  }],
+  [DISTRIBUTION_CONFIGURATION, (module, resource, instance, name) => subject(resource, name, sharingFromCalls(distributionCalls(module, instance, resource)), NOTHING, undefined)],
+]);
+
+function subject(resource: ResourceDeclaration, name: string, launch: Sharing, snapshot: Sharing, amiName: string | undefined): ImageSubject {
+  return {
+    origin: 'template',
+    name,
+    type: resource.type,
+    file: resource.file,
+    location: resource.loc,
+    launch,
+    snapshot,
+    ...(amiName === undefined ? {} : { amiName }),
+  };
+}
+
+/** `account_id = "..."` and its siblings: each holds one grantee, sent in its own call. */
+function singleGrantCalls(module: ModuleScope, resource: ResourceDeclaration, instance: Instance, fields: readonly string[]): GrantCall[] {
+  const calls: GrantCall[] = [];
+  for (const field of fields) {
+    const found = attribute(resource.body, field);
+    if (found === undefined) continue;
+    const items = grantItems(module.evaluator.evaluate(found.expr, instance.scope), found.expr.loc, false, instance.doubt);
+    if (items.length === 0) continue;
+    calls.push({ field, syntax: SYNTAX[field] ?? 'any', items, fix: `remove this ${resource.type} resource, or set ${field} to an approved grantee` });
+  }
+  return calls;
+}
+
+/**
+ * The launch permissions of every `distribution` → `ami_distribution_configuration` →
+ * `launch_permission` block, written out or dynamic. Each list is its own call; a list that the
+ * same attribute makes again for another region (a dynamic `distribution`) is listed once.
+ */
+function distributionCalls(module: ModuleScope, instance: Instance, resource: ResourceDeclaration): GrantCall[] {
+  const calls: GrantCall[] = [];
+  const seen = new Set<string>();
+  const { evaluator } = module;
+  for (const distribution of expandBlocks(resource.body, 'distribution', evaluator, instance)) {
+    for (const ami of expandBlocks(distribution.body, 'ami_distribution_configuration', evaluator, distribution)) {
+      for (const permission of expandBlocks(ami.body, 'launch_permission', evaluator, ami)) {
+        for (const field of DISTRIBUTION_FIELDS) {
+          const found = attribute(permission.body, field);
+          if (found === undefined) continue;
+          const items = grantItems(evaluator.evaluate(found.expr, permission.scope), found.expr.loc, true, permission.doubt);
+          if (items.length === 0) continue;
+          const key = `${field}\n${items.map(itemKey).join('\n')}`;
+          if (seen.has(key)) continue;
+          seen.add(key);
+          calls.push({ field: `launch_permission.${field}`, syntax: SYNTAX[field] ?? 'any', items });
+        }
+      }
+    }
+  }
+  return calls;
+}
+
+function itemKey(item: EvaluatedItem): string {
+  const at = `${item.location.file}:${item.location.line}:${item.location.column}`;
+  return item.kind === 'known' ? `${at}=${item.value}` : `${at}?${item.reason}`;
+}
+
+/**
+ * The AMI resource of this configuration a permission's `image_id` (or `snapshot_id`) refers to
+ * (`aws_ami.golden.id`, `aws_ami_copy.eu["x"].root_snapshot_id`), with its `name` when known.
+ */
+function tiedImage(module: ModuleScope, resource: ResourceDeclaration, field: string, instance: Instance): { address: string; amiName?: string } | undefined {
+  const found = attribute(resource.body, field);
+  if (found === undefined) return undefined;
+  const reference = resourceReference(found.expr);
+  if (reference === undefined || !AMI_RESOURCES.has(reference.type)) return undefined;
+  const target = module.config.resources.get(`${reference.type}.${reference.name}`);
+  if (target === undefined) return undefined;
+  const address = `${module.prefix}${reference.type}.${reference.name}`;
+  const name = attribute(target.body, 'name');
+  // The name is read only when it does not depend on the AMI resource's own instance.
+  const value = name === undefined || attribute(target.body, 'count') !== undefined || attribute(target.body, 'for_each') !== undefined ? undefined : module.evaluator.evaluate(name.expr, instance.scope);
+  const amiName = value === undefined ? undefined : asString(value);
+  return amiName === undefined ? { address } : { address, amiName };
+}
+
+/** `type.name...` at the root of a traversal, or undefined when the expression is not one. */
+function resourceReference(expr: Expr): { type: string; name: string } | undefined {
+  let current: Expr = expr;
+  for (;;) {
+    if (current.type === 'attribute') {
+      if (current.target.type === 'reference') return { type: current.target.name, name: current.name };
+      current = current.target;
+    } else if (current.type === 'index' || current.type === 'splat') {
+      current = current.target;
+    } else if (current.type === 'template' && current.parts.length === 1 && current.parts[0]?.type === 'interpolation') {
+      current = current.parts[0].expr;
+    } else {
+      return undefined;
+    }
+  }
+}

@@ -17,7 +17,7 @@ const YAML_NAME = /\.ya?ml$/i;
  * `modify_create_vol_permission`), with Jinja resolved from the play's variables, role defaults
  * and vars, facts set by literal `set_fact`, and `--var` / `--var-file` as extra vars.
  */
-export const ansible: TemplateFormat = {
+export const ansibleFormat: TemplateFormat = {
   id: 'ansible',
   reads: 'Ansible playbooks and task files (*.yml, *.yaml: a list of plays or tasks; roles/*/tasks/*.yml)',
   notMine: 'a YAML file that is not an Ansible playbook or task list',

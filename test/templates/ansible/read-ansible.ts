@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import type { ClaimedFile, FoundFile, UnitRead } from '../../../src/templates/format.js';
-import { ansible } from '../../../src/templates/ansible/index.js';
+import { ansibleFormat } from '../../../src/templates/ansible/index.js';
 import type { VariableInput } from '../../../src/templates/model.js';
 import { createUnitContext, type UnitLedger } from '../../../src/templates/unit-context.js';
 
@@ -20,18 +20,18 @@ export async function readAnsibleTree(root: string, options: { cwd?: string; var
   const claimed: ClaimedFile[] = [];
   for (const absolute of walk(root)) {
     const found: FoundFile = { absolute, path: relative(cwd, absolute).split('\\').join('/'), name: basename(absolute), folder: dirname(absolute), named: false };
-    const claim = ansible.claim(found);
+    const claim = ansibleFormat.claim(found);
     if (claim === undefined || typeof claim === 'object') continue;
     if (claim === 'maybe') {
-      if (ansible.sniff?.(found) !== true) continue;
+      if (ansibleFormat.sniff?.(found) !== true) continue;
       claimed.push({ ...found, claim: 'template' });
     } else claimed.push({ ...found, claim });
   }
   const ledger: UnitLedger = { problems: [], artifacts: [], unread: [], directives: [] };
-  const context = createUnitContext({ cwd, variables: options.variables ?? [], useEnv: false, env: {} }, [ansible], ledger);
+  const context = createUnitContext({ cwd, variables: options.variables ?? [], useEnv: false, env: {} }, [ansibleFormat], ledger);
   const subjects: UnitRead['subjects'][number][] = [];
   const problems: UnitRead['problems'][number][] = [...ledger.problems];
-  for (const unit of ansible.group(claimed)) {
+  for (const unit of ansibleFormat.group(claimed)) {
     const read = await unit.read(unit.files, context);
     subjects.push(...read.subjects);
     problems.push(...read.problems);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImageSubject, Location } from '../../../src/core/index.js';
-import { ansible } from '../../../src/templates/ansible/index.js';
+import { ansibleFormat } from '../../../src/templates/ansible/index.js';
 import { looksLikeAnsible } from '../../../src/templates/ansible/sniff.js';
 import type { VariableInput } from '../../../src/templates/model.js';
 import { readAnsibleTree } from './read-ansible.js';
@@ -308,11 +308,11 @@ describe('Ansible: claiming files', () => {
   const found = (path: string) => ({ absolute: `/x/${path}`, path, name: path.split('/').at(-1) ?? path, folder: '/x', named: false });
 
   it('claims role task files by path, other YAML by content, never CI files', () => {
-    assert.equal(ansible.claim(found('roles/web/tasks/main.yml')), 'template');
-    assert.equal(ansible.claim(found('site.yml')), 'maybe');
-    assert.equal(ansible.claim(found('.github/workflows/ci.yml')), undefined);
-    assert.equal(ansible.claim(found('buildspec.yml')), undefined);
-    assert.equal(ansible.claim(found('main.tf')), undefined);
+    assert.equal(ansibleFormat.claim(found('roles/web/tasks/main.yml')), 'template');
+    assert.equal(ansibleFormat.claim(found('site.yml')), 'maybe');
+    assert.equal(ansibleFormat.claim(found('.github/workflows/ci.yml')), undefined);
+    assert.equal(ansibleFormat.claim(found('buildspec.yml')), undefined);
+    assert.equal(ansibleFormat.claim(found('main.tf')), undefined);
   });
 
   it('sniffs plays and tasks, not other YAML lists or mappings', () => {

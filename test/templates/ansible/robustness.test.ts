@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { ansible } from '../../../src/templates/ansible/index.js';
+import { ansibleFormat } from '../../../src/templates/ansible/index.js';
 import { evaluateExpression } from '../../../src/templates/ansible/jinja.js';
 import { AnsibleReader } from '../../../src/templates/ansible/playbook.js';
 import { looksLikeAnsible } from '../../../src/templates/ansible/sniff.js';
@@ -35,7 +35,7 @@ describe('Ansible: hostile files', () => {
   it('a file over the size limit is a problem; its head is sniffed, not the whole file', async () => {
     const huge = `- hosts: all\n  tasks:\n${'    - debug: msg=x\n'.repeat(1_000_000)}`;
     const root = tree({ 'site.yml': huge });
-    assert.equal(ansible.sniff?.(found(root, 'site.yml')), true);
+    assert.equal(ansibleFormat.sniff?.(found(root, 'site.yml')), true);
     const read = await readAnsibleTree(root);
     assert.deepEqual(
       read.problems.map((problem) => [problem.message, problem.location.line]),
@@ -47,7 +47,7 @@ describe('Ansible: hostile files', () => {
     const root = tree({});
     mkdirSync(join(root, 'roles/web/tasks'), { recursive: true });
     execFileSync('mkfifo', [join(root, 'site.yml'), join(root, 'roles/web/tasks/main.yml')]);
-    assert.notEqual(ansible.sniff?.(found(root, 'site.yml')), true, 'returns at once, not sniffed as Ansible');
+    assert.notEqual(ansibleFormat.sniff?.(found(root, 'site.yml')), true, 'returns at once, not sniffed as Ansible');
     const read = await readAnsibleTree(root);
     assert.deepEqual(read.problems.map((problem) => `${problem.location.file}: ${problem.message}`), ['roles/web/tasks/main.yml: cannot read template: not a regular file: a FIFO (named pipe)']);
   });
@@ -55,7 +55,7 @@ describe('Ansible: hostile files', () => {
   it('binary content is not sniffed as Ansible, and is a problem where its path claims it', async () => {
     const binary = Buffer.from([0x2d, 0x20, 0x00, 0xff, 0x10, 0x0a]);
     const root = tree({ 'site.yml': binary, 'roles/web/tasks/main.yml': binary });
-    assert.equal(ansible.sniff?.(found(root, 'site.yml')), false);
+    assert.equal(ansibleFormat.sniff?.(found(root, 'site.yml')), false);
     const read = await readAnsibleTree(root);
     assert.deepEqual(read.problems.map((problem) => problem.message), ['binary file (it contains NUL bytes), not a template']);
   });

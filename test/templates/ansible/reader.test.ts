@@ -190,6 +190,13 @@ describe('Ansible: variables', () => {
     assert.deepEqual(grants(cli.subjects), ['launch launch_permissions.group_names=all @12:24', 'launch launch_permissions.user_ids=222222222222 @11:21']);
   });
 
+  it('an extra-vars file named like a template of one (vars.yml.template) applies; a broken one is a problem at its line', async () => {
+    const files = { 'site.yml': PLAY(share, '  vars:\n    accounts: []\n    groups_to_share: []\n'), 'vars.yml.template': 'accounts: ["111111111111"]\n', 'bad.yml': 'accounts: [\n' };
+    assert.deepEqual(grants((await read(files, [{ kind: 'var-file', path: 'vars.yml.template' }])).subjects), ['launch launch_permissions.user_ids=111111111111 @9:21']);
+    const broken = await read(files, [{ kind: 'var-file', path: 'bad.yml' }]);
+    assert.deepEqual(broken.problems.map((problem) => [problem.location.file, problem.location.line, problem.message.startsWith('YAML syntax error')]), [['bad.yml', 2, true]]);
+  });
+
   it('a var-file that is another format\'s is not applied', async () => {
     const result = await read({ 'site.yml': PLAY(share, '  vars:\n    accounts: []\n    groups_to_share: []\n'), 'prod.tfvars.json': '{"accounts": ["111111111111"]}' }, [
       { kind: 'var-file', path: 'prod.tfvars.json' },

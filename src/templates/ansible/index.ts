@@ -64,12 +64,13 @@ export function groupByTree(paths: readonly string[]): string[][] {
   return [...units.values()];
 }
 
-/** Playbooks first, then task files no other file includes, then whatever is left (include cycles). */
+/** Playbooks no other imports first, then task files no other file includes, then whatever is left (include cycles). */
 async function readAnsible(files: readonly string[], context: UnitContext): Promise<UnitRead> {
   const reader = new AnsibleReader(context);
   const playbooks = files.filter((file) => isPlaybook(reader.parse(file)?.root));
   const included = new Set(files.flatMap((file) => reader.references(file)));
-  const entries = [...playbooks, ...files.filter((file) => !playbooks.includes(file) && !included.has(file)), ...files];
+  const first = (file: string): boolean => !included.has(file);
+  const entries = [...playbooks.filter(first), ...files.filter((file) => !playbooks.includes(file) && first(file)), ...files];
   for (const file of entries) {
     if (reader.reached.has(file)) continue;
     reader.reached.add(file);

@@ -237,6 +237,14 @@ describe('Ansible: variables', () => {
     assert.equal(result.subjects[0]?.amiName, 'base-1.2');
   });
 
+  it('import_playbook is followed; the imported playbook gives one subject', async () => {
+    const result = await read({
+      'a-shared.yml': PLAY('    - ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: "{{ accounts }}"}}\n', '  vars:\n    accounts: ["111111111111"]\n'),
+      'site.yml': '- import_playbook: a-shared.yml\n',
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @5:65']);
+  });
+
   it('a role task file alone takes its role defaults', async () => {
     const result = await read({
       'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: []\n',

@@ -67,6 +67,7 @@ export function groupByTree(paths: readonly string[]): string[][] {
 /** Playbooks no other imports first, then task files no other file includes, then whatever is left (include cycles). */
 async function readAnsible(files: readonly string[], context: UnitContext): Promise<UnitRead> {
   const reader = new AnsibleReader(context);
+  reader.readInventory(commonFolder(files));
   const playbooks = files.filter((file) => isPlaybook(reader.parse(file)?.root));
   const included = new Set(files.flatMap((file) => reader.references(file)));
   const first = (file: string): boolean => !included.has(file);
@@ -77,4 +78,16 @@ async function readAnsible(files: readonly string[], context: UnitContext): Prom
     reader.readEntry(file);
   }
   return Promise.resolve({ subjects: reader.subjects, problems: reader.problems });
+}
+
+function commonFolder(files: readonly string[]): string {
+  const folders = files.map((file) => posix.dirname(file).split('/'));
+  const first = folders[0] ?? ['.'];
+  let length = first.length;
+  for (const folder of folders) while (length > 0 && folder.slice(0, length).join('/') !== first.slice(0, length).join('/')) length -= 1;
+  // A role's tasks belong to the tree that holds roles/.
+  const common = first.slice(0, length);
+  const roles = common.lastIndexOf('roles');
+  const root = (roles >= 0 ? common.slice(0, roles) : common).join('/');
+  return root === '' ? '.' : root;
 }

@@ -7,7 +7,8 @@ import type { TemplateProblem, VariableInput } from '../model.js';
 import { launchGrants, moduleKind, snapshotGrants, snapshotModifies, type TaskGrants } from './grants.js';
 import { evaluateNode, literalData, renderString } from './jinja.js';
 import { layerOf, Variables, type Binding, type Facts, type Layer } from './variables.js';
-import { ansibleBool, scalar, type Value } from './values.js';
+import { inventoryVarFiles, inventoryVariables, literalStrings, type InventoryVariables } from './inventory.js';
+import { ansibleBool, scalar, unknown, type Value } from './values.js';
 import { parseYaml, type ParsedYaml, type YMap, type YNode, type YPair } from './yaml-tree.js';
 
 /** Task keywords (Ansible's Task and Block attributes): every other key of a task names its module. */
@@ -60,8 +61,16 @@ export class AnsibleReader {
   private readonly extra: Layer;
   private tasks = 0;
 
+  private inventory: InventoryVariables = new Map();
+
   constructor(private readonly context: UnitContext) {
     this.extra = this.extraVars(context.variables);
+  }
+
+  /** Reads the `group_vars` / `host_vars` under `root`: they override role defaults on the hosts they apply to. */
+  readInventory(root: string): void {
+    const files = inventoryVarFiles(this.context.cwd, root).map((path) => ({ path, root: this.parse(path)?.root }));
+    this.inventory = inventoryVariables(files);
   }
 
   /** A file of the unit, parsed once; its problems are reported once. */
@@ -231,7 +240,18 @@ export class AnsibleReader {
     const file = ['main.yml', 'main.yaml'].map((name) => posix.join(dir, kind, name)).find((path) => this.exists(path));
     if (file === undefined || stack.includes(file)) return undefined;
     this.reached.add(file);
-    return layerOf(this.parse(file)?.root);
+    const layer = layerOf(this.parse(file)?.root);
+    if (kind === 'vars') return layer;
+    // Inventory variables win over role defaults on the hosts they apply to, and which hosts a play
+    // runs on is not known here: a default that group_vars or host_vars also set is one of their values.
+    for (const [name, binding] of layer) {
+      const inventory = this.inventory.get(name);
+      if (inventory === undefined || binding.kind !== 'node') continue;
+      const reason = `role default "${name}" is overridden by ${inventory.files.join(', ')} on the hosts those apply to`;
+      const mayInclude = [...new Set([...literalStrings(binding.node), ...inventory.nodes.flatMap(literalStrings)])];
+      layer.set(name, { kind: 'value', value: unknown(reason, binding.node.location, { mayInclude }) });
+    }
+    return layer;
   }
 
   private includeTasks(file: string, frame: Frame): void {

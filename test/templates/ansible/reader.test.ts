@@ -245,6 +245,19 @@ describe('Ansible: variables', () => {
     assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @5:65']);
   });
 
+  it('a role default that group_vars also set is unknown, with both values (inventory wins over defaults)', async () => {
+    const result = await read({
+      'site.yml': '- hosts: all\n  roles: [share]\n',
+      'roles/share/defaults/main.yml': 'accounts: []\ngroups_to_share: []\n',
+      'roles/share/tasks/main.yml': share.replace(/^ {4}/gm, ''),
+      'inventories/prod/group_vars/all.yml': 'groups_to_share: [all]\n',
+    });
+    const unknown = result.subjects[0]?.launch.unknowns[0];
+    assert.equal(unknown?.reason, 'role default "groups_to_share" is overridden by inventories/prod/group_vars/all.yml on the hosts those apply to');
+    assert.deepEqual(unknown?.mayInclude, ['all']);
+    assert.equal(unknown?.origin?.kind === 'source' ? unknown.origin.file : '', 'roles/share/defaults/main.yml');
+  });
+
   it('a role task file alone takes its role defaults', async () => {
     const result = await read({
       'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: []\n',

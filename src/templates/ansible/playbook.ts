@@ -24,7 +24,7 @@ const INCLUDE_ROLE = new Set(['include_role', 'import_role', 'ansible.builtin.in
 const SET_FACT = new Set(['set_fact', 'ansible.builtin.set_fact']);
 const INCLUDE_VARS = new Set(['include_vars', 'ansible.builtin.include_vars']);
 
-const MISSING = 'the play, its vars_files, the role\'s defaults and vars, or --var / --var-file (inventory, group_vars and host_vars are not read)';
+const MISSING = 'the play, its vars_files, the role\'s defaults and vars, group_vars, host_vars, or --var / --var-file (inventory files are not read)';
 const COMMAND_LINE: SourceLocation = { kind: 'source', file: '<command line>', line: 1, column: 1, endLine: 1, endColumn: 1 };
 /** Bounds on what one unit reads: includes nest, loops repeat, files include each other. */
 const MAX_INCLUDE_DEPTH = 24;
@@ -62,6 +62,8 @@ export class AnsibleReader {
   private tasks = 0;
 
   private inventory: InventoryVariables = new Map();
+  /** What group_vars and host_vars set, each an unknown with its values; looked up when no layer defines the name. */
+  private inventoryLayer: Layer = new Map();
 
   constructor(private readonly context: UnitContext) {
     this.extra = this.extraVars(context.variables);
@@ -71,6 +73,14 @@ export class AnsibleReader {
   readInventory(root: string): void {
     const files = inventoryVarFiles(this.context.cwd, root).map((path) => ({ path, root: this.parse(path)?.root }));
     this.inventory = inventoryVariables(files);
+    const layer = new Map<string, Binding>();
+    for (const [name, inventory] of this.inventory) {
+      const first = inventory.nodes[0];
+      if (first === undefined) continue;
+      const reason = `"${name}" is set by ${inventory.files.join(', ')}, which apply depending on the hosts a play runs on`;
+      layer.set(name, { kind: 'value', value: unknown(reason, first.location, { mayInclude: [...new Set(inventory.nodes.flatMap(literalStrings))] }) });
+    }
+    this.inventoryLayer = layer;
   }
 
   /** A file of the unit, parsed once; its problems are reported once. */
@@ -116,7 +126,7 @@ export class AnsibleReader {
   }
 
   private scope(layers: readonly Layer[]): Variables {
-    return new Variables(layers, new Map(), this.extra, MISSING);
+    return new Variables(layers, new Map(), this.extra, MISSING, this.inventoryLayer);
   }
 
   private readPlaybook(file: string, root: YNode, stack: readonly string[]): void {
@@ -147,7 +157,7 @@ export class AnsibleReader {
   }
 
   private readPlay(file: string, play: YMap, facts: Facts, stack: readonly string[]): void {
-    const base = new Variables([layerOf(field(play, 'vars')?.value)], facts, this.extra, MISSING);
+    const base = new Variables([layerOf(field(play, 'vars')?.value)], facts, this.extra, MISSING, this.inventoryLayer);
     const varsFiles = this.varsFiles(file, field(play, 'vars_files')?.value, base);
     const scope = base.with(varsFiles.layer).withMissing(varsFiles.unread.length === 0 ? MISSING : `${MISSING}; vars_files not read: ${varsFiles.unread.join(', ')}`);
     const frame: Frame = { file, scope, conditions: [], notes: [], stack };

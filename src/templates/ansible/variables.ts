@@ -32,23 +32,25 @@ export class Variables implements Scope {
     private readonly facts: Facts,
     private readonly extra: Layer,
     private readonly missing: string,
+    /** Consulted last: group_vars and host_vars (role defaults that they also set are marked unknown where read). */
+    private readonly inventory: Layer = new Map(),
   ) {}
 
   /** A scope with `layer` above the layers so far (below facts and extra vars). */
   with(layer: Layer | undefined): Variables {
     if (layer === undefined || layer.size === 0) return this;
-    return new Variables([...this.layers, layer], this.facts, this.extra, this.missing);
+    return new Variables([...this.layers, layer], this.facts, this.extra, this.missing, this.inventory);
   }
 
   /** A scope with `layer` below every layer so far: a role's defaults, the lowest precedence of all. */
   under(layer: Layer | undefined): Variables {
     if (layer === undefined || layer.size === 0) return this;
-    return new Variables([layer, ...this.layers], this.facts, this.extra, this.missing);
+    return new Variables([layer, ...this.layers], this.facts, this.extra, this.missing, this.inventory);
   }
 
   /** A scope that says where a missing variable could have come from, for its reason. */
   withMissing(missing: string): Variables {
-    return new Variables(this.layers, this.facts, this.extra, missing);
+    return new Variables(this.layers, this.facts, this.extra, missing, this.inventory);
   }
 
   setFact(name: string, binding: Binding): void {
@@ -68,7 +70,7 @@ export class Variables implements Scope {
       const found = this.layers[index]?.get(name);
       if (found !== undefined) return found;
     }
-    return undefined;
+    return this.inventory.get(name);
   }
 
   lookup(name: string, at: SourceLocation): Value {

@@ -258,6 +258,17 @@ describe('Ansible: variables', () => {
     assert.equal(unknown?.origin?.kind === 'source' ? unknown.origin.file : '', 'roles/share/defaults/main.yml');
   });
 
+  it('a variable only group_vars set is unknown with their values: which apply depends on the hosts', async () => {
+    const result = await read({
+      'site.yml': PLAY(share, '  vars:\n    groups_to_share: []\n'),
+      'group_vars/prod.yml': 'accounts: ["111111111111"]\n',
+      'group_vars/dev.yml': 'accounts: ["222222222222"]\n',
+    });
+    const unknown = result.subjects[0]?.launch.unknowns[0];
+    assert.equal(unknown?.reason, '"accounts" is set by group_vars/dev.yml, group_vars/prod.yml, which apply depending on the hosts a play runs on');
+    assert.deepEqual(unknown?.mayInclude, ['222222222222', '111111111111']);
+  });
+
   it('a role task file alone takes its role defaults', async () => {
     const result = await read({
       'roles/share/defaults/main.yml': 'accounts: ["999999999999"]\ngroups_to_share: []\n',
@@ -278,7 +289,7 @@ describe('Ansible: variables', () => {
     });
     assert.deepEqual(grants(result.subjects).map((line) => line.replace(/ \(inventory.*/, '')), [
       'launch launch_permissions.user_ids=123456789012 @4:50',
-      'launch launch_permissions.user_ids=? variable "dest" is not defined in the play, its vars_files, the role\'s defaults and vars, or --var / --var-file',
+      'launch launch_permissions.user_ids=? variable "dest" is not defined in the play, its vars_files, the role\'s defaults and vars, group_vars, host_vars, or --var / --var-file',
     ]);
   });
 

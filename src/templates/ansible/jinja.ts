@@ -249,8 +249,29 @@ class ExpressionParser {
       return scalar(token.text === '==' ? left.value === right.value : left.value !== right.value, this.location);
     }
     if (token?.type === 'op' && ['<', '>', '<=', '>='].includes(token.text)) throw new Unsupported(`the operator ${token.text}`);
-    if (token?.type === 'name' && (token.text === 'in' || token.text === 'is')) throw new Unsupported(`the "${token.text}" test`);
+    if (this.acceptName('is')) return this.test(left);
+    const negated = this.tokens[this.index]?.type === 'name' && describe(this.tokens[this.index]) === 'not' && describe(this.tokens[this.index + 1]) === 'in';
+    if (negated) this.index += 1;
+    if (this.acceptName('in')) {
+      const found = contains(this.concat(), left, this.location);
+      return negated && found.kind === 'scalar' ? scalar(found.value !== true, this.location) : found;
+    }
     return left;
+  }
+
+  /** `x is [not] defined | undefined | none`. */
+  private test(value: Value): Value {
+    const negate = this.acceptName('not');
+    const name = this.expectName();
+    let result: boolean | undefined;
+    if (name === 'defined' || name === 'undefined') {
+      const defined = value.kind === 'unknown' ? (value.undefinedName === undefined ? undefined : false) : true;
+      result = defined === undefined ? undefined : name === 'defined' ? defined : !defined;
+    } else if (name === 'none') {
+      result = value.kind === 'unknown' ? undefined : value.kind === 'scalar' && value.value === null;
+    } else throw new Unsupported(`the test "is ${name}"`);
+    if (result === undefined) return value.kind === 'unknown' ? value : unknown(`"is ${name}" cannot be decided`, this.location);
+    return scalar(negate ? !result : result, this.location);
   }
 
   private concat(): Value {
@@ -453,6 +474,22 @@ function combine(left: Value, right: Value, op: string, location: SourceLocation
     if (typeof left.value === 'number' && typeof right.value === 'number') return scalar(left.value + right.value, location);
   }
   throw new Unsupported('+ of values of different types');
+}
+
+/** `needle in haystack` for a list of scalars or a string. */
+function contains(haystack: Value, needle: Value, location: SourceLocation): Value {
+  if (haystack.kind === 'unknown') return haystack;
+  if (needle.kind === 'unknown') return needle;
+  if (needle.kind !== 'scalar') throw new Unsupported('"in" with a list or mapping on its left');
+  if (haystack.kind === 'scalar' && typeof haystack.value === 'string') return scalar(haystack.value.includes(pythonString(needle.value)), location);
+  if (haystack.kind === 'map') return scalar(haystack.entries.has(pythonString(needle.value)), location);
+  if (haystack.kind !== 'list') throw new Unsupported('"in" of a value that is not a list');
+  let unsure: Value | undefined;
+  for (const item of haystack.items) {
+    if (item.kind === 'scalar' && item.value === needle.value) return scalar(true, location);
+    if (item.kind === 'unknown') unsure ??= item;
+  }
+  return unsure ?? scalar(false, location);
 }
 
 function member(value: Value, name: string, location: SourceLocation): Value {

@@ -337,6 +337,20 @@ describe('Ansible: variables', () => {
     assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @4:18', 'launch launch_permissions.user_ids=222222222222 @4:18']);
   });
 
+  it('evaluates is defined, in and not in in an inline if', async () => {
+    const result = await read({
+      'tasks.yml': [
+        `- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: "{{ ['all'] if extra is defined else [] }}"}}`,
+        `- ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: "{{ ['222222222222'] if 'prod' not in envs else [] }}"}}`,
+        '  vars: {envs: [dev, prod]}',
+        `- ec2_ami: {image_id: ami-1, launch_permissions: {user_ids: "{{ ['111111111111'] if 'prod' in envs else [] }}"}}`,
+        '  vars: {envs: [dev, prod]}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @4:61']);
+  });
+
   it('an inline if on an unknown names both arms', async () => {
     const result = await read({ 'tasks.yml': `- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: "{{ ['all'] if public else [] }}"}}\n` });
     assert.deepEqual(result.subjects[0]?.launch.unknowns[0]?.mayInclude, ['all']);

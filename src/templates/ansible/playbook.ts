@@ -403,7 +403,9 @@ export class AnsibleReader {
       if (permissions !== undefined && location !== undefined) grants.push(launchGrants(permissions, location, condition));
     }
     if (grants.length === 0) return;
-    this.addSubject(task, action, kind, frame.file, grants, amiName);
+    // A loop over regions repeats the same grant: one finding per value, not per region.
+    const distinct = new Map(grants.map((grant) => [JSON.stringify(grant), grant]));
+    this.addSubject(task, action, kind, frame.file, [...distinct.values()], amiName);
   }
 
   /** One scope per loop item when the loop is known; `item` unknown otherwise. */

@@ -351,6 +351,11 @@ describe('Ansible: variables', () => {
     assert.deepEqual(grants(result.subjects), ['launch launch_permissions.user_ids=111111111111 @4:61']);
   });
 
+  it('a loop over regions gives each grant once', async () => {
+    const result = await read({ 'tasks.yml': '- ec2_ami: {image_id: ami-1, region: "{{ item }}", launch_permissions: {group_names: [all]}}\n  loop: [us-east-1, eu-west-1]\n' });
+    assert.deepEqual(grants(result.subjects), ['launch launch_permissions.group_names=all @1:87']);
+  });
+
   it('an inline if on an unknown names both arms', async () => {
     const result = await read({ 'tasks.yml': `- ec2_ami: {image_id: ami-1, launch_permissions: {group_names: "{{ ['all'] if public else [] }}"}}\n` });
     assert.deepEqual(result.subjects[0]?.launch.unknowns[0]?.mayInclude, ['all']);

@@ -3,6 +3,7 @@ import { Language, Parser } from 'web-tree-sitter';
 import type { TreeCursor } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
+import { initTreeSitter } from '../tree-sitter.js';
 import { HclConverter } from './hcl-convert.js';
 import { describeSyntaxError } from './syntax-error.js';
 import type { Body, BodySchema, Expr } from './syntax.js';
@@ -21,7 +22,7 @@ export function loadHclParser(): Promise<Parser> {
 }
 
 async function createParser(): Promise<Parser> {
-  await Parser.init();
+  await initTreeSitter();
   const wasm = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
   const language = await Language.load(wasm);
   const parser = new Parser();

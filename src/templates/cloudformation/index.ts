@@ -1,0 +1,84 @@
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
+import { describeFileError } from '../../core/index.js';
+import type { Claim, FoundFile, ReadUnit, TemplateFormat } from '../format.js';
+import { parseTemplate, readCloudFormation } from './read.js';
+
+export { readCloudFormation } from './read.js';
+
+/** Names another format owns, or that are never templates, though they end like one. */
+const OTHERS = /(?:\.pkr\.json|\.tf\.json|\.tfvars\.json|\.pkrvars\.json|^package(?:-lock)?\.json|^tsconfig.*\.json|^composer\.json)$/i;
+const TEMPLATE_NAME = /\.(?:ya?ml|json|template)$/i;
+
+/**
+ * CloudFormation templates (YAML or JSON, CDK synth output): a `.yaml`, `.yml`, `.json` or
+ * `.template` file is one when its head has `AWSTemplateFormatVersion`, or a top-level
+ * `Resources` with `AWS::` types. Each template is a unit of its own.
+ */
+export const cloudFormation: TemplateFormat = {
+  id: 'cloudformation',
+  reads: '*.yaml, *.yml, *.json and *.template files with AWSTemplateFormatVersion or AWS:: resources (CloudFormation)',
+  notMine: 'not a CloudFormation template (no AWSTemplateFormatVersion or AWS:: resources in its first 64 KB)',
+  claim(file: FoundFile): Claim | undefined {
+    if (OTHERS.test(file.name)) return undefined;
+    return TEMPLATE_NAME.test(file.name) || file.named ? 'maybe' : undefined;
+  },
+  sniff(file) {
+    const head = readHead(file.absolute);
+    return typeof head === 'string' ? looksLikeCloudFormation(head) : head;
+  },
+  parseOnly(files) {
+    for (const file of files) parseTemplate(file.path, file.text, /\.json$/i.test(file.path));
+    return Promise.resolve();
+  },
+  group(files): readonly ReadUnit[] {
+    return files.map((file) => ({
+      format: 'cloudformation',
+      files: [file.path],
+      read: (paths, context) => readCloudFormation(paths, context),
+    }));
+  },
+};
+
+/** Enough for the head of any template: its version line, its Parameters, the start of its Resources. */
+export const HEAD_BYTES = 64 * 1024;
+
+/**
+ * The first HEAD_BYTES of a regular file as text, or why it cannot be read. Opened without
+ * blocking, so that a FIFO swapped in since the walk cannot hang the run; binary content (a NUL
+ * byte) reads as empty.
+ */
+function readHead(path: string): string | { readonly reason: string } {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
+  } catch (error) {
+    return { reason: describeFileError(error) };
+  }
+  try {
+    if (!fstatSync(descriptor).isFile()) return { reason: 'not a regular file' };
+    const buffer = Buffer.alloc(HEAD_BYTES);
+    let length = 0;
+    while (length < HEAD_BYTES) {
+      const count = readSync(descriptor, buffer, length, HEAD_BYTES - length, length);
+      if (count === 0) break;
+      length += count;
+    }
+    const head = buffer.subarray(0, length);
+    return head.includes(0) ? '' : head.toString('utf8');
+  } catch (error) {
+    return { reason: describeFileError(error) };
+  } finally {
+    closeSync(descriptor);
+  }
+}
+
+/** Whether the head of a file says CloudFormation: its format version, or top-level Resources with AWS:: types. */
+export function looksLikeCloudFormation(head: string): boolean {
+  if (/^\uFEFF?\s*\{/.test(head)) {
+    return /"AWSTemplateFormatVersion"\s*:/.test(head) || (/"Resources"\s*:\s*\{/.test(head) && /"Type"\s*:\s*"AWS::/.test(head));
+  }
+  return (
+    /^["']?AWSTemplateFormatVersion["']?\s*:/m.test(head) ||
+    (/^["']?Resources["']?\s*:/m.test(head) && /^[ \t-]+["']?Type["']?\s*:\s*["']?AWS::/m.test(head))
+  );
+}

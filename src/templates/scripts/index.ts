@@ -1,0 +1,147 @@
+import { readdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { yaml } from '../../core/yaml.js';
+import type { ClaimedFile, EmbeddedCode, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
+import type { SourceFile } from '../model.js';
+import { loadGrammar, type Grammar } from './grammars.js';
+import { readCiText } from './ci.js';
+import { PYTHON_NEEDLES, readPythonText, type SiblingSearch } from './python.js';
+import { readShellText, SHELL_NEEDLES, type OutsideValues } from './shell.js';
+import { isPythonShebang, isShellShebang, scanFile } from './sniff.js';
+import { embeddedLocator, fileLocator } from './text.js';
+
+const SHELL_NAME = /\.(?:sh|bash|ksh|zsh)$/;
+const PYTHON_NAME = /\.py$/;
+/** Extension-less files are scripts only with a shebang. */
+const EXTENSIONLESS = /^[^.]+$/;
+const WORKFLOW = /(?:^|\/)\.github\/workflows\/[^/]+\.ya?ml$/;
+const BUILDSPEC = /^buildspec[^/]*\.ya?ml$/;
+const BUILDKITE = /(?:^|\/)\.buildkite\/(?:[^/]+\/)*pipeline[^/]*\.ya?ml$/;
+const YAML_NAME = /\.ya?ml$/;
+/** What a Concourse pipeline's task says, besides a call: a task that runs a program with arguments. */
+const CONCOURSE_MARKERS = [['path:'], ['args:'], ['task:', 'plan:']];
+
+function oneFileUnits(format: 'shell' | 'python' | 'ci', read: (path: string, context: UnitContext) => Promise<UnitRead>) {
+  return (files: readonly ClaimedFile[]): ReadUnit[] =>
+    files.map((file) => ({
+      format,
+      files: [file.path],
+      async read(paths: readonly string[], context: UnitContext): Promise<UnitRead> {
+        const results = await Promise.all(paths.map((path) => read(path, context)));
+        return { subjects: results.flatMap((result) => result.subjects), problems: results.flatMap((result) => result.problems) };
+      },
+    }));
+}
+
+/** Shell scripts: `*.sh`/`*.bash` files and extension-less files with a shell `#!`, that mention a sharing call. */
+export const shellFormat: TemplateFormat = {
+  id: 'shell',
+  reads: '*.sh and *.bash files and scripts with a shell #! line that call aws ec2 modify-image-attribute or modify-snapshot-attribute',
+  notMine: 'a shell script that calls neither modify-image-attribute nor modify-snapshot-attribute',
+  claim: (file: FoundFile) => (SHELL_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
+  sniff: (file: FoundFile) =>
+    scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
+  group: oneFileUnits('shell', async (path, context) => {
+    const source = context.load(path, 'template', 'hash');
+    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
+  }),
+  parseOnly: (files) => parseWith('bash', files),
+  readsCode: {
+    language: 'shell',
+    read: (code: EmbeddedCode, context: UnitContext) => readShellText(code.text, embeddedLocator(code), code.condition, outsideValues(context)),
+  },
+};
+
+/** Python scripts: `*.py` files and extension-less files with a python `#!`, that mention a sharing call. */
+export const pythonFormat: TemplateFormat = {
+  id: 'python',
+  reads: '*.py files that call boto3 or boto modify_image_attribute / modify_snapshot_attribute',
+  notMine: 'a Python file that calls neither modify_image_attribute nor modify_snapshot_attribute',
+  claim: (file: FoundFile) => (PYTHON_NAME.test(file.name) || EXTENSIONLESS.test(file.name) ? 'maybe' : undefined),
+  sniff: (file: FoundFile) =>
+    scanFile(file.absolute, { needles: PYTHON_NEEDLES, ...(PYTHON_NAME.test(file.name) ? {} : { shebang: isPythonShebang }) }),
+  group: oneFileUnits('python', async (path, context) => {
+    const source = context.load(path, 'template', 'hash');
+    return source === undefined
+      ? { subjects: [], problems: [] }
+      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context));
+  }),
+  parseOnly: (files) => parseWith('python', files),
+  readsCode: {
+    language: 'python',
+    read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
+  },
+};
+
+/**
+ * What the run says a shell variable holds: `--var NAME=value` (the last one wins) stands for the
+ * value at the call, whatever the script assigns (a value it computes at run time); with
+ * `--use-env`, a variable the script does not set is the environment's. Var-files are other
+ * formats' (tfvars, CloudFormation parameters).
+ */
+function outsideValues(context: UnitContext): OutsideValues {
+  return (name, setInScript) => {
+    const given = context.variables.filter((input) => input.kind === 'var' && input.name === name).at(-1);
+    if (given?.kind === 'var') return { value: given.value, via: `--var ${name}` };
+    const value = context.useEnv && !setInScript ? context.env[name] : undefined;
+    return value === undefined ? undefined : { value, via: 'the environment (--use-env)' };
+  };
+}
+
+/** The most sibling modules searched for the use of a class or function. */
+const MAX_SIBLINGS = 64;
+
+/**
+ * The other modules of a script's package that mention a name (where a plugin registers the task
+ * class that makes the call), read through the context so that they count as read.
+ */
+function packageSiblings(path: string, context: UnitContext): SiblingSearch {
+  return (name) => {
+    const folder = dirname(path);
+    let names: string[];
+    try {
+      names = readdirSync(resolve(context.cwd, folder)).filter((entry) => PYTHON_NAME.test(entry)).sort().slice(0, MAX_SIBLINGS);
+    } catch {
+      return [];
+    }
+    return names.flatMap((entry) => {
+      const sibling = folder === '.' ? entry : join(folder, entry);
+      if (sibling === path || scanFile(resolve(context.cwd, sibling), { needles: [name] }) !== true) return [];
+      const source = context.load(sibling, 'template', 'hash');
+      return source === undefined ? [] : [{ path: sibling, text: source.text }];
+    });
+  };
+}
+
+/**
+ * CI files whose steps run scripts: GitHub workflows, CodeBuild buildspecs and Buildkite
+ * pipelines by their place, Concourse pipelines by their content (a task that runs a shell).
+ * Only one that mentions a sharing call is read.
+ */
+export const ciFormat: TemplateFormat = {
+  id: 'ci',
+  reads: 'CI files (GitHub workflows, buildspec.yml, Buildkite and Concourse pipelines) whose steps call modify-image-attribute or modify-snapshot-attribute',
+  notMine: 'a YAML file with no CI step that calls modify-image-attribute or modify-snapshot-attribute',
+  claim: (file: FoundFile) => (YAML_NAME.test(file.name) ? 'maybe' : undefined),
+  sniff: (file: FoundFile) => {
+    const known = WORKFLOW.test(slashed(file.absolute)) || BUILDSPEC.test(file.name) || BUILDKITE.test(slashed(file.absolute));
+    return scanFile(file.absolute, { needles: [...SHELL_NEEDLES, ...PYTHON_NEEDLES], ...(known ? {} : { also: CONCOURSE_MARKERS }) });
+  },
+  group: oneFileUnits('ci', async (path, context) => {
+    const source = context.load(path, 'template', 'hash');
+    return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
+  }),
+  parseOnly: async (files) => {
+    for (const file of files) yaml().parseAllDocuments(file.text);
+  },
+};
+
+/** The bare parse of `npm run bench:lint`: the tree is built and freed. */
+async function parseWith(grammar: Grammar, files: readonly SourceFile[]): Promise<void> {
+  const parser = await loadGrammar(grammar);
+  for (const file of files) parser.parse(file.text)?.delete();
+}
+
+function slashed(path: string): string {
+  return path.replaceAll('\\', '/');
+}

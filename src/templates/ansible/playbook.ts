@@ -157,7 +157,7 @@ export class AnsibleReader {
   }
 
   private readPlay(file: string, play: YMap, facts: Facts, stack: readonly string[]): void {
-    const base = new Variables([layerOf(field(play, 'vars')?.value)], facts, this.extra, MISSING, this.inventoryLayer);
+    const base = new Variables([promptedLayer(field(play, 'vars_prompt')?.value), layerOf(field(play, 'vars')?.value)], facts, this.extra, MISSING, this.inventoryLayer);
     const varsFiles = this.varsFiles(file, field(play, 'vars_files')?.value, base);
     const scope = base.with(varsFiles.layer).withMissing(varsFiles.unread.length === 0 ? MISSING : `${MISSING}; vars_files not read: ${varsFiles.unread.join(', ')}`);
     const frame: Frame = { file, scope, conditions: [], notes: [], stack };
@@ -485,6 +485,16 @@ export class AnsibleReader {
 function freeFormValue(text: string, location: SourceLocation, scope: Variables): Value {
   const value = renderString(text, location, scope);
   return value.kind === 'scalar' && typeof value.value === 'string' ? literalData(value.value, value.location) : value;
+}
+
+/** `vars_prompt`: values typed in when the playbook runs (a `--var` of the same name wins, as Ansible skips the prompt). */
+function promptedLayer(node: YNode | undefined): Layer {
+  const layer = new Map<string, Binding>();
+  for (const entry of node?.kind === 'seq' ? node.items : []) {
+    const name = entry.kind === 'map' ? field(entry, 'name')?.value : undefined;
+    if (name?.kind === 'scalar' && name.value !== null) layer.set(String(name.value), { kind: 'runtime', reason: `"${String(name.value)}" is prompted for when the playbook runs (vars_prompt)` });
+  }
+  return layer;
 }
 
 /** A `--var-file` Ansible takes as extra vars (`-e @file`): YAML or JSON, not another tool's var-file. */

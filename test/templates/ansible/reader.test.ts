@@ -317,6 +317,12 @@ describe('Ansible: variables', () => {
     assert.equal(result.subjects[0]?.launch.unknowns[0]?.origin, undefined, 'a run-time value has no definition to point to');
   });
 
+  it('a vars_prompt variable is known only when the playbook runs, unless --var gives it', async () => {
+    const files = { 'site.yml': PLAY(share, '  vars_prompt:\n    - name: accounts\n      prompt: Accounts?\n  vars:\n    groups_to_share: []\n') };
+    assert.deepEqual(grants((await read(files)).subjects), ['launch launch_permissions.user_ids=? "accounts" is prompted for when the playbook runs (vars_prompt)']);
+    assert.deepEqual(grants((await read(files, [{ kind: 'var', name: 'accounts', value: '["111111111111"]' }])).subjects), ['launch launch_permissions.user_ids=111111111111 @11:21']);
+  });
+
   it('an unresolved launch_permissions is an unknown that may be public', async () => {
     const result = await read({ 'tasks.yml': '- ec2_ami: {image_id: ami-1, launch_permissions: "{{ perms }}"}\n' });
     assert.equal(result.subjects[0]?.launch.unknowns[0]?.expects, 'any');

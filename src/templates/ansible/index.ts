@@ -54,8 +54,17 @@ export function groupByTree(paths: readonly string[]): string[][] {
     const folder = roles >= 0 && ROLE_TASKS.test(path) ? path.slice(0, Math.max(0, roles - 1)) : posix.dirname(path);
     return folder === '' ? '.' : folder;
   };
-  const roots = [...new Set(paths.map(rootOf))].sort((a, b) => a.length - b.length || (a < b ? -1 : 1));
-  const top = (root: string): string => roots.find((candidate) => candidate === root || candidate === '.' || root.startsWith(`${candidate}/`)) ?? root;
+  const roots = new Set(paths.map(rootOf));
+  // The shallowest ancestor (or itself) that is a root: a walk up the path, not a scan of every root.
+  const top = (root: string): string => {
+    if (roots.has('.')) return '.';
+    const parts = root.split('/');
+    for (let length = 1; length < parts.length; length += 1) {
+      const ancestor = parts.slice(0, length).join('/');
+      if (roots.has(ancestor)) return ancestor;
+    }
+    return root;
+  };
   const units = new Map<string, string[]>();
   for (const path of [...paths].sort()) {
     const key = top(rootOf(path));

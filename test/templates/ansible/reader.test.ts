@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import type { ImageSubject, Location } from '../../../src/core/index.js';
-import { ansibleFormat } from '../../../src/templates/ansible/index.js';
+import { ansibleFormat, groupByTree } from '../../../src/templates/ansible/index.js';
 import { looksLikeAnsible } from '../../../src/templates/ansible/sniff.js';
 import type { VariableInput } from '../../../src/templates/model.js';
 import { readAnsibleTree } from './read-ansible.js';
@@ -377,6 +377,16 @@ describe('Ansible: claiming files', () => {
     assert.equal(ansibleFormat.claim(found('.github/workflows/ci.yml')), undefined);
     assert.equal(ansibleFormat.claim(found('buildspec.yml')), undefined);
     assert.equal(ansibleFormat.claim(found('main.tf')), undefined);
+  });
+
+  it('groups a tree into one unit: a role joins the folder that holds roles/, a subfolder its ancestor', () => {
+    assert.deepEqual(groupByTree(['b/c/d/u.yml', 'a/site.yml', 'a/roles/x/tasks/main.yml', 'b/c/t.yml', 'e/roles/y/tasks/main.yml', '/abs/p.yml']), [
+      ['/abs/p.yml'],
+      ['a/roles/x/tasks/main.yml', 'a/site.yml'],
+      ['b/c/d/u.yml', 'b/c/t.yml'],
+      ['e/roles/y/tasks/main.yml'],
+    ]);
+    assert.deepEqual(groupByTree(['site.yml', 'deep/er/t.yml']), [['deep/er/t.yml', 'site.yml']]);
   });
 
   it('sniffs plays and tasks, not other YAML lists or mappings', () => {

@@ -34,6 +34,8 @@ export interface FunctionSet {
   readonly tool: string;
   readonly specs: ReadonlyMap<string, FunctionSpec>;
   readonly notEvaluated: ReadonlyMap<string, string>;
+  /** Why a namespaced function (`provider::aws::arn_parse`) is not evaluated; unset: the tool has none. */
+  readonly namespaced?: string;
 }
 
 /**
@@ -46,7 +48,7 @@ export function callFunction(name: string, rawArgs: readonly Value[], call: Call
   const functions = call.environment.functions;
   const spec = functions.specs.get(name);
   if (spec === undefined) {
-    const why = functions.notEvaluated.get(name);
+    const why = functions.notEvaluated.get(name) ?? (name.includes('::') ? functions.namespaced : undefined);
     if (why !== undefined) return at(unknown(`function ${name}() is not evaluated: ${why}`), call.loc);
     // The tool rejects the configuration: `Call to unknown function`.
     return at(error(`there is no function named "${name}" in ${functions.tool}`), call.loc);

@@ -97,5 +97,6 @@ export const TERRAFORM_FUNCTIONS: FunctionSet = {
   tool: 'Terraform',
   specs: new Map<string, FunctionSpec>([...[...HCL_FUNCTIONS].filter(([name]) => !PACKER_ONLY.has(name)), ...TERRAFORM_ONLY]),
   notEvaluated: TERRAFORM_NOT_EVALUATED,
+  namespaced: 'provider-defined functions run in the provider plugin',
 };
 

@@ -93,6 +93,7 @@ export async function readTerraform(files: readonly string[], autoVarPaths: read
     budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
     root,
     installed: () => (installed ??= installedModules(root, context)),
+    images: new Map(),
   };
   const config = parseModule(session, root, templates);
   const sources = terraformVariableSources(config.variables, { autoVarFiles, variables: context.variables, useEnv: context.useEnv, env: context.env });

@@ -13,7 +13,7 @@ import { VariableValues, type VariableSource } from '../hcl/variables.js';
 import { assembleModule, type ModuleCall, type ModuleConfiguration } from './configuration.js';
 import { expandInstances } from './expand.js';
 import { TERRAFORM_FUNCTIONS } from './functions.js';
-import { collectSubjects } from './resources.js';
+import { collectSubjects, imagesOf } from './resources.js';
 import { MODULE_SCHEMA } from './schema.js';
 import { TERRAFORM_VARIABLES } from './variables.js';
 
@@ -35,6 +35,8 @@ export interface ReadSession {
   readonly root: string;
   /** The modules `terraform init` installed for the root, by module key (`vpc`, `vpc.subnets`): their folders. */
   readonly installed: () => ReadonlyMap<string, string>;
+  /** The AMI resources of every module instance read so far, by address. */
+  readonly images: Map<string, () => string | undefined>;
 }
 
 /**
@@ -143,6 +145,11 @@ export class ModuleInstance {
       locals: config.locals,
       namespace: (root) => this.namespace(root),
     });
+    for (const [address, name] of imagesOf(this)) session.images.set(address, name);
+  }
+
+  get images(): ReadonlyMap<string, () => string | undefined> {
+    return this.session.images;
   }
 
   /** The subjects of this module's resources, then those of the local modules it calls. */
@@ -201,7 +208,9 @@ export class ModuleInstance {
         if (!declared || !this.config.resources.has(`${type}.${name}`)) {
           return { value: at(error(`reference to undeclared resource ${type}.${name}; Terraform rejects it`), loc) };
         }
-        return { value: at(unknown(`resource ${this.prefix}${type}.${name} is known only after terraform apply`), loc) };
+        // The address goes with the value (`via`), so that a permission's image_id can name the AMI it shares.
+        const address = `${this.prefix}${type}.${name}`;
+        return { value: at(unknown(`resource ${address} is known only after terraform apply`), loc), via: address };
       },
     };
   }

@@ -2,7 +2,7 @@ import type { ExpectedGrantee, ImageSubject, Sharing } from '../../core/index.js
 import type { EvaluatedItem } from '../model.js';
 import { sharingFromCalls, type GrantCall } from '../subject.js';
 import type { Evaluator } from '../hcl/evaluate.js';
-import { attribute, type Expr } from '../hcl/syntax.js';
+import { attribute } from '../hcl/syntax.js';
 import { asString } from '../hcl/value.js';
 import type { ModuleConfiguration, ResourceDeclaration } from './configuration.js';
 import { expandBlocks, expandInstances, type Instance } from './expand.js';
@@ -37,6 +37,25 @@ export interface ModuleScope {
   readonly prefix: string;
   /** Why the whole module instance may not exist (an unknown `count` on its call). */
   readonly doubt: string | undefined;
+  /** The AMI resources of the whole configuration by address (`module.x.aws_ami.golden`), each with its name when known. */
+  readonly images: ReadonlyMap<string, () => string | undefined>;
+}
+
+/**
+ * The AMI resources of a module, by address, each with a reader of its `name` (known only when
+ * the resource has no `count` or `for_each` of its own).
+ */
+export function imagesOf(module: Omit<ModuleScope, 'images'>): [string, () => string | undefined][] {
+  return [...module.config.resources.values()]
+    .filter((resource) => AMI_RESOURCES.has(resource.type))
+    .map((resource) => [
+      `${module.prefix}${resource.type}.${resource.name}`,
+      () => {
+        const name = attribute(resource.body, 'name');
+        if (name === undefined || attribute(resource.body, 'count') !== undefined || attribute(resource.body, 'for_each') !== undefined) return undefined;
+        return asString(module.evaluator.evaluate(name.expr));
+      },
+    ]);
 }
 
 /**
@@ -134,37 +153,18 @@ function itemKey(item: EvaluatedItem): string {
 }
 
 /**
- * The AMI resource of this configuration a permission's `image_id` (or `snapshot_id`) refers to
- * (`aws_ami.golden.id`, `aws_ami_copy.eu["x"].root_snapshot_id`), with its `name` when known.
+ * The AMI resource of the configuration a permission's `image_id` (or `snapshot_id`) refers to,
+ * in this module or through module arguments (`aws_ami.golden.id`, `var.ami_id` given
+ * `aws_ami_copy.eu["x"].id`), with its `name` when known: the reference reaches the permission as
+ * an unknown that came through the resource's address.
  */
 function tiedImage(module: ModuleScope, resource: ResourceDeclaration, field: string, instance: Instance): { address: string; amiName?: string } | undefined {
   const found = attribute(resource.body, field);
   if (found === undefined) return undefined;
-  const reference = resourceReference(found.expr);
-  if (reference === undefined || !AMI_RESOURCES.has(reference.type)) return undefined;
-  const target = module.config.resources.get(`${reference.type}.${reference.name}`);
-  if (target === undefined) return undefined;
-  const address = `${module.prefix}${reference.type}.${reference.name}`;
-  const name = attribute(target.body, 'name');
-  // The name is read only when it does not depend on the AMI resource's own instance.
-  const value = name === undefined || attribute(target.body, 'count') !== undefined || attribute(target.body, 'for_each') !== undefined ? undefined : module.evaluator.evaluate(name.expr, instance.scope);
-  const amiName = value === undefined ? undefined : asString(value);
-  return amiName === undefined ? { address } : { address, amiName };
-}
-
-/** `type.name...` at the root of a traversal, or undefined when the expression is not one. */
-function resourceReference(expr: Expr): { type: string; name: string } | undefined {
-  let current: Expr = expr;
-  for (;;) {
-    if (current.type === 'attribute') {
-      if (current.target.type === 'reference') return { type: current.target.name, name: current.name };
-      current = current.target;
-    } else if (current.type === 'index' || current.type === 'splat') {
-      current = current.target;
-    } else if (current.type === 'template' && current.parts.length === 1 && current.parts[0]?.type === 'interpolation') {
-      current = current.parts[0].expr;
-    } else {
-      return undefined;
-    }
-  }
+  const value = module.evaluator.evaluate(found.expr, instance.scope);
+  if (value.kind !== 'unknown' || value.via === undefined) return undefined;
+  const image = module.images.get(value.via);
+  if (image === undefined) return undefined;
+  const amiName = image();
+  return amiName === undefined ? { address: value.via } : { address: value.via, amiName };
 }

@@ -210,6 +210,24 @@ describe('Terraform resources', () => {
     assert.equal(result.subjects[0]?.name, 'aws_ami_launch_permission.share (aws_ami_copy.golden)');
     assert.equal(result.subjects[0]?.amiName, 'golden-1');
   });
+
+  it('ties a permission in a module to the AMI resource the caller passes as its image_id', async () => {
+    const result = await read({
+      'root/main.tf': [
+        'resource "aws_ami" "golden" {',
+        '  name = "golden-2"',
+        '}',
+        'module "share" {',
+        '  source = "../share"',
+        '  ami_id = aws_ami.golden.id',
+        '}',
+        '',
+      ].join('\n'),
+      'share/main.tf': 'variable "ami_id" {}\nresource "aws_ami_launch_permission" "p" {\n  image_id   = var.ami_id\n  account_id = "777777777777"\n}\n',
+    });
+    assert.equal(result.subjects[0]?.name, 'module.share.aws_ami_launch_permission.p (aws_ami.golden)');
+    assert.equal(result.subjects[0]?.amiName, 'golden-2');
+  });
 });
 
 describe('Terraform unknowns', () => {
@@ -330,6 +348,12 @@ describe('Terraform unknowns', () => {
     const home = await read({
       'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = file("~/account")\n}\n',
     });
+    const provider = await read({
+      'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = provider::aws::arn_parse("arn:aws:iam::123456789012:role/x").account_id\n}\n',
+    });
+    assert.deepEqual(provider.lines, [
+      'aws_ami_launch_permission.a: launch unknown account_id: function provider::aws::arn_parse() is not evaluated: provider-defined functions run in the provider plugin @3:16',
+    ]);
     assert.deepEqual(home.lines, ['aws_ami_launch_permission.a: launch unknown account_id: file("~/account") is not evaluated: it names the home directory of the machine that runs Terraform @3:16']);
   });
 

@@ -48,12 +48,14 @@ export function tryReadInputFile(path: string, maxBytes: number): InputRead {
     return { ok: false, reason: describeFileError(error) };
   }
   try {
-    const refused = refusal(fstatSync(descriptor), maxBytes);
+    const info = fstatSync(descriptor);
+    const refused = refusal(info, maxBytes);
     if (refused !== undefined) return { ok: false, reason: refused };
     const chunks: Buffer[] = [];
     let total = 0;
     for (;;) {
-      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total));
+      // Sized by the file (and one byte more, to see its end): a 1 MB buffer for each small file is mostly garbage.
+      const chunk = Buffer.allocUnsafe(Math.min(CHUNK_BYTES, maxBytes + 1 - total, Math.max(info.size - total + 1, 64 * 1024)));
       const count = readSync(descriptor, chunk, 0, chunk.length, null);
       if (count === 0) break;
       chunks.push(chunk.subarray(0, count));

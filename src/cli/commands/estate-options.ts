@@ -11,7 +11,7 @@ export const ESTATE_OPTIONS = {
   role: { type: 'string' },
   'external-id': { type: 'string' },
   'sandbox-speed': { type: 'string' },
-  config: { type: 'string' },
+  config: { type: 'string', short: 'c' },
   'allow-partial': { type: 'boolean' },
 } as const;
 
@@ -21,7 +21,7 @@ export const ESTATE_HELP = `Scope:
   --organization         every ACTIVE account of the organization (from the management account)
   --role NAME            reach other accounts by assuming arn:aws:iam::<account>:role/NAME
   --external-id ID       the external id the role's trust policy asks for
-  --config FILE          policy file (default: amiguard.yaml in the current folder, if any)
+  -c, --config FILE      policy file (default: amiguard.yaml in the current folder, if any)
   --allow-partial        go by what was read even when something could not be read (audit
                          exits 1 with findings, 3 with none: an incomplete run is never 0)
   --sandbox-speed N      pace requests for a sandbox started with --speed N`;

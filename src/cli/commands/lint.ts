@@ -3,7 +3,8 @@ import { lint, type LintOptions } from '../../lint/index.js';
 import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import type { VariableInput } from '../../templates/index.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
-import { printable, useColor, writeOutputFile, type Io } from '../io.js';
+import { printable, writeOutputFile, type Io } from '../io.js';
+import { colorFor, OUTPUT_OPTIONS, outputFrom } from '../output.js';
 import type { Command } from './command.js';
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
@@ -62,29 +63,23 @@ Examples:
       config: { type: 'string', short: 'c' },
       exclude: { type: 'string', multiple: true },
       baseline: { type: 'string' },
-      format: { type: 'string', short: 'f' },
-      output: { type: 'string', short: 'o' },
+      ...OUTPUT_OPTIONS,
       'fail-on': { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
       'max-warnings': { type: 'string' },
-      color: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
     });
-    const format = choice('format', parsed.values['format'], OUTPUT_FORMATS, 'text');
+    const out = outputFrom(parsed, OUTPUT_FORMATS, 'text');
+    const { format, file: output, quiet } = out;
     const failOn = choice('fail-on', parsed.values['fail-on'], FAIL_ON, 'error');
-    const output = parsed.values['output'];
-    const colorFlag = parsed.values['no-color'] === true ? false : parsed.values['color'] === true ? true : undefined;
-    const quiet = parsed.values['quiet'] === true;
     const maxWarnings = maxWarningsFrom(parsed.values['max-warnings']);
 
     const baselinePath = parsed.values['baseline'];
     const result = await lint({ ...lintOptions(parsed, io), ...(typeof baselinePath === 'string' ? { baselinePath } : {}) });
 
-    const toFile = typeof output === 'string';
+    const toFile = output !== undefined;
     // --quiet, as ESLint's: only errors are reported (warnings and notes still count for --fail-on).
     const report = quiet ? { ...result.report, findings: result.report.findings.filter((finding) => finding.severity === 'error') } : result.report;
     const text = formatReport(report, format, {
-      color: !toFile && format === 'text' && useColor(io.stdout, io.env, colorFlag),
+      color: colorFor(io, out),
       srcRoot: io.cwd,
       generatedAt: new Date().toISOString(),
     });

@@ -3,8 +3,9 @@ import { checkOwner, shareImage, unshareImage, type ChangeOutcome } from '../../
 import { callerAccount } from '../../manage/inspect.js';
 import { selectImages } from '../../manage/select.js';
 import type { AwsOperation } from '../../aws/operations.js';
-import { choice, parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
+import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
 import {
   AWS_OPTIONS,
@@ -38,20 +39,23 @@ const GRANTEE_OPTIONS = {
   'with-snapshots': { type: 'boolean' },
   'snapshot-account': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
-  format: { type: 'string' },
 } as const;
 
 type Mode = 'share' | 'unshare' | 'make-private';
 
 async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promise<number> {
-  const io = escapingIo(rawIo);
   const parsed = parseCommandArgs(mode, args, {
     ...AWS_OPTIONS,
     ...SELECTION_OPTIONS,
     ...GRANTEE_OPTIONS,
+    ...OUTPUT_OPTIONS,
     ...(mode === 'unshare' ? { public: { type: 'boolean' }, everyone: { type: 'boolean' } } : {}),
   });
-  const format = choice('format', parsed.values['format'], ['text', 'json'] as const, 'text');
+  const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
+  return withReport(escapingIo(rawIo), out, (io) => change(mode, parsed, out.format, io));
+}
+
+async function change(mode: Mode, parsed: ParsedArgs, format: 'text' | 'json', io: Io): Promise<number> {
   const grantees: Grantee[] = granteesFrom(parsed);
   const everyone = parsed.values['everyone'] === true;
   if (mode === 'make-private' || parsed.values['public'] === true) grantees.push({ kind: 'public' });
@@ -133,7 +137,7 @@ Options:
   --snapshot-account ID    with --with-snapshots: also give these accounts the snapshots
                            (for org/OU shares whose accounts must copy the AMI)
   --dry-run                ask AWS whether the change would succeed (DryRun), change nothing
-  --format text|json       output format (default: text)
+${outputHelp('text (default) or json')}
 ${AWS_OPTIONS_HELP}
 
 Each AMI and snapshot is printed as soon as it is done, then a summary: changed, unchanged,

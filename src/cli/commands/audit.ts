@@ -7,7 +7,7 @@ import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
 import { printable, writeOutputFile, type Io } from '../io.js';
 import { colorFor, OUTPUT_OPTIONS, outputFrom, outputHelp } from '../output.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession } from './aws-common.js';
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS, progressReporter, sandboxSpeed, scopeFrom } from './estate-options.js';
 
@@ -35,7 +35,7 @@ export async function runAudit(parsed: ParsedArgs, io: Io): Promise<AuditResult>
   const configPath = parsed.values['config'];
   const policy = findAndLoadPolicy(typeof configPath === 'string' ? configPath : undefined, io.cwd, RULE_IDS);
   const speed = sandboxSpeed(parsed);
-  const session = sessionFrom(parsed, io);
+  const session = await openSession(parsed, io);
   const progress = progressReporter(io);
   try {
     return await auditEstate({

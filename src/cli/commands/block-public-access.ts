@@ -11,7 +11,7 @@ import { resolveRegions } from '../../manage/select.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession } from './aws-common.js';
 import type { Command } from './command.js';
 
 const ACTIONS = ['status', 'enable', 'disable'] as const;
@@ -87,7 +87,7 @@ async function blockPublicAccess(parsed: ParsedArgs, format: 'text' | 'json', io
   const dryRun = parsed.values['dry-run'] === true;
   const regionsArg = parsed.values['regions'];
 
-  const session = sessionFrom(parsed, io);
+  const session = await openSession(parsed, io);
   try {
     const regions = await resolveRegions(
       session,

@@ -32,7 +32,7 @@ import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport, type OutputChoice } from '../output.js';
 import { AUDIT_OPERATIONS, reportFailures, runAudit } from './audit.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS } from './estate-options.js';
 
@@ -40,8 +40,7 @@ import { ESTATE_HELP, ESTATE_OPTIONS } from './estate-options.js';
  * A session per account: the credentials' own, or the role assumed in the account (--role),
  * once per account and renewed before it expires.
  */
-function accountSessions(parsed: ParsedArgs, io: Io): { sessionFor: (account: string) => Promise<AwsSession>; destroy: () => void } {
-  const base = sessionFrom(parsed, io);
+function accountSessions(base: AwsSession, parsed: ParsedArgs): { sessionFor: (account: string) => Promise<AwsSession>; destroy: () => void } {
   const role = typeof parsed.values['role'] === 'string' ? parsed.values['role'] : undefined;
   const externalId = typeof parsed.values['external-id'] === 'string' ? parsed.values['external-id'] : undefined;
   const sessions = new Map<string, Promise<AwsSession>>();
@@ -262,7 +261,7 @@ async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io
   if (typeof journal !== 'string') return 2;
   const dryRun = parsed.values['dry-run'] === true;
   const tally = new Tally(plan.steps.length, dryRun);
-  const sessions = accountSessions(parsed, io);
+  const sessions = accountSessions(sessionFrom(parsed, io), parsed);
   try {
     const applied = await applyPlan(plan, {
       sessionFor: sessions.sessionFor,
@@ -346,7 +345,7 @@ function undoAction(result: UndoStepResult): string {
 export const undoCommand: Command = {
   name: 'undo',
   summary: 'Put back what a fix journal records as removed (verified, idempotent; public only with consent)',
-  operations: [...REMEDIATION_OPERATIONS.undo, 'GetCallerIdentity', 'AssumeRole'],
+  operations: [...REMEDIATION_OPERATIONS.undo, 'GetCallerIdentity', 'AssumeRole', 'DescribeRegions'],
   help: `Usage: amiguard undo JOURNAL [--dry-run] [--${PUBLIC_CONSENT_FLAG}] [options]
 
 Reads the journal written by fix --apply and adds back every grant a completed step of its runs
@@ -402,7 +401,7 @@ async function runUndo(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, i
   if (!existsSync(path)) throw new UsageError(`no journal at ${journal}`);
   const dryRun = parsed.values['dry-run'] === true;
   let tally: Tally | undefined;
-  const sessions = accountSessions(parsed, io);
+  const sessions = accountSessions(await openSession(parsed, io), parsed);
   try {
     const result = await undoJournal(path, {
       sessionFor: sessions.sessionFor,

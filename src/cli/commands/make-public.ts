@@ -6,7 +6,7 @@ import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom, selectionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession, selectionFrom } from './aws-common.js';
 import type { Command } from './command.js';
 
 const CONSENT_FLAG = 'i-understand-this-is-public';
@@ -15,6 +15,7 @@ export const makePublicCommand: Command = {
   name: 'make-public',
   summary: 'Make an AMI launchable by every AWS account (needs an explicit flag)',
   operations: [
+    'DescribeRegions',
     'DescribeImages',
     'DescribeImageAttribute',
     'ModifyImageAttribute',
@@ -60,7 +61,7 @@ Examples:
 
 async function makePublic(parsed: ParsedArgs, format: 'text' | 'json', io: Io): Promise<number> {
   if (parsed.positionals.length === 0) throw new UsageError('name the AMI ids to make public');
-  const session = sessionFrom(parsed, io);
+  const session = await openSession(parsed, io);
   try {
     const images = await selectImages(session, { ...selectionFrom(parsed), regions: [] }, 'make-public');
     const views = await Promise.all(images.map((image) => inspectImage(session, image, 'make-public')));

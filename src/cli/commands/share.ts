@@ -14,7 +14,7 @@ import {
   SELECTION_OPTIONS,
   granteesFrom,
   selectionFrom,
-  sessionFrom,
+  openSession,
   snapshotAccountsFrom,
 } from './aws-common.js';
 import type { Command } from './command.js';
@@ -70,7 +70,7 @@ async function change(mode: Mode, parsed: ParsedArgs, format: 'text' | 'json', i
   const withSnapshots = parsed.values['with-snapshots'] === true;
   if (snapshotAccounts.length > 0 && !withSnapshots) throw new UsageError('--snapshot-account goes with --with-snapshots');
 
-  const session = sessionFrom(parsed, io);
+  const session = await openSession(parsed, io);
   try {
     const selection = selectionFrom(parsed);
     const images = await selectImages(session, selection, mode);

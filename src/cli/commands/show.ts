@@ -5,7 +5,7 @@ import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { printable, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import { imageViewsJson, renderImageViews } from '../render.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, SELECTION_HELP, SELECTION_OPTIONS, selectionFrom, sessionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, SELECTION_HELP, SELECTION_OPTIONS, selectionFrom, openSession } from './aws-common.js';
 import type { Command } from './command.js';
 
 export const showCommand: Command = {
@@ -55,7 +55,7 @@ Examples:
     const parsed = parseCommandArgs('show', args, { ...AWS_OPTIONS, ...SELECTION_OPTIONS, ...OUTPUT_OPTIONS });
     const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
     const { format } = out;
-    const session = sessionFrom(parsed, rawIo);
+    const session = await openSession(parsed, rawIo);
     try {
       return await withReport(rawIo, out, (io) => showImages(session, parsed, format, io));
     } finally {

@@ -144,4 +144,15 @@ describe('one grammar on every command', () => {
       }
     }
   });
+
+  it('every command\'s help lists its exit codes and hides internal knobs; unshare says --snapshot-account removes', async () => {
+    for (const entry of COMMANDS) {
+      const help = (await entry.load()).help;
+      assert.match(help, /\nExit codes: 0 /, `${entry.name} --help lists no exit codes`);
+      assert.doesNotMatch(help, /sandbox-speed/, `${entry.name} --help shows --sandbox-speed`);
+    }
+    const unshare = (await COMMANDS.find((entry) => entry.name === 'unshare')?.load())?.help ?? '';
+    assert.match(unshare, /--snapshot-account ID {4}with --with-snapshots: also REMOVE these accounts' create-volume/);
+    assert.doesNotMatch(unshare, /also give these accounts/);
+  });
 });

@@ -10,6 +10,7 @@ export const ESTATE_OPTIONS = {
   organization: { type: 'boolean' },
   role: { type: 'string' },
   'external-id': { type: 'string' },
+  // Paces requests for a sandbox started with --speed N: for benchmarks and tests, not in --help.
   'sandbox-speed': { type: 'string' },
   config: { type: 'string', short: 'c' },
   'allow-partial': { type: 'boolean' },
@@ -23,8 +24,7 @@ export const ESTATE_HELP = `Scope:
   --external-id ID       the external id the role's trust policy asks for
   -c, --config FILE      policy file (default: amiguard.yaml in the current folder, if any)
   --allow-partial        go by what was read even when something could not be read (audit
-                         exits 1 with findings, 3 with none: an incomplete run is never 0)
-  --sandbox-speed N      pace requests for a sandbox started with --speed N`;
+                         exits 1 with findings, 3 with none: an incomplete run is never 0)`;
 
 export function scopeFrom(parsed: ParsedArgs): AuditScope {
   const text = (name: string): string | undefined => {

@@ -128,14 +128,24 @@ async function change(mode: Mode, parsed: ParsedArgs, format: 'text' | 'json', i
   }
 }
 
-const SHARED_HELP = `${SELECTION_HELP}
-
-Options:
-  --with-snapshots         keep the backing snapshots in step (accounts only: snapshots have
+/** Options help for share, unshare and make-private: the snapshot flags add or remove by mode. */
+function sharedHelp(mode: Mode): string {
+  const snapshots =
+    mode === 'share'
+      ? `  --with-snapshots         keep the backing snapshots in step (accounts only: snapshots have
                            no organization or OU sharing; launching needs no snapshot share,
                            copying the AMI does)
   --snapshot-account ID    with --with-snapshots: also give these accounts the snapshots
-                           (for org/OU shares whose accounts must copy the AMI)
+                           (for org/OU shares whose accounts must copy the AMI)`
+      : `  --with-snapshots         also remove the same accounts (and public) from the backing
+                           snapshots' create-volume permission (snapshots have no organization
+                           or OU sharing)
+  --snapshot-account ID    with --with-snapshots: also REMOVE these accounts' create-volume
+                           permission from the snapshots (e.g. given for an org/OU share)`;
+  return `${SELECTION_HELP}
+
+Options:
+${snapshots}
   --dry-run                ask AWS whether the change would succeed (DryRun), change nothing
 ${outputHelp('text (default) or json')}
 ${AWS_OPTIONS_HELP}
@@ -146,6 +156,7 @@ failure. The first failure stops the command: the AMIs after it are not attempte
 
 Exit codes: 0 done (or nothing to do), 2 could not (bad value, not owner, no permission, a
 change that did not read back as asked).`;
+}
 
 export const shareCommand: Command = {
   name: 'share',
@@ -161,7 +172,7 @@ re-running changes nothing and says so. share never makes an AMI public (see mak
   --org ARN      arn:aws:organizations::<management account>:organization/o-<id>
   --ou ARN       arn:aws:organizations::<management account>:ou/o-<id>/ou-<id>
 
-${SHARED_HELP}
+${sharedHelp('share')}
 
 Examples:
   amiguard share ami-0123456789abcdef0 --account 444455556666 --region eu-west-1
@@ -184,7 +195,7 @@ no-op and is said so.
   --public       remove only the public grant (the same as make-private)
   --everyone     remove every grant: afterwards only the owner can launch the AMI
 
-${SHARED_HELP}
+${sharedHelp('unshare')}
 
 Examples:
   amiguard unshare ami-0123456789abcdef0 --account 444455556666
@@ -204,7 +215,7 @@ Removes the public launch permission (group "all"); shares with accounts, organi
 OUs stay. With --with-snapshots, also removes public create-volume permission from the
 backing snapshots. The same as: amiguard unshare AMI_ID --public
 
-${SHARED_HELP}
+${sharedHelp('make-private')}
 
 Examples:
   amiguard make-private ami-0123456789abcdef0 --region us-east-1

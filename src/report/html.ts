@@ -222,8 +222,10 @@ function scope(report: Report): string {
   const unread = isComplete(coverage) ? '' : `; ${plural(coverage?.unread.length ?? 0, 'part')} could not be read, so the verdict is incomplete`;
   if (estate === undefined) return `Read ${plural(new Set(report.artifacts).size, 'file')}${unread}.`;
   const accounts = new Set(estate.regions.map((region) => region.account)).size;
+  // Regions by name: 3 accounts in the same 3 regions are 3 regions, not 9.
+  const regions = new Set(estate.regions.map((region) => region.region)).size;
   const images = estate.regions.reduce((sum, region) => sum + region.images, 0);
-  return `Read ${plural(images, 'AMI')} in ${plural(estate.regions.length, 'region')} of ${plural(accounts, 'account')}${unread}.`;
+  return `Read ${plural(images, 'AMI')} in ${plural(accounts, 'account')} and ${plural(regions, 'region')}${unread}.`;
 }
 
 /** The banner of an incomplete report: each part not read, why, and the IAM action that failed. */

@@ -155,4 +155,16 @@ describe('one grammar on every command', () => {
     assert.match(unshare, /--snapshot-account ID {4}with --with-snapshots: also REMOVE these accounts' create-volume/);
     assert.doesNotMatch(unshare, /also give these accounts/);
   });
+
+  it('the audit summary counts accounts and regions, not their pairs', async () => {
+    sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
+    try {
+      const audited = await amiguard(['audit', '--organization', '--role', 'OrganizationAccountAccessRole']);
+      assert.match(audited.stdout, /^3 accounts, 3 regions \(9 account-regions\), 15 AMIs read with \d+ API calls in /m, audited.stdout);
+      const html = await amiguard(['audit', '--organization', '--role', 'OrganizationAccountAccessRole', '-f', 'html']);
+      assert.match(html.stdout, /Read 15 AMIs in 3 accounts and 3 regions\./);
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

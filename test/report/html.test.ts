@@ -177,7 +177,7 @@ describe('formatHtml', () => {
     assert.ok(html.includes('1 region with no AMIs and no public snapshots is not charted'));
     assert.ok(html.includes('<tr><td class="mono">222233334444</td><td class="mono">ap-south-1</td><td class="number">0</td>'));
     assert.ok(html.includes('<tfoot><tr><td colspan="2">Total</td><td class="number">25</td><td class="number">1</td><td class="number">1</td><td class="number">2</td></tr></tfoot>'));
-    assert.ok(html.includes('Read 25 AMIs in 5 regions of 3 accounts; 3 parts could not be read, so the verdict is incomplete.'));
+    assert.ok(html.includes('Read 25 AMIs in 3 accounts and 4 regions; 3 parts could not be read, so the verdict is incomplete.'));
   });
 
   it('charts the findings per file for a lint', () => {

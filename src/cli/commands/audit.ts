@@ -151,7 +151,11 @@ function estateSummary(result: AuditResult): string {
   const stats = result.inventory.stats;
   lines.push(
     '',
-    `${stats.accounts} account(s), ${stats.regions} region(s), ${stats.images} AMIs read with ${stats.calls} API calls${stats.throttled > 0 ? ` (${stats.throttled} throttled and retried)` : ''} in ${(stats.durationMs / 1000).toFixed(1)} s${result.coverage.unread.length > 0 ? `; ${result.coverage.unread.length} part(s) could not be read (below)` : ''}`,
+    `${plural(stats.accounts, 'account')}, ${plural(stats.regions, 'region')}${stats.accountRegions === stats.regions ? '' : ` (${stats.accountRegions} account-regions)`}, ${plural(stats.images, 'AMI')} read with ${plural(stats.calls, 'API call')}${stats.throttled > 0 ? ` (${stats.throttled} throttled and retried)` : ''} in ${(stats.durationMs / 1000).toFixed(1)} s${result.coverage.unread.length > 0 ? `; ${result.coverage.unread.length} part(s) could not be read (below)` : ''}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -70,7 +70,7 @@ export function progressReporter(io: Io): { onProgress?: (progress: AuditProgres
     onProgress: (progress) => {
       shown = true;
       io.stderr.write(
-        `\r\u001b[Kaccounts ${progress.accounts.done}/${progress.accounts.total}  regions ${progress.regions.done}/${progress.regions.total}  AMIs ${progress.images}  ${Math.round(progress.callsPerSecond)} calls/s${progress.throttled > 0 ? `  throttled ${progress.throttled}` : ''}`,
+        `\r\u001b[Kaccounts ${progress.accounts.done}/${progress.accounts.total}  account-regions ${progress.regions.done}/${progress.regions.total}  AMIs ${progress.images}  ${Math.round(progress.callsPerSecond)} calls/s${progress.throttled > 0 ? `  throttled ${progress.throttled}` : ''}`,
       );
     },
     done: () => {

@@ -1,34 +1,28 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AmiguardError, describeGrantee, UsageError, type Grantee } from '../../core/index.js';
-import { getCallerIdentity, assumeRole, renewingCredentials, roleArn } from '../../aws/roles.js';
-import { toAmiguardError } from '../../aws/errors.js';
-import { AwsSession } from '../../aws/session.js';
+import { describeGrantee, UsageError, type AmiguardError, type Grantee } from '../../core/index.js';
+import { AccountSessions, type AwsSession } from '../../aws/index.js';
 import {
   applyPlan,
-  approvesGroups,
   describePlan,
-  planRemediation,
+  planFix,
   PUBLIC_CONSENT_FLAG,
   PublicRestoreRefused,
-  recheckAfterRemovals,
   stateDirFrom,
-  undecidedApproval,
   undoJournal,
   REMEDIATION_OPERATIONS,
-  type ApprovalEvidence,
   type ApplyResult,
+  type FixPlan,
+  type IrreversibleRemoval,
   type Plan,
   type StepResult,
   type UndoResult,
   type UndoStepResult,
 } from '../../remediate/index.js';
-import type { AuditResult } from '../../audit/audit-estate.js';
-import { readOrganizationDirectory } from '../../audit/organization.js';
 import { findAndLoadPolicy } from '../../policy/index.js';
 import { RULE_IDS } from '../../rules/index.js';
-import type { ResolvedPolicy } from '../../core/index.js';
 import { parseCommandArgs, type ParsedArgs } from '../args.js';
+import { errorMessage } from '../errors.js';
 import { escapingIo, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport, type OutputChoice } from '../output.js';
 import { AUDIT_OPERATIONS, reportFailures, runAudit } from './audit.js';
@@ -36,42 +30,11 @@ import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession, sessionFrom } from './aws-c
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS } from './estate-options.js';
 
-/**
- * A session per account: the credentials' own, or the role assumed in the account (--role),
- * once per account and renewed before it expires.
- */
-function accountSessions(base: AwsSession, parsed: ParsedArgs): { sessionFor: (account: string) => Promise<AwsSession>; destroy: () => void } {
-  const role = typeof parsed.values['role'] === 'string' ? parsed.values['role'] : undefined;
-  const externalId = typeof parsed.values['external-id'] === 'string' ? parsed.values['external-id'] : undefined;
-  const sessions = new Map<string, Promise<AwsSession>>();
-  const open = async (account: string): Promise<AwsSession> => {
-    const region = await base.defaultRegion();
-    const sts = base.sts(region);
-    const caller = await getCallerIdentity(sts).catch((error: unknown) => {
-      throw toAmiguardError(error, { service: 'sts', action: 'GetCallerIdentity', region });
-    });
-    if (caller.account === account) return base;
-    if (role === undefined) throw new UsageError(`account ${account} is not the credentials' account (${caller.account}): pass --role to reach it`);
-    const target = { roleArn: roleArn(caller.partition, account, role), sessionName: 'amiguard-fix', ...(externalId === undefined ? {} : { externalId }) };
-    const first = await assumeRole(sts, target).catch((error: unknown) => {
-      throw toAmiguardError(error, { service: 'sts', action: 'AssumeRole', region, resource: target.roleArn });
-    });
-    return new AwsSession({ ...base.options, credentials: renewingCredentials(first, () => assumeRole(sts, target)) });
-  };
-  return {
-    sessionFor: (account) => {
-      let session = sessions.get(account);
-      if (session === undefined) {
-        session = open(account);
-        sessions.set(account, session);
-      }
-      return session;
-    },
-    destroy: () => {
-      for (const session of sessions.values()) void session.then((opened) => opened.destroy(), () => undefined);
-      base.destroy();
-    },
-  };
+/** Sessions per account as fix and undo reach them: --role and --external-id. */
+function accountSessions(base: AwsSession, parsed: ParsedArgs, sessionName: string): AccountSessions {
+  const role = parsed.values['role'];
+  const externalId = parsed.values['external-id'];
+  return new AccountSessions(base, { sessionName, ...(typeof role === 'string' ? { role } : {}), ...(typeof externalId === 'string' ? { externalId } : {}) });
 }
 
 function grants(grantees: readonly Grantee[]): string {
@@ -89,47 +52,12 @@ function stepLine(result: StepResult): string {
     case 'would-change':
       return `${what}: would remove ${grants(result.removed)} (dry run)`;
     case 'failed':
-      return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+      return `${what}: FAILED: ${result.error === undefined ? 'unknown error' : errorMessage(result.error)}`;
   }
 }
 
-/**
- * A public grant made before block public access was turned on stays; once removed, AWS refuses
- * to add it back while the setting is on, so undo could not restore it. Said before applying.
- */
-function irreversible(plan: Plan, audit: AuditResult): string[] {
-  const blocking = new Map(
-    audit.inventory.regions.map((region) => [
-      `${region.account}/${region.region}`,
-      { image: region.blockPublicAccess.images.state !== 'unblocked', snapshot: region.blockPublicAccess.snapshots.state !== 'unblocked' },
-    ]),
-  );
-  return plan.steps.flatMap((step) => {
-    if (step.kind !== 'remove-grants' || !step.grantees.some((grantee) => grantee.kind === 'public')) return [];
-    if (blocking.get(`${step.account}/${step.region}`)?.[step.resource.kind] !== true) return [];
-    return [
-      `note: ${step.account}/${step.region}/${step.resource.id} was public before block public access was turned on in ${step.region}; once removed, undo cannot make it public again while that setting is on`,
-    ];
-  });
-}
-
-/**
- * What fix knows of the organization, when an account's approval depends on it: read once more
- * here, since the audit keeps its own reading to itself (see src/remediate/review.ts).
- */
-async function approvalEvidence(parsed: ParsedArgs, io: Io, policy: ResolvedPolicy, result: AuditResult): Promise<ApprovalEvidence> {
-  const needed = approvesGroups(policy) && result.findings.some((finding) => finding.ruleId === 'unapproved-account' && finding.action !== undefined);
-  if (!needed) return { policy };
-  const session = sessionFrom(parsed, io);
-  try {
-    const region = result.inventory.regions[0]?.region ?? (await session.defaultRegion());
-    return { policy, directory: await readOrganizationDirectory(session, region) };
-  } catch (error) {
-    if (!(error instanceof AmiguardError)) throw error;
-    return { policy, directory: { unavailable: error.message } };
-  } finally {
-    session.destroy();
-  }
+function irreversibleNote(removal: IrreversibleRemoval): string {
+  return `note: ${removal.account}/${removal.region}/${removal.resource.id} was public before block public access was turned on in ${removal.region}; once removed, undo cannot make it public again while that setting is on`;
 }
 
 /** The options that reach the same accounts, for a command line to copy: undo must use what fix used. */
@@ -240,16 +168,22 @@ async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io
   const policy = findAndLoadPolicy(typeof configPath === 'string' ? configPath : undefined, io.cwd, RULE_IDS);
   const result = await runAudit(parsed, io);
   reportFailures(result, io, 'fix');
-  const evidence = await approvalEvidence(parsed, io, policy, result);
-  const plan = planRemediation(result.findings, {
-    ...(only === undefined ? {} : { only }),
-    blockPublicAccess: parsed.values['block-public-access'] === true,
-    undecided: undecidedApproval(evidence),
-    hasAllowList: policy.hasAllowList,
-    removeUnapprovedShares: parsed.values['remove-unapproved-shares'] === true,
-    recheck: recheckAfterRemovals(result.inventory, policy, new Date()),
-  });
-  const notes = irreversible(plan, result);
+  const own = sessionFrom(parsed, io);
+  let planned: FixPlan;
+  try {
+    planned = await planFix({
+      audit: result,
+      policy,
+      session: own,
+      ...(only === undefined ? {} : { only }),
+      blockPublicAccess: parsed.values['block-public-access'] === true,
+      removeUnapprovedShares: parsed.values['remove-unapproved-shares'] === true,
+    });
+  } finally {
+    own.destroy();
+  }
+  const { plan } = planned;
+  const notes = planned.irreversible.map(irreversibleNote);
   say(describePlan(plan));
   for (const warning of notes) say(`${warning}\n`);
   const partial = result.inventory.failures.length > 0 && parsed.values['allow-partial'] !== true;
@@ -261,10 +195,10 @@ async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io
   if (typeof journal !== 'string') return 2;
   const dryRun = parsed.values['dry-run'] === true;
   const tally = new Tally(plan.steps.length, dryRun);
-  const sessions = accountSessions(sessionFrom(parsed, io), parsed);
+  const sessions = accountSessions(sessionFrom(parsed, io), parsed, 'amiguard-fix');
   try {
     const applied = await applyPlan(plan, {
-      sessionFor: sessions.sessionFor,
+      sessionFor: (account) => sessions.sessionFor(account),
       journalPath: resolve(io.cwd, journal),
       stateDir: stateDirFrom(io.env),
       dryRun,
@@ -283,7 +217,7 @@ async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io
       say(`recorded what an interrupted run left at ${step.key}: ${step.removed.length === 0 ? 'nothing removed' : `removed ${grants(step.removed)}`}\n`);
     }
     for (const step of applied.unrecovered) {
-      io.stderr.write(`amiguard fix: could not read ${step.key}, left open by an interrupted run: ${step.error.message}; undo leaves it alone until a fix records it\n`);
+      io.stderr.write(`amiguard fix: could not read ${step.key}, left open by an interrupted run: ${errorMessage(step.error)}; undo leaves it alone until a fix records it\n`);
     }
     say(`\n${tally.line()}\n`);
     if (!applied.dryRun && (plan.steps.length > 0 || applied.recovered.length > 0)) {
@@ -300,7 +234,7 @@ async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io
 }
 
 function errorJson(error: AmiguardError | undefined): { code: string; message: string } | undefined {
-  return error === undefined ? undefined : { code: error.code, message: error.message };
+  return error === undefined ? undefined : { code: error.code, message: errorMessage(error) };
 }
 
 /** Version 1 of fix's JSON: the plan, the notes said before applying, and (with --apply) each step's outcome. */
@@ -333,7 +267,7 @@ function undoLine(result: UndoStepResult): string {
 
 function undoAction(result: UndoStepResult): string {
   const what = result.kind === 'restore-grants' ? `${result.account}/${result.region}/${result.resource.id}` : `${result.account}/${result.region} block public access for ${result.target}`;
-  if (result.status === 'failed') return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+  if (result.status === 'failed') return `${what}: FAILED: ${result.error === undefined ? 'unknown error' : errorMessage(result.error)}`;
   if (result.kind === 'restore-block-public-access') {
     if (result.status === 'skipped') return `${what}: left alone: ${result.reason ?? ''}`;
     return `${what}: ${result.status === 'unchanged' ? 'already' : result.status === 'would-change' ? 'would be set back to' : 'set back to'} ${result.to}`;
@@ -401,10 +335,10 @@ async function runUndo(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, i
   if (!existsSync(path)) throw new UsageError(`no journal at ${journal}`);
   const dryRun = parsed.values['dry-run'] === true;
   let tally: Tally | undefined;
-  const sessions = accountSessions(await openSession(parsed, io), parsed);
+  const sessions = accountSessions(await openSession(parsed, io), parsed, 'amiguard-fix');
   try {
     const result = await undoJournal(path, {
-      sessionFor: sessions.sessionFor,
+      sessionFor: (account) => sessions.sessionFor(account),
       stateDir: stateDirFrom(io.env),
       dryRun,
       allowPublic: parsed.values[PUBLIC_CONSENT_FLAG] === true,

@@ -167,4 +167,18 @@ describe('one grammar on every command', () => {
       await sandbox.close();
     }
   });
+
+  it('undo without the role fix used words the library\'s no-role error with the flag to pass', async () => {
+    sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
+    rmSync(join(dir, 'org-fix.jsonl'), { force: true });
+    try {
+      const fixed = await amiguard(['fix', '--organization', '--role', 'OrganizationAccountAccessRole', '--apply', '--journal', 'org-fix.jsonl']);
+      assert.equal(fixed.code, 0, fixed.stderr);
+      const undone = await amiguard(['undo', 'org-fix.jsonl', '--i-understand-this-is-public']);
+      assert.equal(undone.code, 2);
+      assert.match(undone.stdout, new RegExp(`FAILED: account ${SAMPLE_IDS.accounts.prod} is not the credentials' account \\(${SAMPLE_IDS.accounts.management}\\): pass --role to reach it`));
+    } finally {
+      await sandbox.close();
+    }
+  });
 });

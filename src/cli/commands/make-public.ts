@@ -1,12 +1,10 @@
-import { AmiguardError, UsageError } from '../../core/index.js';
-import { checkOwner, exposureSummary, publicBlocker, shareImageWithEveryone } from '../../manage/change.js';
-import { callerAccount, inspectImage } from '../../manage/inspect.js';
-import { selectImages } from '../../manage/select.js';
+import { UsageError } from '../../core/index.js';
+import { makeImagesPublic, PublicConsentMissing } from '../../manage/index.js';
 import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession, selectionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession } from './aws-common.js';
 import type { Command } from './command.js';
 
 const CONSENT_FLAG = 'i-understand-this-is-public';
@@ -63,21 +61,12 @@ async function makePublic(parsed: ParsedArgs, format: 'text' | 'json', io: Io): 
   if (parsed.positionals.length === 0) throw new UsageError('name the AMI ids to make public');
   const session = await openSession(parsed, io);
   try {
-    const images = await selectImages(session, { ...selectionFrom(parsed), regions: [] }, 'make-public');
-    const views = await Promise.all(images.map((image) => inspectImage(session, image, 'make-public')));
-    const account = await callerAccount(session, images[0]?.region ?? '', 'make-public');
-    for (const image of images) checkOwner(image, account);
-    for (const view of views) {
-      const blocker = publicBlocker(view);
-      if (blocker !== undefined) throw new AmiguardError('AWS', blocker.message, { hint: blocker.hint });
-    }
-    if (parsed.values[CONSENT_FLAG] !== true) {
-      io.stderr.write(`${views.flatMap(exposureSummary).join('\n')}\n`);
-      throw new UsageError(`refusing to make ${images.length === 1 ? 'this AMI' : 'these AMIs'} public without --${CONSENT_FLAG}`, 'nothing was changed');
-    }
     const dryRun = parsed.values['dry-run'] === true;
-    const outcomes = [];
-    for (const image of images) outcomes.push(await shareImageWithEveryone(session, image, dryRun, 'make-public'));
+    const { images, outcomes } = await makeImagesPublic(session, { ids: parsed.positionals, consent: parsed.values[CONSENT_FLAG] === true, dryRun, command: 'make-public' }).catch((error: unknown) => {
+      if (!(error instanceof PublicConsentMissing)) throw error;
+      io.stderr.write(`${error.exposure.join('\n')}\n`);
+      throw new UsageError(`refusing to make ${error.images.length === 1 ? 'this AMI' : 'these AMIs'} public without --${CONSENT_FLAG}`, 'nothing was changed');
+    });
     io.stdout.write(format === 'json' ? outcomesJson(outcomes) : renderOutcomes(outcomes));
     if (!dryRun && outcomes.some((outcome) => outcome.added.length > 0)) {
       io.stderr.write('amiguard make-public: the AMI is now public; undo with: amiguard make-private ' + images.map((image) => image.id).join(' ') + '\n');

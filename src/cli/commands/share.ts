@@ -1,7 +1,5 @@
-import { AmiguardError, UsageError, type Grantee } from '../../core/index.js';
-import { checkOwner, shareImage, unshareImage, type ChangeOutcome } from '../../manage/change.js';
-import { callerAccount } from '../../manage/inspect.js';
-import { selectImages } from '../../manage/select.js';
+import { UsageError, type Grantee } from '../../core/index.js';
+import { changeImages, type ChangeOutcome } from '../../manage/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
@@ -72,47 +70,25 @@ async function change(mode: Mode, parsed: ParsedArgs, format: 'text' | 'json', i
 
   const session = await openSession(parsed, io);
   try {
-    const selection = selectionFrom(parsed);
-    const images = await selectImages(session, selection, mode);
-    const account = await callerAccount(session, images[0]?.region ?? (await session.defaultRegion()), mode);
-    for (const image of images) checkOwner(image, account);
-    // The owner can always launch its AMIs: sharing with itself would change nothing.
-    if (mode === 'share' && grantees.some((grantee) => grantee.kind === 'account' && grantee.id === account)) {
-      throw new UsageError(`account ${account} owns ${images.length === 1 ? 'this AMI' : 'these AMIs'} and can always launch ${images.length === 1 ? 'it' : 'them'}: sharing with it changes nothing`, 'name the other accounts to share with');
-    }
     const dryRun = parsed.values['dry-run'] === true;
-    const outcomes: ChangeOutcome[] = [];
-    const tally = { changed: 0, unchanged: 0, failed: 0 };
-    const request = {
+    const result = await changeImages(session, {
+      direction: mode === 'share' ? 'add' : 'remove',
+      selection: selectionFrom(parsed),
+      command: mode,
       grantees, withSnapshots, snapshotAccounts, dryRun, everyone,
       // Each AMI and snapshot is printed once done: if a later one fails, what changed is on screen.
       onOutcome: (outcome: ChangeOutcome) => {
-        outcomes.push(outcome);
         if (format === 'text') io.stdout.write(renderOutcomes([outcome]));
       },
-    };
-    let failure: { readonly image: string; readonly error: AmiguardError } | undefined;
-    for (const image of images) {
-      const before = outcomes.length;
-      try {
-        await (mode === 'share' ? shareImage : unshareImage)(session, image, request, mode);
-      } catch (error) {
-        if (!(error instanceof AmiguardError)) throw error;
-        failure = { image: image.id, error };
-        tally.failed += 1;
-        if (format === 'text') io.stdout.write(`${image.id} (${image.region}): FAILED: ${error.message}\n`);
-        break;
-      }
-      const mine = outcomes.slice(before);
-      if (mine.some((outcome) => outcome.added.length > 0 || outcome.removed.length > 0)) tally.changed += 1;
-      else tally.unchanged += 1;
-    }
-    const notAttempted = images.length - tally.changed - tally.unchanged - tally.failed;
-    const summary = `AMIs: ${dryRun ? 'would change' : 'changed'} ${tally.changed}, unchanged ${tally.unchanged}, failed ${tally.failed}, not attempted ${notAttempted}`;
+    });
+    const { failure } = result;
+    if (failure !== undefined && format === 'text') io.stdout.write(`${failure.image.id} (${failure.image.region}): FAILED: ${failure.error.message}\n`);
+    const failed = failure === undefined ? 0 : 1;
+    const summary = `AMIs: ${dryRun ? 'would change' : 'changed'} ${result.changed}, unchanged ${result.unchanged}, failed ${failed}, not attempted ${result.notAttempted.length}`;
     if (format === 'json') {
-      const json = JSON.parse(outcomesJson(outcomes)) as Record<string, unknown>;
-      const failed = failure === undefined ? [] : [{ imageId: failure.image, code: failure.error.code, message: failure.error.message }];
-      io.stdout.write(`${JSON.stringify({ ...json, failed, notAttempted: images.slice(images.length - notAttempted).map((image) => image.id) }, null, 2)}\n`);
+      const json = JSON.parse(outcomesJson(result.outcomes)) as Record<string, unknown>;
+      const failedJson = failure === undefined ? [] : [{ imageId: failure.image.id, code: failure.error.code, message: failure.error.message }];
+      io.stdout.write(`${JSON.stringify({ ...json, failed: failedJson, notAttempted: result.notAttempted.map((image) => image.id) }, null, 2)}\n`);
     } else {
       io.stdout.write(`${summary}\n`);
     }

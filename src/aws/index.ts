@@ -17,6 +17,7 @@ export {
 export type { AwsCall } from './call-meter.js';
 export { awsErrorCode, failedAction, toAmiguardError, type AwsCallContext } from './errors.js';
 export { isAmiId, type ImageInfo, type SnapshotInfo } from './images.js';
+export { NoRegion } from './no-role.js';
 export { AWS_OPERATIONS, iamPolicyFor, type AwsOperation, type IamPolicyDocument } from './operations.js';
 export { checkProfile, listProfiles, profileFiles } from './profiles.js';
 export { EC2_RATE_LIMITS, tokenBucketLowerBoundMs, type BucketLimits, type RateOptions, type ThrottleClass } from './rate-limit.js';

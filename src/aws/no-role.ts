@@ -1,5 +1,8 @@
-/** Kept apart from account-sessions.ts, which loads the SDK: the CLI's error boundary names it on every command. */
-import { AmiguardError } from '../core/index.js';
+/**
+ * Errors the CLI words with its flags (src/cli/errors.ts), kept apart from the modules that load
+ * the SDK: the CLI's error boundary is loaded by every command.
+ */
+import { AmiguardError, UsageError } from '../core/index.js';
 
 /** An account other than the credentials' own, with no role given to reach it. */
 export class NoRoleForAccount extends AmiguardError {
@@ -9,5 +12,13 @@ export class NoRoleForAccount extends AmiguardError {
   ) {
     super('USAGE', `account ${account} is not the credentials' account (${caller}) and no role was given to reach it`);
     this.name = 'NoRoleForAccount';
+  }
+}
+
+/** No region given and none configured (AWS_REGION, the profile). */
+export class NoRegion extends UsageError {
+  constructor() {
+    super('no AWS region: name one, or set AWS_REGION or a region in your profile');
+    this.name = 'NoRegion';
   }
 }

@@ -9,6 +9,7 @@ function isNoRoleForAccount(error: Error): error is NoRoleForAccount {
 }
 
 export function errorMessage(error: Error): string {
+  if (error.name === 'NoRegion') return 'no AWS region: pass --region, or set AWS_REGION or a region in your profile';
   if (isNoRoleForAccount(error)) return `account ${error.account} is not the credentials' account (${error.caller}): pass --role to reach it`;
   return error.message;
 }

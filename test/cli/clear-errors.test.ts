@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import { AwsSession, NoRegion } from '../../src/aws/index.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
 import { runInProcess } from './run-cli.js';
 
@@ -58,6 +59,25 @@ describe('clear errors instead of raw codes', () => {
     } finally {
       process.env = saved;
       await sandbox.close();
+    }
+  });
+
+  it('no region anywhere: the library says so without naming a flag, the CLI names --region', async () => {
+    const saved = { ...process.env };
+    delete process.env['AWS_REGION'];
+    delete process.env['AWS_DEFAULT_REGION'];
+    delete process.env['AWS_PROFILE'];
+    process.env['AWS_CONFIG_FILE'] = join(dir, 'no-config');
+    process.env['AWS_SHARED_CREDENTIALS_FILE'] = join(dir, 'no-credentials');
+    try {
+      const session = new AwsSession({});
+      await assert.rejects(session.defaultRegion(), (error: unknown) => error instanceof NoRegion && !error.message.includes('--'));
+      session.destroy();
+      const result = await runInProcess(['show', 'ami-12345678', '--endpoint-url', 'http://127.0.0.1:9'], { env: { AWS_CONFIG_FILE: join(dir, 'no-config') } });
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, 'amiguard show: error: no AWS region: pass --region, or set AWS_REGION or a region in your profile\n');
+    } finally {
+      process.env = saved;
     }
   });
 

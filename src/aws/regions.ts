@@ -3,8 +3,8 @@
  * then against EC2's own list. A wrong name would otherwise surface later as a DNS failure
  * (no endpoint ec2.<region>.amazonaws.com) or an AuthFailure that reads like a disabled region.
  */
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
 import { UsageError } from '../core/index.js';
+import { listRegions } from './inventory-reads.js';
 import type { AwsSession } from './session.js';
 
 /** us-east-1, eu-central-2, us-gov-west-1, cn-north-1, ap-southeast-7 and the like. */
@@ -31,8 +31,7 @@ export async function checkRegion(session: AwsSession, region: string): Promise<
   if (!REGION_NAME.test(region)) throw new UsageError(`"${region}" is not an AWS region name`, 'region names look like us-east-1 or eu-west-2');
   let names: string[];
   try {
-    const listed = await session.ec2(anchorRegion(region)).send(new DescribeRegionsCommand({ AllRegions: true }));
-    names = (listed.Regions ?? []).flatMap((entry) => (entry.RegionName === undefined ? [] : [entry.RegionName]));
+    names = (await listRegions(session.ec2(anchorRegion(region)))).map((entry) => entry.name);
   } catch {
     // Asking is a courtesy: a failure here is not the user's region's fault.
     return;

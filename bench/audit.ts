@@ -207,7 +207,7 @@ async function readWithAmiguard(job: ReaderJob, session: AwsSession, meter: Mete
   (globalThis as { gc?: () => void }).gc?.();
   const heapMb = process.memoryUsage().heapUsed / 1e6;
   // Read after the measurement, so that the inventory is still held when it is taken.
-  const { images, regions } = inventory.stats;
+  const { images, accountRegions: regions } = inventory.stats;
   return { wallMs, setupMs: 0, images, regions: regions + inventory.failures.length, regionsRead: regions, heapMb };
 }
 

@@ -1,13 +1,14 @@
 /**
- * Which accounts and regions an audit reads, and how it reaches each account: the credentials'
- * own account directly, any other through the role named by `--role` (assumed once per account,
- * its session shared by the account's regions and renewed before it expires).
+ * Which accounts and regions an audit reads, and how it reaches each account: through the
+ * account sessions fix and undo use too (src/aws/account-sessions.ts), here with the audit's
+ * metered clients, one session per account shared by its regions.
  */
 import { AmiguardError, parseGrantee } from '../core/index.js';
 import { awsErrorCode, failedAction, toAmiguardError } from '../aws/errors.js';
 import { listRegions, type RegionStatus } from '../aws/inventory-reads.js';
 import { listOrganizationAccounts, type OrganizationAccountInfo } from '../aws/organizations.js';
-import { assumeRole, renewingCredentials, roleArn, type CallerIdentity, type RoleTarget } from '../aws/roles.js';
+import { NoRoleForAccount, roleCredentials, roleTargetFor } from '../aws/account-sessions.js';
+import type { CallerIdentity, RoleTarget } from '../aws/roles.js';
 import type { AwsSession } from '../aws/session.js';
 import type { AuditClients } from './clients.js';
 import type { AuditScope } from './read-inventory.js';
@@ -67,19 +68,17 @@ export type OpenedAccount =
 export async function openAccount(context: AccountContext, account: string): Promise<OpenedAccount> {
   const { scope, caller, clients, home } = context;
   let session = context.own;
-  if (account !== caller.account) {
-    if (scope.role === undefined) {
-      return { failure: { kind: 'account', account, reason: `account ${account} is not the credentials' account (${caller.account}) and no role was given to reach it (--role)` } };
-    }
-    const target: RoleTarget = {
-      roleArn: roleArn(caller.partition, account, scope.role),
-      sessionName: SESSION_NAME,
-      ...(scope.externalId === undefined ? {} : { externalId: scope.externalId }),
-    };
+  let target: RoleTarget | undefined;
+  try {
+    target = roleTargetFor(caller, account, { ...(scope.role === undefined ? {} : { role: scope.role }), ...(scope.externalId === undefined ? {} : { externalId: scope.externalId }), sessionName: SESSION_NAME });
+  } catch (error) {
+    if (!(error instanceof NoRoleForAccount)) throw error;
+    return { failure: { kind: 'account', account, reason: `account ${account} is not the credentials' account (${caller.account}) and no role was given to reach it (--role)` } };
+  }
+  if (target !== undefined) {
     const sts = clients.sts(context.own, caller.account, home);
     try {
-      const first = await assumeRole(sts, target);
-      session = clients.session(renewingCredentials(first, () => assumeRole(sts, target)));
+      session = clients.session(await roleCredentials(sts, target));
     } catch (error) {
       // STS answers AccessDenied alike for a missing account, a missing role and a trust policy that says no.
       const reason =

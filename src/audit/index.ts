@@ -1,4 +1,6 @@
 /** Reading an AWS estate for an audit: the inventory the rules check and the remediation plans from. */
+export { audit, type AuditRequest } from './audit.js';
+export { auditEstate, type AuditOptions, type AuditResult } from './audit-estate.js';
 export { readInventory } from './read-inventory.js';
 export type { AuditProgress, AuditScope, ReadOptions } from './read-inventory.js';
 export { readOrganizationDirectory } from './organization.js';

@@ -60,7 +60,10 @@ export interface AuditFailure extends CoverageGap {
 
 export interface AuditStats {
   readonly accounts: number;
+  /** Distinct region names read, in any account. */
   readonly regions: number;
+  /** Account and region pairs read: 3 accounts in the same 3 regions are 9. */
+  readonly accountRegions: number;
   readonly images: number;
   /** AWS API calls made, and how many were throttled and retried. */
   readonly calls: number;

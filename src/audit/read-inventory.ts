@@ -46,7 +46,7 @@ export interface ReadOptions {
 
 export interface AuditProgress {
   readonly accounts: { readonly done: number; readonly total: number };
-  /** `total` grows as each account's regions become known. */
+  /** Account and region pairs; `total` grows as each account's regions become known. */
   readonly regions: { readonly done: number; readonly total: number };
   /** AMIs whose launch permission has been read. */
   readonly images: number;
@@ -190,7 +190,8 @@ export async function readInventory(options: ReadOptions): Promise<Inventory> {
       read,
       stats: {
         accounts: new Set(regions.map((region) => region.account)).size,
-        regions: regions.length,
+        regions: new Set(regions.map((region) => region.region)).size,
+        accountRegions: regions.length,
         images: regions.reduce((sum, region) => sum + region.images.length, 0),
         calls: tally.calls,
         throttled: tally.throttled,

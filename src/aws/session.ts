@@ -2,7 +2,7 @@ import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { OrganizationsClient } from '@aws-sdk/client-organizations';
 import { STSClient } from '@aws-sdk/client-sts';
 import type { InitializeMiddleware, MiddlewareStack } from '@smithy/types';
-import { UsageError } from '../core/index.js';
+import { NoRegion } from './no-role.js';
 import { noteFailedOperation } from './errors.js';
 
 export interface AwsOptions {
@@ -63,7 +63,7 @@ export class AwsSession {
     } finally {
       probe.destroy();
     }
-    throw new UsageError('no AWS region: pass --region, or set AWS_REGION or a region in your profile');
+    throw new NoRegion();
   }
 
   destroy(): void {

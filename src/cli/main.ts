@@ -1,6 +1,7 @@
 import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
+import { errorMessage } from './errors.js';
 import { printable, processIo, type Io } from './io.js';
 import { nearest } from './suggest.js';
 
@@ -148,7 +149,7 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
   } catch (error) {
     if (error instanceof AmiguardError) {
       // Messages carry paths, policy keys and AWS text: escaped, so a terminal obeys none of their control characters.
-      io.stderr.write(`amiguard ${command.name}: error: ${printable(error.message)}\n`);
+      io.stderr.write(`amiguard ${command.name}: error: ${printable(errorMessage(error))}\n`);
       if (error.hint !== undefined) io.stderr.write(`  hint: ${printable(error.hint)}\n`);
       if (io.env['AMIGUARD_DEBUG'] !== undefined && error.cause !== undefined) {
         io.stderr.write(`  cause: ${printableLines(error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause))}\n`);

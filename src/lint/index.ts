@@ -25,7 +25,12 @@ export interface LintOptions {
   readonly exclude?: readonly string[];
   /** `--baseline FILE`: findings it records are reported as suppressed. */
   readonly baselinePath?: string;
+  /** Told as each stage of a long run starts, for a progress display. */
+  readonly onProgress?: (progress: LintProgress) => void;
 }
+
+/** The stage a lint run is in: reading the templates, then checking what they build. */
+export type LintProgress = { readonly stage: 'reading' } | { readonly stage: 'checking'; readonly images: number; readonly files: number };
 
 export interface LintResult {
   /** The findings that count: not allowed by a public-exception, an inline directive or the baseline. */
@@ -49,6 +54,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
   const policy = options.policy ?? findAndLoadPolicy(options.configPath, cwd, RULE_IDS, paths);
   const baseline = options.baselinePath === undefined ? undefined : loadBaseline(resolve(cwd, options.baselinePath), options.baselinePath);
   const exclude = excludeMatcher([...policy.exclude, ...(options.exclude ?? []).map((glob) => ({ glob, base: resolve(cwd) }))]);
+  options.onProgress?.({ stage: 'reading' });
   const read = await readTemplates({
     paths,
     cwd,
@@ -57,6 +63,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     env: options.env ?? process.env,
     ...(exclude === undefined ? {} : { exclude }),
   });
+  options.onProgress?.({ stage: 'checking', images: read.subjects.length, files: read.artifacts.length });
   const now = options.now ?? new Date();
   const directives = checkRuleIds(read.directives, RULE_IDS);
   const checked = checkAll({ subjects: read.subjects, problems: read.problems, directives, policy, rules: RULES, now });

@@ -1,4 +1,4 @@
-import { GetCallerIdentityCommand } from '@aws-sdk/client-sts';
+import { getCallerIdentity } from '../aws/roles.js';
 import { describeGrantee, granteeKey, type AccountMembership, type CoverageGap, type CoverageKind, type Grantee, type OrganizationDirectory } from '../core/index.js';
 import { UNKNOWN_STATE, type BlockPublicAccessState, type RegionBlockPublicAccess } from '../aws/block-public-access.js';
 import { failedAction, toAmiguardError } from '../aws/errors.js';
@@ -47,8 +47,7 @@ export interface ImageReading {
 /** The account the session's credentials belong to. */
 export async function callerAccount(session: AwsSession, region: string, command: string): Promise<string> {
   try {
-    const identity = await session.sts(region).send(new GetCallerIdentityCommand({}));
-    return identity.Account ?? '';
+    return (await getCallerIdentity(session.sts(region))).account;
   } catch (error) {
     throw toAmiguardError(error, { service: 'sts', action: 'GetCallerIdentity', region, command });
   }

@@ -1,4 +1,4 @@
-import { DescribeRegionsCommand } from '@aws-sdk/client-ec2';
+import { listRegions } from '../aws/inventory-reads.js';
 import { UsageError } from '../core/index.js';
 import { describeImagesById, isAmiId, listOwnedImages, type ImageInfo } from '../aws/images.js';
 import type { AwsSession } from '../aws/session.js';
@@ -37,16 +37,16 @@ export async function resolveRegions(session: AwsSession, requested: readonly st
   if (requested.length === 0) return [home];
   let regions;
   try {
-    regions = (await session.ec2(home).send(new DescribeRegionsCommand({ AllRegions: true }))).Regions ?? [];
+    regions = await listRegions(session.ec2(home));
   } catch (error) {
     throw toAmiguardError(error, { service: 'ec2', action: 'DescribeRegions', region: home, command });
   }
   const enabled = regions
-    .filter((region) => region.OptInStatus !== 'not-opted-in')
-    .flatMap((region) => (region.RegionName === undefined ? [] : [region.RegionName]))
+    .filter((region) => region.optInStatus !== 'not-opted-in')
+    .map((region) => region.name)
     .sort();
   if (requested.length === 1 && requested[0] === 'all') return enabled;
-  const known = new Set(regions.flatMap((region) => (region.RegionName === undefined ? [] : [region.RegionName])));
+  const known = new Set(regions.map((region) => region.name));
   const unknown = requested.filter((region) => !known.has(region));
   if (unknown.length > 0) {
     throw new UsageError(`unknown region${unknown.length === 1 ? '' : 's'}: ${unknown.join(', ')}`, `the account's regions are: ${enabled.join(', ')}`);

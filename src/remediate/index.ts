@@ -53,3 +53,4 @@ export { approvesGroups, undecidedApproval, type ApprovalEvidence } from './revi
 export { STATE_DIR_ENV, stateDirFrom } from './journal-key.js';
 export { ApplyInterrupted, type InterruptOptions } from './interrupt.js';
 export { REMEDIATION_OPERATIONS } from './resources.js';
+export { approvalEvidence, irreversibleRemovals, planFix, type FixPlan, type FixPlanOptions, type IrreversibleRemoval } from './fix.js';

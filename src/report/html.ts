@@ -67,6 +67,7 @@ tfoot td { font-weight: 600; }
 .findings td { overflow-wrap: anywhere; }
 .findings td.nowrap { white-space: nowrap; overflow-wrap: normal; }
 .findings td.resource { min-width: 14em; }
+.findings td.message { min-width: 18em; }
 .findings thead th { position: sticky; top: 0; }
 th button { font: inherit; font-weight: 600; color: inherit; background: none; border: 0; padding: 0; cursor: pointer; }
 th button::after { content: "\\2195" / ""; margin-left: 4px; opacity: 0.4; }
@@ -156,15 +157,15 @@ const CONTENT_SECURITY_POLICY = [
  * what could not be read, and a sortable, filterable table of the findings.
  */
 export function formatHtml(report: Report, options: HtmlOptions = {}): string {
-  const findings = sortFindings(report.findings);
+  // Risk first: errors, then warnings, then notes (each in the canonical order).
+  const findings = bySeverity(report.findings);
   const title = `${report.tool.name} ${report.estate === undefined ? 'lint' : 'audit'} report`;
-  const sections = [
-    renderHeader(report, title, options),
-    renderCoverage(report.coverage),
-    report.estate === undefined ? renderFindingsChart(report, findings) : renderEstate(report.estate, isComplete(report.coverage)),
-    renderFindings(report, findings),
-    renderRules(report),
-  ].filter((section) => section !== '');
+  // An audit leads with what is wrong, then the grants chart; a lint's findings-per-file chart stays first.
+  const sections = (
+    report.estate === undefined
+      ? [renderHeader(report, title, options), renderCoverage(report.coverage), renderFindingsChart(report, sortFindings(report.findings)), renderFindings(report, findings), renderSuppressed(report), renderRules(report)]
+      : [renderHeader(report, title, options), renderCoverage(report.coverage), renderFindings(report, findings), renderEstate(report.estate, findings, isComplete(report.coverage)), renderSuppressed(report), renderRules(report)]
+  ).filter((section) => section !== '');
   return `<!DOCTYPE html>
 <html lang="en">
 <head>
@@ -194,10 +195,13 @@ function renderHeader(report: Report, title: string, options: HtmlOptions): stri
     options.generatedAt === undefined
       ? ''
       : ` · generated <time datetime="${escapeHtml(options.generatedAt)}">${escapeHtml(options.generatedAt)}</time>`;
+  const suppressed: [string, string][] = (report.suppressed ?? []).length === 0 ? [] : [['suppressed', 'Suppressed']];
   const links: [string, string][] = [
     ...(isComplete(report.coverage) ? [] : [['failures', 'Not read'] satisfies [string, string]]),
-    ['summary', report.estate === undefined ? 'Findings by file' : 'Estate'],
-    ['findings', 'Findings'],
+    ...(report.estate === undefined
+      ? ([['summary', 'Findings by file'], ['findings', 'Findings']] satisfies [string, string][])
+      : ([['findings', 'Findings'], ['summary', 'Estate']] satisfies [string, string][])),
+    ...suppressed,
     ['rules', 'Rules'],
   ];
   const countItems = SEVERITIES.map(
@@ -222,8 +226,10 @@ function scope(report: Report): string {
   const unread = isComplete(coverage) ? '' : `; ${plural(coverage?.unread.length ?? 0, 'part')} could not be read, so the verdict is incomplete`;
   if (estate === undefined) return `Read ${plural(new Set(report.artifacts).size, 'file')}${unread}.`;
   const accounts = new Set(estate.regions.map((region) => region.account)).size;
+  // Regions by name: 3 accounts in the same 3 regions are 3 regions, not 9.
+  const regions = new Set(estate.regions.map((region) => region.region)).size;
   const images = estate.regions.reduce((sum, region) => sum + region.images, 0);
-  return `Read ${plural(images, 'AMI')} in ${plural(estate.regions.length, 'region')} of ${plural(accounts, 'account')}${unread}.`;
+  return `Read ${plural(images, 'AMI')} in ${plural(accounts, 'account')} and ${plural(regions, 'region')}${unread}.`;
 }
 
 /** The banner of an incomplete report: each part not read, why, and the IAM action that failed. */
@@ -275,27 +281,44 @@ function estateFigures(region: RegionSummary): number[] {
   return [region.images, region.publicImages, region.publicSnapshots, region.sharedOutsidePolicy];
 }
 
-function renderEstate(estate: EstateSummary, complete: boolean): string {
+/** The chart shows risk, not size: public grants (AMIs and snapshots) and grants the policy does not approve. */
+const GRANT_SERIES: readonly ChartSeries[] = [
+  { name: 'Public AMIs', className: 's-public-images' },
+  { name: 'Public snapshots', className: 's-public-snapshots' },
+  { name: 'Unapproved grants', className: 's-shared' },
+];
+
+const UNAPPROVED_RULES = new Set(['unapproved-account', 'unapproved-organization', 'unapproved-ou']);
+
+/** Per account and region: public AMIs, public snapshots, and unapproved grants (one finding each). */
+function grantFigures(region: RegionSummary, findings: readonly Finding[]): number[] {
+  const unapproved = findings.filter(
+    (finding) => UNAPPROVED_RULES.has(finding.ruleId) && finding.location.kind === 'aws' && finding.location.account === region.account && finding.location.region === region.region,
+  ).length;
+  return [region.publicImages, region.publicSnapshots, unapproved];
+}
+
+function renderEstate(estate: EstateSummary, findings: readonly Finding[], complete: boolean): string {
   const regions = [...estate.regions].sort(
     (a, b) => compareText(a.account, b.account) || compareText(a.region, b.region),
   );
-  // A large estate has many regions with nothing in them: bars of zeros would bury the rest.
-  const charted = regions.filter((region) => estateFigures(region).some((value) => value > 0));
+  // Regions with no public or unapproved grant are not charted: bars of zeros would bury the rest.
+  const charted = regions.filter((region) => grantFigures(region, findings).some((value) => value > 0));
   const skipped = regions.length - charted.length;
   const chart =
     charted.length === 0
-      ? '<p class="note-text">No AMIs or public snapshots in the regions read.</p>'
+      ? '<p class="note-text">No public or unapproved grants in the regions read.</p>'
       : renderChart(
           'estate-chart',
-          'AMIs and sharing by account and region',
-          'For each account and region with AMIs or public snapshots: how many AMIs, public AMIs, public snapshots, and AMIs shared outside the policy. The table below gives the same figures.',
-          ESTATE_SERIES,
-          charted.map((region) => ({ label: [region.account, region.region], values: estateFigures(region) })),
+          'Public and unapproved grants by account and region',
+          'For each account and region with a public or unapproved grant: public AMIs, public snapshots, and grants to accounts, organizations or OUs the policy does not approve. The table below gives the figures, with the AMIs read.',
+          GRANT_SERIES,
+          charted.map((region) => ({ label: [region.account, region.region], values: grantFigures(region, findings) })),
         );
   const caption =
     skipped === 0
       ? ''
-      : `<figcaption>${plural(skipped, 'region')} with no AMIs and no public snapshots ${skipped === 1 ? 'is' : 'are'} not charted; the table lists ${skipped === 1 ? 'it' : 'them'}.</figcaption>\n`;
+      : `<figcaption>${plural(skipped, 'region')} with no public or unapproved grant ${skipped === 1 ? 'is' : 'are'} not charted; the table lists ${skipped === 1 ? 'it' : 'them'}.</figcaption>\n`;
   const rows = regions.map(
     (region) =>
       `<tr><td class="mono">${escapeHtml(region.account)}</td><td class="mono">${escapeHtml(region.region)}</td>${numberCells(estateFigures(region))}</tr>`,
@@ -507,7 +530,8 @@ function findingColumns(aws: boolean): Column[] {
       cell: (finding) =>
         text(
           finding.location.kind === 'aws' ? finding.location.resourceId : formatLocation(finding.location),
-          'mono resource',
+          // A file:line:column broken across lines is hard to read and to copy.
+          finding.location.kind === 'aws' ? 'mono resource' : 'mono nowrap',
         ),
     },
     {
@@ -515,10 +539,39 @@ function findingColumns(aws: boolean): Column[] {
       cell: (finding) => ({
         html: escapeHtml(finding.message) + renderRelated(finding),
         sort: finding.message,
+        // Beside a location that does not wrap, the message keeps a readable width.
+        className: 'message',
       }),
     },
     { name: 'Remediation', cell: (finding) => text(finding.remediation ?? '') },
   ];
+}
+
+function bySeverity(findings: readonly Finding[]): Finding[] {
+  return sortFindings(findings).sort((a, b) => SEVERITY_RANK[b.severity] - SEVERITY_RANK[a.severity]);
+}
+
+/** Findings a suppression, a baseline or a public exception allowed: shown, with who allowed them and why. */
+function renderSuppressed(report: Report): string {
+  const suppressed = bySeverity(report.suppressed ?? []);
+  if (suppressed.length === 0) return '';
+  const rows = suppressed.map((finding) => {
+    const where = finding.location.kind === 'aws' ? `${finding.location.account}/${finding.location.region}/${finding.location.resourceId}` : formatLocation(finding.location);
+    return (
+      `<tr><td class="nowrap"><span class="sev sev-${finding.severity}">${finding.severity}</span></td><td class="mono nowrap">${escapeHtml(finding.ruleId)}</td>` +
+      `<td class="mono nowrap">${escapeHtml(where)}</td><td>${escapeHtml(finding.message)}</td><td>${escapeHtml(finding.suppression?.justification ?? '')}</td></tr>`
+    );
+  });
+  return `<section id="suppressed" aria-labelledby="suppressed-heading">
+<h2 id="suppressed-heading">Suppressed (${suppressed.length})</h2>
+<table class="findings suppressed">
+<caption>Found, but allowed: they do not count against the run.</caption>
+<thead><tr><th scope="col">Severity</th><th scope="col">Rule</th><th scope="col">Location</th><th scope="col">Message</th><th scope="col">Allowed by</th></tr></thead>
+<tbody>
+${rows.join('\n')}
+</tbody>
+</table>
+</section>`;
 }
 
 function renderRelated(finding: Finding): string {

@@ -101,7 +101,8 @@ describe('readInventory on the sample organization', () => {
       assert.equal(byAction['DescribeImages'], 9);
       assert.deepEqual(inventory.stats.images, 15);
       assert.equal(inventory.stats.accounts, 3);
-      assert.equal(inventory.stats.regions, 9);
+      assert.equal(inventory.stats.regions, 3);
+      assert.equal(inventory.stats.accountRegions, 9);
       assert.equal(inventory.stats.throttled, 0);
       // Every request the sandbox received was counted, and seen by onCall.
       assert.equal(inventory.stats.calls, sandbox.stats.requests);

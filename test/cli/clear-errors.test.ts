@@ -1,10 +1,11 @@
 /** No raw Node or SDK code reaches the user: each mistake is one clear line with a hint, exit 2. */
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { startSandbox, SAMPLE_ESTATE } from '../../src/sandbox/index.js';
+import { AwsSession, NoRegion } from '../../src/aws/index.js';
+import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
 import { runInProcess } from './run-cli.js';
 
 describe('clear errors instead of raw codes', () => {
@@ -25,6 +26,59 @@ describe('clear errors instead of raw codes', () => {
     assert.equal(result.code, 2);
     assert.match(result.stderr, /--endpoint-url "127\.0\.0\.1:4566" is not an http or https URL\n {2}hint: write it with its scheme, e\.g\. --endpoint-url http:\/\/127\.0\.0\.1:4566/);
     assert.doesNotMatch(result.stderr, /ERR_INVALID_URL/);
+  });
+
+  it('a --profile that no config or credentials file defines is named, before any AWS call', async () => {
+    writeFileSync(join(dir, 'config'), '[default]\nregion = us-east-1\n[profile dev]\nregion = eu-west-1\n');
+    writeFileSync(join(dir, 'credentials'), '[ci]\naws_access_key_id = AKIDEXAMPLE\n');
+    const env = { AWS_CONFIG_FILE: join(dir, 'config'), AWS_SHARED_CREDENTIALS_FILE: join(dir, 'credentials') };
+    for (const command of [['show', 'ami-12345678'], ['audit'], ['block-public-access', 'status']]) {
+      const result = await runInProcess([...command, '--profile', 'prod', '--endpoint-url', 'http://127.0.0.1:9'], { env });
+      assert.equal(result.code, 2, result.stderr);
+      assert.equal(
+        result.stderr,
+        `amiguard ${command[0] ?? ''}: error: no AWS profile named "prod" in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE}\n  hint: the profiles there are: ci, default, dev\n`,
+      );
+    }
+  });
+
+  it('an unknown or malformed --region is refused up front, as --regions is', async () => {
+    const sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
+    const env = { AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId, AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
+    const saved = { ...process.env };
+    Object.assign(process.env, env);
+    try {
+      for (const command of [['show', SAMPLE_IDS.images.goldenOrgShared], ['audit'], ['make-public', SAMPLE_IDS.images.goldenOrgShared]]) {
+        const unknown = await runInProcess([...command, '--region', 'us-east-9', '--endpoint-url', sandbox.url]);
+        assert.equal(unknown.code, 2, unknown.stderr);
+        assert.match(unknown.stderr, /^amiguard [a-z-]+: error: unknown region: us-east-9\n {2}hint: EC2's regions are: af-south-1, ap-southeast-2, eu-west-1, us-east-1\n$/);
+        const malformed = await runInProcess([...command, '--region', 'us_east_1', '--endpoint-url', sandbox.url]);
+        assert.equal(malformed.code, 2);
+        assert.match(malformed.stderr, /error: "us_east_1" is not an AWS region name\n {2}hint: region names look like us-east-1/);
+      }
+    } finally {
+      process.env = saved;
+      await sandbox.close();
+    }
+  });
+
+  it('no region anywhere: the library says so without naming a flag, the CLI names --region', async () => {
+    const saved = { ...process.env };
+    delete process.env['AWS_REGION'];
+    delete process.env['AWS_DEFAULT_REGION'];
+    delete process.env['AWS_PROFILE'];
+    process.env['AWS_CONFIG_FILE'] = join(dir, 'no-config');
+    process.env['AWS_SHARED_CREDENTIALS_FILE'] = join(dir, 'no-credentials');
+    try {
+      const session = new AwsSession({});
+      await assert.rejects(session.defaultRegion(), (error: unknown) => error instanceof NoRegion && !error.message.includes('--'));
+      session.destroy();
+      const result = await runInProcess(['show', 'ami-12345678', '--endpoint-url', 'http://127.0.0.1:9'], { env: { AWS_CONFIG_FILE: join(dir, 'no-config') } });
+      assert.equal(result.code, 2);
+      assert.equal(result.stderr, 'amiguard show: error: no AWS region: pass --region, or set AWS_REGION or a region in your profile\n');
+    } finally {
+      process.env = saved;
+    }
   });
 
   it('a sandbox port in use names the port and suggests --port', async () => {

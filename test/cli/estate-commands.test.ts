@@ -83,7 +83,7 @@ describe('audit, fix and undo against the sandbox', () => {
     const text = await amiguard(['audit', '--organization', '--role', 'AmiguardAuditRole']);
     assert.match(text.stdout, /account\s+region\s+AMIs\s+public AMIs\s+public snapshots\s+shared outside policy/);
     assert.match(text.stdout, /222222222222\s+us-east-1\s+2\s+0\s+0\s+1/);
-    assert.match(text.stdout, /3 account\(s\), 9 region\(s\), 15 AMIs read/);
+    assert.match(text.stdout, /3 accounts, 3 regions \(9 account-regions\), 15 AMIs read/);
     const html = await amiguard(['audit', '--organization', '--role', 'AmiguardAuditRole', '--format', 'html', '--output', 'audit.html']);
     assert.equal(html.code, 1);
     const page = readFileSync(join(dir, 'audit.html'), 'utf8');

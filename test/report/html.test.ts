@@ -152,7 +152,8 @@ describe('formatHtml', () => {
     assert.ok(audit.includes('<th scope="col" data-type="number" data-first="descending"><button type="button">Severity</button></th>'));
     assert.deepEqual(
       [...audit.matchAll(/<td class="nowrap" data-sort="(\d)"><span class="sev sev-(\w+)">/g)].map((match) => `${match[2]}=${match[1]}`),
-      ['note=1', 'warning=2', 'error=3', 'warning=2', 'error=3', 'note=1'],
+      // Risk first: errors, then warnings, then notes.
+      ['error=3', 'error=3', 'warning=2', 'warning=2', 'note=1', 'note=1'],
     );
     const lintOnly = formatHtml({ ...sampleReport(), findings: [finding({})] });
     assert.ok(lintOnly.includes('<button type="button">Location</button>'));
@@ -164,20 +165,20 @@ describe('formatHtml', () => {
     assert.ok(!empty.includes('<svg'));
   });
 
-  it('charts each account and region with something in it, and tables every one', () => {
+  it('charts the public and unapproved grants of each account and region that has any, and tables every one', () => {
     const html = formatHtml(sampleAuditReport());
     assert.equal(count(html, /<rect class="bar /g), SAMPLE_AUDIT_BARS);
-    assert.equal(count(html, /<rect class="swatch /g), 4);
+    assert.equal(count(html, /<rect class="swatch /g), 3);
     assert.ok(html.includes('<title>333344445555 us-east-1: Public AMIs 1</title>'));
-    assert.ok(html.includes('<title id="estate-chart-title">AMIs and sharing by account and region</title>'));
-    // The largest figure spans the whole scale; the others in proportion.
-    assert.ok(html.includes('<rect class="bar s-images" role="img" x="244" y="36" width="440" height="12"><title>111122223333 us-east-1: AMIs 12</title>'));
-    assert.ok(html.includes('width="146.7" height="12"><title>333344445555 us-east-1: AMIs 4</title>'));
+    assert.ok(html.includes('<title id="estate-chart-title">Public and unapproved grants by account and region</title>'));
+    // The largest figure spans the whole scale; unapproved grants are counted from the findings.
+    assert.ok(html.includes('<rect class="bar s-shared" role="img" x="244" y="66" width="440" height="12"><title>111122223333 us-east-1: Unapproved grants 1</title>'));
+    assert.ok(!/<svg[\s\S]*: AMIs \d+<\/title>[\s\S]*<\/svg>/.test(html), 'AMI counts are in the table, not the chart');
     assert.ok(!/<svg[\s\S]*ap-south-1[\s\S]*<\/svg>/.test(html), 'an empty region is not charted');
-    assert.ok(html.includes('1 region with no AMIs and no public snapshots is not charted'));
+    assert.ok(html.includes('1 region with no public or unapproved grant is not charted'));
     assert.ok(html.includes('<tr><td class="mono">222233334444</td><td class="mono">ap-south-1</td><td class="number">0</td>'));
     assert.ok(html.includes('<tfoot><tr><td colspan="2">Total</td><td class="number">25</td><td class="number">1</td><td class="number">1</td><td class="number">2</td></tr></tfoot>'));
-    assert.ok(html.includes('Read 25 AMIs in 5 regions of 3 accounts; 3 parts could not be read, so the verdict is incomplete.'));
+    assert.ok(html.includes('Read 25 AMIs in 3 accounts and 4 regions; 3 parts could not be read, so the verdict is incomplete.'));
   });
 
   it('charts the findings per file for a lint', () => {
@@ -219,5 +220,24 @@ describe('formatHtml', () => {
     const options = { generatedAt: GENERATED_AT };
     assert.equal(formatHtml(shuffled, options), formatHtml(report, options));
     assert.equal(formatHtml(report, options), formatHtml(sampleAuditReport(), options));
+  });
+
+  it('an audit leads with its findings, errors first, before the estate; suppressed findings have their own section', () => {
+    const report = sampleAuditReport();
+    const [first] = report.findings;
+    assert.ok(first !== undefined);
+    const html = formatHtml({ ...report, suppressed: [{ ...first, suppression: { kind: 'external', justification: 'baseline amiguard-baseline.json' } }] });
+    const sections = [...html.matchAll(/<section id="(\w+)"/g)].map((match) => match[1]);
+    assert.deepEqual(sections, ['failures', 'findings', 'summary', 'suppressed', 'rules']);
+    assert.ok(html.includes('<h2 id="suppressed-heading">Suppressed (1)</h2>'));
+    assert.ok(html.includes('<td>baseline amiguard-baseline.json</td>'));
+    assert.ok(html.includes('<li><a href="#suppressed">Suppressed</a></li>'));
+    assert.ok(!formatHtml(report).includes('id="suppressed"'), 'no section when nothing is suppressed');
+  });
+
+  it('the lint page keeps a location on one line', () => {
+    const html = formatHtml(sampleReport());
+    assert.match(html, /<td class="mono nowrap" data-sort="examples\/web server\.pkr\.hcl:\d+:\d+">/);
+    assert.doesNotMatch(html, /<td class="mono resource" data-sort="examples/);
   });
 });

@@ -101,5 +101,5 @@ export function sampleAuditReport(): Report {
   };
 }
 
-/** Bars the estate chart draws: four per region with anything in it. */
-export const SAMPLE_AUDIT_BARS = 4 * 4;
+/** Bars the estate chart draws: three (public AMIs, public snapshots, unapproved grants) per region with a public or unapproved grant. */
+export const SAMPLE_AUDIT_BARS = 4 * 3;

@@ -53,7 +53,7 @@ const INVENTORY: Inventory = {
   ],
   failures: [],
   read: [],
-  stats: { accounts: 1, regions: 2, images: 2, calls: 0, throttled: 0, durationMs: 0 },
+  stats: { accounts: 1, regions: 2, accountRegions: 2, images: 2, calls: 0, throttled: 0, durationMs: 0 },
 };
 
 function run(policy = DEFAULT_POLICY, directory?: OrganizationDirectory): Finding[] {

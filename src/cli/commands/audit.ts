@@ -1,12 +1,13 @@
 import { atLeast, describeGap, gapPlace, isComplete, type Severity } from '../../core/index.js';
 import { auditEstate, type AuditResult } from '../../audit/audit-estate.js';
 import { findAndLoadPolicy } from '../../policy/index.js';
-import { formatReport, OUTPUT_FORMATS, type OutputFormat } from '../../report/index.js';
+import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import { RULE_IDS } from '../../rules/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
-import { printable, useColor, writeOutputFile, type Io } from '../io.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
+import { printable, writeOutputFile, type Io } from '../io.js';
+import { colorFor, OUTPUT_OPTIONS, outputFrom, outputHelp } from '../output.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession } from './aws-common.js';
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS, progressReporter, sandboxSpeed, scopeFrom } from './estate-options.js';
 
@@ -34,7 +35,7 @@ export async function runAudit(parsed: ParsedArgs, io: Io): Promise<AuditResult>
   const configPath = parsed.values['config'];
   const policy = findAndLoadPolicy(typeof configPath === 'string' ? configPath : undefined, io.cwd, RULE_IDS);
   const speed = sandboxSpeed(parsed);
-  const session = sessionFrom(parsed, io);
+  const session = await openSession(parsed, io);
   const progress = progressReporter(io);
   try {
     return await auditEstate({
@@ -90,9 +91,7 @@ Organizations can be read. What cannot be read is named with the reason.
 ${ESTATE_HELP}
 
 Output:
-  --format FORMAT      text (default: summary per account and region, then the findings),
-                       json, sarif (logical locations account/region/resource) or html
-  --output FILE        write the report to FILE
+${outputHelp('text (default: summary per account and region, then the findings),\n                       json, sarif (logical locations account/region/resource) or html', 'report errors only (warnings still count for --fail-on)')}
   --fail-on SEVERITY   exit 1 when a finding is at least this severe (default: error)
 ${AWS_OPTIONS_HELP}
 
@@ -115,17 +114,18 @@ Examples:
     const parsed = parseCommandArgs('audit', args, {
       ...AWS_OPTIONS,
       ...ESTATE_OPTIONS,
-      format: { type: 'string' },
-      output: { type: 'string' },
+      ...OUTPUT_OPTIONS,
       'fail-on': { type: 'string' },
     });
-    const format: OutputFormat = choice('format', parsed.values['format'], OUTPUT_FORMATS, 'text');
+    const out = outputFrom(parsed, OUTPUT_FORMATS, 'text');
+    const { format, file: output } = out;
     const failOn = choice('fail-on', parsed.values['fail-on'], FAIL_ON, 'error');
-    const output = parsed.values['output'];
     const result = await runAudit(parsed, io);
-    const toFile = typeof output === 'string';
-    const body = formatReport(result.report, format, {
-      color: !toFile && format === 'text' && useColor(io.stdout, io.env, undefined),
+    const toFile = output !== undefined;
+    // --quiet, as lint's: only errors are reported (the rest still counts for --fail-on).
+    const report = out.quiet ? { ...result.report, findings: result.report.findings.filter((finding) => finding.severity === 'error') } : result.report;
+    const body = formatReport(report, format, {
+      color: colorFor(io, out),
       srcRoot: io.cwd,
       generatedAt: new Date().toISOString(),
     });
@@ -151,7 +151,11 @@ function estateSummary(result: AuditResult): string {
   const stats = result.inventory.stats;
   lines.push(
     '',
-    `${stats.accounts} account(s), ${stats.regions} region(s), ${stats.images} AMIs read with ${stats.calls} API calls${stats.throttled > 0 ? ` (${stats.throttled} throttled and retried)` : ''} in ${(stats.durationMs / 1000).toFixed(1)} s${result.coverage.unread.length > 0 ? `; ${result.coverage.unread.length} part(s) could not be read (below)` : ''}`,
+    `${plural(stats.accounts, 'account')}, ${plural(stats.regions, 'region')}${stats.accountRegions === stats.regions ? '' : ` (${stats.accountRegions} account-regions)`}, ${plural(stats.images, 'AMI')} read with ${plural(stats.calls, 'API call')}${stats.throttled > 0 ? ` (${stats.throttled} throttled and retried)` : ''} in ${(stats.durationMs / 1000).toFixed(1)} s${result.coverage.unread.length > 0 ? `; ${result.coverage.unread.length} part(s) could not be read (below)` : ''}`,
   );
   return `${lines.join('\n')}\n`;
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
 }

@@ -1,4 +1,6 @@
 import { UsageError, parseGrantee, type Grantee } from '../../core/index.js';
+import { checkProfile } from '../../aws/profiles.js';
+import { checkRegion } from '../../aws/regions.js';
 import { AwsSession } from '../../aws/session.js';
 import type { ImageSelection } from '../../manage/select.js';
 import type { ParsedArgs } from '../args.js';
@@ -35,11 +37,27 @@ export function sessionFrom(parsed: ParsedArgs, io: Io): AwsSession {
   const profile = text('profile');
   const endpoint = text('endpoint-url');
   if (endpoint !== undefined) checkEndpoint(endpoint);
+  const namedProfile = profile ?? io.env['AWS_PROFILE'];
+  if (namedProfile !== undefined && namedProfile !== '') checkProfile(namedProfile, io.env);
   return new AwsSession({
     ...(region === undefined ? {} : { region }),
     ...(profile === undefined ? {} : { profile }),
     ...(endpoint === undefined ? {} : { endpoint }),
   });
+}
+
+/** The session, after checking up front that a --region given is a region (see src/aws/regions.ts). */
+export async function openSession(parsed: ParsedArgs, io: Io): Promise<AwsSession> {
+  const session = sessionFrom(parsed, io);
+  const region = parsed.values['region'];
+  if (typeof region !== 'string') return session;
+  try {
+    await checkRegion(session, region);
+  } catch (error) {
+    session.destroy();
+    throw error;
+  }
+  return session;
 }
 
 /** An endpoint is a URL with its scheme (`http://127.0.0.1:4566`), as the AWS CLI's --endpoint-url. */

@@ -2,6 +2,7 @@ import { lint } from '../../lint/index.js';
 import { formatBaseline } from '../../suppress/index.js';
 import { parseCommandArgs } from '../args.js';
 import { writeOutputFile, type Io } from '../io.js';
+import { OUTPUT_OPTIONS, outputFrom } from '../output.js';
 import type { Command } from './command.js';
 import { lintOptions } from './lint.js';
 
@@ -18,8 +19,11 @@ numbers out, so edits that move a finding do not make it new. Paths are recorded
 relative to the current folder: run lint --baseline from the same folder.
 
 Options:
-  --output FILE        where to write it (default: ${DEFAULT_OUTPUT})
-  --var, --var-file, --use-env, --config, --exclude
+  -o, --output FILE    where to write it (default: ${DEFAULT_OUTPUT})
+  -f, --format json    the baseline's format (JSON, the only one)
+  -q, --quiet          do not say what was recorded
+  --color, --no-color  accepted as by every command (the baseline has no colours)
+  --var, --var-file, --use-env, -c/--config, --exclude
                        as for amiguard lint: record with the options the check runs with
   -h, --help           show this help
 
@@ -34,14 +38,15 @@ Examples:
       var: { type: 'string', multiple: true },
       'var-file': { type: 'string', multiple: true },
       'use-env': { type: 'boolean' },
-      config: { type: 'string' },
+      config: { type: 'string', short: 'c' },
       exclude: { type: 'string', multiple: true },
-      output: { type: 'string' },
+      ...OUTPUT_OPTIONS,
     });
-    const output = typeof parsed.values['output'] === 'string' ? parsed.values['output'] : DEFAULT_OUTPUT;
+    const out = outputFrom(parsed, ['json'] as const, 'json');
+    const output = out.file ?? DEFAULT_OUTPUT;
     const result = await lint(lintOptions(parsed, io));
     writeOutputFile(io, output, formatBaseline(result.findings));
-    io.stderr.write(
+    if (!out.quiet) io.stderr.write(
       `amiguard: recorded ${result.findings.length} finding(s) in ${output} (policy: ${result.policy.source}); ` +
         `amiguard lint --baseline ${output} now reports only new ones\n`,
     );

@@ -10,8 +10,9 @@ export const ESTATE_OPTIONS = {
   organization: { type: 'boolean' },
   role: { type: 'string' },
   'external-id': { type: 'string' },
+  // Paces requests for a sandbox started with --speed N: for benchmarks and tests, not in --help.
   'sandbox-speed': { type: 'string' },
-  config: { type: 'string' },
+  config: { type: 'string', short: 'c' },
   'allow-partial': { type: 'boolean' },
 } as const;
 
@@ -21,10 +22,9 @@ export const ESTATE_HELP = `Scope:
   --organization         every ACTIVE account of the organization (from the management account)
   --role NAME            reach other accounts by assuming arn:aws:iam::<account>:role/NAME
   --external-id ID       the external id the role's trust policy asks for
-  --config FILE          policy file (default: amiguard.yaml in the current folder, if any)
+  -c, --config FILE      policy file (default: amiguard.yaml in the current folder, if any)
   --allow-partial        go by what was read even when something could not be read (audit
-                         exits 1 with findings, 3 with none: an incomplete run is never 0)
-  --sandbox-speed N      pace requests for a sandbox started with --speed N`;
+                         exits 1 with findings, 3 with none: an incomplete run is never 0)`;
 
 export function scopeFrom(parsed: ParsedArgs): AuditScope {
   const text = (name: string): string | undefined => {
@@ -70,7 +70,7 @@ export function progressReporter(io: Io): { onProgress?: (progress: AuditProgres
     onProgress: (progress) => {
       shown = true;
       io.stderr.write(
-        `\r\u001b[Kaccounts ${progress.accounts.done}/${progress.accounts.total}  regions ${progress.regions.done}/${progress.regions.total}  AMIs ${progress.images}  ${Math.round(progress.callsPerSecond)} calls/s${progress.throttled > 0 ? `  throttled ${progress.throttled}` : ''}`,
+        `\r\u001b[Kaccounts ${progress.accounts.done}/${progress.accounts.total}  account-regions ${progress.regions.done}/${progress.regions.total}  AMIs ${progress.images}  ${Math.round(progress.callsPerSecond)} calls/s${progress.throttled > 0 ? `  throttled ${progress.throttled}` : ''}`,
       );
     },
     done: () => {

@@ -1,75 +1,40 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { AmiguardError, describeGrantee, UsageError, type Grantee } from '../../core/index.js';
-import { getCallerIdentity, assumeRole, renewingCredentials, roleArn } from '../../aws/roles.js';
-import { toAmiguardError } from '../../aws/errors.js';
-import { AwsSession } from '../../aws/session.js';
+import { describeGrantee, UsageError, type AmiguardError, type Grantee } from '../../core/index.js';
+import { AccountSessions, type AwsSession } from '../../aws/index.js';
 import {
   applyPlan,
-  approvesGroups,
   describePlan,
-  planRemediation,
+  planFix,
   PUBLIC_CONSENT_FLAG,
   PublicRestoreRefused,
-  recheckAfterRemovals,
   stateDirFrom,
-  undecidedApproval,
   undoJournal,
   REMEDIATION_OPERATIONS,
-  type ApprovalEvidence,
+  type ApplyResult,
+  type FixPlan,
+  type IrreversibleRemoval,
   type Plan,
   type StepResult,
+  type UndoResult,
   type UndoStepResult,
 } from '../../remediate/index.js';
-import type { AuditResult } from '../../audit/audit-estate.js';
-import { readOrganizationDirectory } from '../../audit/organization.js';
 import { findAndLoadPolicy } from '../../policy/index.js';
 import { RULE_IDS } from '../../rules/index.js';
-import type { ResolvedPolicy } from '../../core/index.js';
 import { parseCommandArgs, type ParsedArgs } from '../args.js';
+import { errorMessage } from '../errors.js';
 import { escapingIo, type Io } from '../io.js';
+import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport, type OutputChoice } from '../output.js';
 import { AUDIT_OPERATIONS, reportFailures, runAudit } from './audit.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession, sessionFrom } from './aws-common.js';
 import type { Command } from './command.js';
 import { ESTATE_HELP, ESTATE_OPTIONS } from './estate-options.js';
 
-/**
- * A session per account: the credentials' own, or the role assumed in the account (--role),
- * once per account and renewed before it expires.
- */
-function accountSessions(parsed: ParsedArgs, io: Io): { sessionFor: (account: string) => Promise<AwsSession>; destroy: () => void } {
-  const base = sessionFrom(parsed, io);
-  const role = typeof parsed.values['role'] === 'string' ? parsed.values['role'] : undefined;
-  const externalId = typeof parsed.values['external-id'] === 'string' ? parsed.values['external-id'] : undefined;
-  const sessions = new Map<string, Promise<AwsSession>>();
-  const open = async (account: string): Promise<AwsSession> => {
-    const region = await base.defaultRegion();
-    const sts = base.sts(region);
-    const caller = await getCallerIdentity(sts).catch((error: unknown) => {
-      throw toAmiguardError(error, { service: 'sts', action: 'GetCallerIdentity', region });
-    });
-    if (caller.account === account) return base;
-    if (role === undefined) throw new UsageError(`account ${account} is not the credentials' account (${caller.account}): pass --role to reach it`);
-    const target = { roleArn: roleArn(caller.partition, account, role), sessionName: 'amiguard-fix', ...(externalId === undefined ? {} : { externalId }) };
-    const first = await assumeRole(sts, target).catch((error: unknown) => {
-      throw toAmiguardError(error, { service: 'sts', action: 'AssumeRole', region, resource: target.roleArn });
-    });
-    return new AwsSession({ ...base.options, credentials: renewingCredentials(first, () => assumeRole(sts, target)) });
-  };
-  return {
-    sessionFor: (account) => {
-      let session = sessions.get(account);
-      if (session === undefined) {
-        session = open(account);
-        sessions.set(account, session);
-      }
-      return session;
-    },
-    destroy: () => {
-      for (const session of sessions.values()) void session.then((opened) => opened.destroy(), () => undefined);
-      base.destroy();
-    },
-  };
+/** Sessions per account as fix and undo reach them: --role and --external-id. */
+function accountSessions(base: AwsSession, parsed: ParsedArgs, sessionName: string): AccountSessions {
+  const role = parsed.values['role'];
+  const externalId = parsed.values['external-id'];
+  return new AccountSessions(base, { sessionName, ...(typeof role === 'string' ? { role } : {}), ...(typeof externalId === 'string' ? { externalId } : {}) });
 }
 
 function grants(grantees: readonly Grantee[]): string {
@@ -87,47 +52,12 @@ function stepLine(result: StepResult): string {
     case 'would-change':
       return `${what}: would remove ${grants(result.removed)} (dry run)`;
     case 'failed':
-      return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+      return `${what}: FAILED: ${result.error === undefined ? 'unknown error' : errorMessage(result.error)}`;
   }
 }
 
-/**
- * A public grant made before block public access was turned on stays; once removed, AWS refuses
- * to add it back while the setting is on, so undo could not restore it. Said before applying.
- */
-function irreversible(plan: Plan, audit: AuditResult): string[] {
-  const blocking = new Map(
-    audit.inventory.regions.map((region) => [
-      `${region.account}/${region.region}`,
-      { image: region.blockPublicAccess.images.state !== 'unblocked', snapshot: region.blockPublicAccess.snapshots.state !== 'unblocked' },
-    ]),
-  );
-  return plan.steps.flatMap((step) => {
-    if (step.kind !== 'remove-grants' || !step.grantees.some((grantee) => grantee.kind === 'public')) return [];
-    if (blocking.get(`${step.account}/${step.region}`)?.[step.resource.kind] !== true) return [];
-    return [
-      `note: ${step.account}/${step.region}/${step.resource.id} was public before block public access was turned on in ${step.region}; once removed, undo cannot make it public again while that setting is on`,
-    ];
-  });
-}
-
-/**
- * What fix knows of the organization, when an account's approval depends on it: read once more
- * here, since the audit keeps its own reading to itself (see src/remediate/review.ts).
- */
-async function approvalEvidence(parsed: ParsedArgs, io: Io, policy: ResolvedPolicy, result: AuditResult): Promise<ApprovalEvidence> {
-  const needed = approvesGroups(policy) && result.findings.some((finding) => finding.ruleId === 'unapproved-account' && finding.action !== undefined);
-  if (!needed) return { policy };
-  const session = sessionFrom(parsed, io);
-  try {
-    const region = result.inventory.regions[0]?.region ?? (await session.defaultRegion());
-    return { policy, directory: await readOrganizationDirectory(session, region) };
-  } catch (error) {
-    if (!(error instanceof AmiguardError)) throw error;
-    return { policy, directory: { unavailable: error.message } };
-  } finally {
-    session.destroy();
-  }
+function irreversibleNote(removal: IrreversibleRemoval): string {
+  return `note: ${removal.account}/${removal.region}/${removal.resource.id} was public before block public access was turned on in ${removal.region}; once removed, undo cannot make it public again while that setting is on`;
 }
 
 /** The options that reach the same accounts, for a command line to copy: undo must use what fix used. */
@@ -191,6 +121,7 @@ Options:
                            without a policy that approves anyone, every share is unapproved:
                            plan removing them all only with this flag
   --dry-run                with --apply: ask AWS whether each change would succeed, change nothing
+${outputHelp('text (default) or json (the plan, and with --apply each step\'s outcome)', 'no report on standard output in text format; failed steps and\n                       errors still go to standard error')}
 ${ESTATE_HELP}
 ${AWS_OPTIONS_HELP}
 
@@ -203,10 +134,10 @@ Examples:
   amiguard fix --organization --role AmiguardFixRole --apply --journal fix.jsonl --block-public-access
 `,
   async run(args: readonly string[], rawIo: Io): Promise<number> {
-  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('fix', args, {
       ...AWS_OPTIONS,
       ...ESTATE_OPTIONS,
+      ...OUTPUT_OPTIONS,
       apply: { type: 'boolean' },
       journal: { type: 'string' },
       only: { type: 'string' },
@@ -214,72 +145,121 @@ Examples:
       'remove-unapproved-shares': { type: 'boolean' },
       'dry-run': { type: 'boolean' },
     });
-    const apply = parsed.values['apply'] === true;
-    const journal = parsed.values['journal'];
-    if (apply && typeof journal !== 'string') throw new UsageError('--apply needs --journal FILE: the record of what was removed, for undo');
-    const onlyArg = parsed.values['only'];
-    const only = typeof onlyArg === 'string' ? onlyArg.split(',').map((rule) => rule.trim()).filter((rule) => rule !== '') : undefined;
-    const unknownRules = (only ?? []).filter((rule) => !RULE_IDS.includes(rule));
-    if (unknownRules.length > 0) throw new UsageError(`--only: unknown rule ${unknownRules.join(', ')}`, `the rules are: ${RULE_IDS.join(', ')}`);
-
-    const configPath = parsed.values['config'];
-    const policy = findAndLoadPolicy(typeof configPath === 'string' ? configPath : undefined, io.cwd, RULE_IDS);
-    const result = await runAudit(parsed, io);
-    reportFailures(result, io, 'fix');
-    const evidence = await approvalEvidence(parsed, io, policy, result);
-    const plan = planRemediation(result.findings, {
-      ...(only === undefined ? {} : { only }),
-      blockPublicAccess: parsed.values['block-public-access'] === true,
-      undecided: undecidedApproval(evidence),
-      hasAllowList: policy.hasAllowList,
-      removeUnapprovedShares: parsed.values['remove-unapproved-shares'] === true,
-      recheck: recheckAfterRemovals(result.inventory, policy, new Date()),
-    });
-    io.stdout.write(describePlan(plan));
-    for (const warning of irreversible(plan, result)) io.stdout.write(`${warning}\n`);
-    const partial = result.inventory.failures.length > 0 && parsed.values['allow-partial'] !== true;
-    if (!apply) {
-      if (plan.steps.length > 0) io.stdout.write('\nNothing was changed. Run again with --apply --journal FILE to carry out the plan.\n');
-      return partial ? 2 : 0;
-    }
-    if (typeof journal !== 'string') return 2;
-    const dryRun = parsed.values['dry-run'] === true;
-    const tally = new Tally(plan.steps.length, dryRun);
-    const sessions = accountSessions(parsed, io);
-    try {
-      const applied = await applyPlan(plan, {
-        sessionFor: sessions.sessionFor,
-        journalPath: resolve(io.cwd, journal),
-        stateDir: stateDirFrom(io.env),
-        dryRun,
-        onStep: (event) => {
-          if (event.type !== 'step-done') return;
-          tally.count(event.result.status);
-          io.stdout.write(`[${event.index + 1}/${event.total}] ${stepLine(event.result)}\n`);
-        },
-      });
-      if (applied.repairedJournalLine !== undefined) {
-        io.stderr.write(`amiguard fix: the journal's line ${applied.repairedJournalLine} was half-written by an interrupted run; it was cut off (no change had been made on its account)\n`);
-      }
-      for (const step of applied.recovered) {
-        io.stdout.write(`recorded what an interrupted run left at ${step.key}: ${step.removed.length === 0 ? 'nothing removed' : `removed ${grants(step.removed)}`}\n`);
-      }
-      for (const step of applied.unrecovered) {
-        io.stderr.write(`amiguard fix: could not read ${step.key}, left open by an interrupted run: ${step.error.message}; undo leaves it alone until a fix records it\n`);
-      }
-      io.stdout.write(`\n${tally.line()}\n`);
-      if (!applied.dryRun && (plan.steps.length > 0 || applied.recovered.length > 0)) {
-        io.stdout.write(`Journal: ${journal}. To put everything back: amiguard undo ${shellWord(journal)}${carriedOptions(parsed)}\n`);
-      }
-      return applied.failed.length > 0 || applied.unrecovered.length > 0 || partial ? 2 : 0;
-    } catch (error) {
-      io.stdout.write(`\nstopped: ${tally.line()}\n`);
-      throw error;
-    } finally {
-      sessions.destroy();
-    }
+    const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
+    return withReport(escapingIo(rawIo), out, (io) => runFix(parsed, out, io));
   },
 };
+
+async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io: Io): Promise<number> {
+  const json = out.format === 'json';
+  // In text, each line as it happens; json is one document at the end.
+  const say = (line: string): void => {
+    if (!json) io.stdout.write(line);
+  };
+  const apply = parsed.values['apply'] === true;
+  const journal = parsed.values['journal'];
+  if (apply && typeof journal !== 'string') throw new UsageError('--apply needs --journal FILE: the record of what was removed, for undo');
+  const onlyArg = parsed.values['only'];
+  const only = typeof onlyArg === 'string' ? onlyArg.split(',').map((rule) => rule.trim()).filter((rule) => rule !== '') : undefined;
+  const unknownRules = (only ?? []).filter((rule) => !RULE_IDS.includes(rule));
+  if (unknownRules.length > 0) throw new UsageError(`--only: unknown rule ${unknownRules.join(', ')}`, `the rules are: ${RULE_IDS.join(', ')}`);
+
+  const configPath = parsed.values['config'];
+  const policy = findAndLoadPolicy(typeof configPath === 'string' ? configPath : undefined, io.cwd, RULE_IDS);
+  const result = await runAudit(parsed, io);
+  reportFailures(result, io, 'fix');
+  const own = sessionFrom(parsed, io);
+  let planned: FixPlan;
+  try {
+    planned = await planFix({
+      audit: result,
+      policy,
+      session: own,
+      ...(only === undefined ? {} : { only }),
+      blockPublicAccess: parsed.values['block-public-access'] === true,
+      removeUnapprovedShares: parsed.values['remove-unapproved-shares'] === true,
+    });
+  } finally {
+    own.destroy();
+  }
+  const { plan } = planned;
+  const notes = planned.irreversible.map(irreversibleNote);
+  say(describePlan(plan));
+  for (const warning of notes) say(`${warning}\n`);
+  const partial = result.inventory.failures.length > 0 && parsed.values['allow-partial'] !== true;
+  if (!apply) {
+    if (plan.steps.length > 0) say('\nNothing was changed. Run again with --apply --journal FILE to carry out the plan.\n');
+    if (json) io.stdout.write(fixJson(plan, notes, undefined));
+    return partial ? 2 : 0;
+  }
+  if (typeof journal !== 'string') return 2;
+  const dryRun = parsed.values['dry-run'] === true;
+  const tally = new Tally(plan.steps.length, dryRun);
+  const sessions = accountSessions(sessionFrom(parsed, io), parsed, 'amiguard-fix');
+  try {
+    const applied = await applyPlan(plan, {
+      sessionFor: (account) => sessions.sessionFor(account),
+      journalPath: resolve(io.cwd, journal),
+      stateDir: stateDirFrom(io.env),
+      dryRun,
+      onStep: (event) => {
+        if (event.type !== 'step-done') return;
+        tally.count(event.result.status);
+        say(`[${event.index + 1}/${event.total}] ${stepLine(event.result)}\n`);
+        // --quiet keeps the failures: they are the errors.
+        if (out.quiet && out.format === 'text' && event.result.status === 'failed') io.stderr.write(`amiguard fix: ${stepLine(event.result)}\n`);
+      },
+    });
+    if (applied.repairedJournalLine !== undefined) {
+      io.stderr.write(`amiguard fix: the journal's line ${applied.repairedJournalLine} was half-written by an interrupted run; it was cut off (no change had been made on its account)\n`);
+    }
+    for (const step of applied.recovered) {
+      say(`recorded what an interrupted run left at ${step.key}: ${step.removed.length === 0 ? 'nothing removed' : `removed ${grants(step.removed)}`}\n`);
+    }
+    for (const step of applied.unrecovered) {
+      io.stderr.write(`amiguard fix: could not read ${step.key}, left open by an interrupted run: ${errorMessage(step.error)}; undo leaves it alone until a fix records it\n`);
+    }
+    say(`\n${tally.line()}\n`);
+    if (!applied.dryRun && (plan.steps.length > 0 || applied.recovered.length > 0)) {
+      say(`Journal: ${journal}. To put everything back: amiguard undo ${shellWord(journal)}${carriedOptions(parsed)}\n`);
+    }
+    if (json) io.stdout.write(fixJson(plan, notes, applied));
+    return applied.failed.length > 0 || applied.unrecovered.length > 0 || partial ? 2 : 0;
+  } catch (error) {
+    say(`\nstopped: ${tally.line()}\n`);
+    throw error;
+  } finally {
+    sessions.destroy();
+  }
+}
+
+function errorJson(error: AmiguardError | undefined): { code: string; message: string } | undefined {
+  return error === undefined ? undefined : { code: error.code, message: errorMessage(error) };
+}
+
+/** Version 1 of fix's JSON: the plan, the notes said before applying, and (with --apply) each step's outcome. */
+function fixJson(plan: Plan, notes: readonly string[], applied: ApplyResult | undefined): string {
+  return `${JSON.stringify(
+    {
+      version: 1,
+      plan,
+      notes,
+      ...(applied === undefined
+        ? {}
+        : {
+            applied: {
+              runId: applied.runId,
+              dryRun: applied.dryRun,
+              steps: applied.steps.map((step) => ({ key: step.step.key, status: step.status, removed: step.removed, alreadyGone: step.alreadyGone, ...(step.blockPublicAccess === undefined ? {} : { blockPublicAccess: step.blockPublicAccess }), error: errorJson(step.error) })),
+              recovered: applied.recovered,
+              unrecovered: applied.unrecovered.map((step) => ({ key: step.key, error: errorJson(step.error) })),
+            },
+          }),
+    },
+    null,
+    2,
+  )}\n`;
+}
 
 function undoLine(result: UndoStepResult): string {
   return `${undoAction(result)}${result.status === 'would-change' ? ' (dry run)' : ''}`;
@@ -287,7 +267,7 @@ function undoLine(result: UndoStepResult): string {
 
 function undoAction(result: UndoStepResult): string {
   const what = result.kind === 'restore-grants' ? `${result.account}/${result.region}/${result.resource.id}` : `${result.account}/${result.region} block public access for ${result.target}`;
-  if (result.status === 'failed') return `${what}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+  if (result.status === 'failed') return `${what}: FAILED: ${result.error === undefined ? 'unknown error' : errorMessage(result.error)}`;
   if (result.kind === 'restore-block-public-access') {
     if (result.status === 'skipped') return `${what}: left alone: ${result.reason ?? ''}`;
     return `${what}: ${result.status === 'unchanged' ? 'already' : result.status === 'would-change' ? 'would be set back to' : 'set back to'} ${result.to}`;
@@ -299,7 +279,7 @@ function undoAction(result: UndoStepResult): string {
 export const undoCommand: Command = {
   name: 'undo',
   summary: 'Put back what a fix journal records as removed (verified, idempotent; public only with consent)',
-  operations: [...REMEDIATION_OPERATIONS.undo, 'GetCallerIdentity', 'AssumeRole'],
+  operations: [...REMEDIATION_OPERATIONS.undo, 'GetCallerIdentity', 'AssumeRole', 'DescribeRegions'],
   help: `Usage: amiguard undo JOURNAL [--dry-run] [--${PUBLIC_CONSENT_FLAG}] [options]
 
 Reads the journal written by fix --apply and adds back every grant a completed step of its runs
@@ -319,6 +299,7 @@ Options:
   --${PUBLIC_CONSENT_FLAG}   make public again what was public before the fix
   --role NAME, --external-id ID   reach other accounts of the journal, as for fix
   --dry-run                       ask AWS whether each change would succeed, change nothing
+${outputHelp('text (default) or json (each step\'s outcome)', 'no report on standard output in text format; failed steps and\n                       errors still go to standard error')}
 ${AWS_OPTIONS_HELP}
 
 Exit codes: 0 restored, 2 a step failed, consent is missing, or the journal cannot be read or
@@ -329,60 +310,77 @@ Examples:
   amiguard undo fix.jsonl --role AmiguardFixRole --dry-run
 `,
   async run(args: readonly string[], rawIo: Io): Promise<number> {
-  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('undo', args, {
       ...AWS_OPTIONS,
+      ...OUTPUT_OPTIONS,
       role: { type: 'string' },
       'external-id': { type: 'string' },
       'dry-run': { type: 'boolean' },
       [PUBLIC_CONSENT_FLAG]: { type: 'boolean' },
     });
-    const [journal, ...rest] = parsed.positionals;
-    if (journal === undefined) throw new UsageError('name the journal written by fix --apply', 'amiguard undo fix.jsonl');
-    if (rest.length > 0) throw new UsageError(`undo takes one journal; got also ${rest.join(' ')}`);
-    const path = resolve(io.cwd, journal);
-    if (!existsSync(path)) throw new UsageError(`no journal at ${journal}`);
-    const dryRun = parsed.values['dry-run'] === true;
-    let tally: Tally | undefined;
-    const sessions = accountSessions(parsed, io);
-    try {
-      const result = await undoJournal(path, {
-        sessionFor: sessions.sessionFor,
-        stateDir: stateDirFrom(io.env),
-        dryRun,
-        allowPublic: parsed.values[PUBLIC_CONSENT_FLAG] === true,
-        onStep: (event) => {
-          if (event.type === 'step-start') {
-            tally ??= new Tally(event.total, dryRun);
-            return;
-          }
-          tally?.count(event.result.status);
-          io.stdout.write(`[${event.index + 1}/${event.total}] ${undoLine(event.result)}\n`);
-        },
-      });
-      io.stdout.write(`\n${(tally ?? new Tally(0, dryRun)).line()}\n`);
-      for (const place of result.publicRestored) {
-        const where = `${place.account}/${place.region}/${place.resource.id}`;
-        io.stderr.write(`amiguard undo: ${where} ${result.dryRun ? 'would be public again' : 'is public again'}, as it was before the fix\n`);
-      }
-      for (const key of result.openSteps) {
-        io.stderr.write(`amiguard undo: ${key} was left open by an interrupted fix (its outcome is not recorded): left alone; run the fix again with this journal to record it\n`);
-      }
-      if (result.truncatedJournalLine !== undefined) {
-        io.stderr.write(`amiguard undo: ignored the half-written line ${result.truncatedJournalLine} of ${journal} (an interrupted run)\n`);
-      }
-      return result.failed.length > 0 ? 2 : 0;
-    } catch (error) {
-      if (error instanceof PublicRestoreRefused) {
-        for (const place of error.resources) {
-          io.stderr.write(`amiguard undo: ${place.account}/${place.region}/${place.resource.id} would become public again: every AWS account could ${place.resource.kind === 'image' ? 'launch it' : 'create volumes from it'}\n`);
-        }
-      } else if (tally !== undefined) {
-        io.stdout.write(`\nstopped: ${tally.line()}\n`);
-      }
-      throw error;
-    } finally {
-      sessions.destroy();
-    }
+    const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
+    return withReport(escapingIo(rawIo), out, (io) => runUndo(parsed, out, io));
   },
 };
+
+async function runUndo(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io: Io): Promise<number> {
+  const json = out.format === 'json';
+  const say = (line: string): void => {
+    if (!json) io.stdout.write(line);
+  };
+  const [journal, ...rest] = parsed.positionals;
+  if (journal === undefined) throw new UsageError('name the journal written by fix --apply', 'amiguard undo fix.jsonl');
+  if (rest.length > 0) throw new UsageError(`undo takes one journal; got also ${rest.join(' ')}`);
+  const path = resolve(io.cwd, journal);
+  if (!existsSync(path)) throw new UsageError(`no journal at ${journal}`);
+  const dryRun = parsed.values['dry-run'] === true;
+  let tally: Tally | undefined;
+  const sessions = accountSessions(await openSession(parsed, io), parsed, 'amiguard-fix');
+  try {
+    const result = await undoJournal(path, {
+      sessionFor: (account) => sessions.sessionFor(account),
+      stateDir: stateDirFrom(io.env),
+      dryRun,
+      allowPublic: parsed.values[PUBLIC_CONSENT_FLAG] === true,
+      onStep: (event) => {
+        if (event.type === 'step-start') {
+          tally ??= new Tally(event.total, dryRun);
+          return;
+        }
+        tally?.count(event.result.status);
+        say(`[${event.index + 1}/${event.total}] ${undoLine(event.result)}\n`);
+        if (out.quiet && out.format === 'text' && event.result.status === 'failed') io.stderr.write(`amiguard undo: ${undoLine(event.result)}\n`);
+      },
+    });
+    say(`\n${(tally ?? new Tally(0, dryRun)).line()}\n`);
+    if (json) io.stdout.write(undoJson(result));
+    for (const place of result.publicRestored) {
+      const where = `${place.account}/${place.region}/${place.resource.id}`;
+      io.stderr.write(`amiguard undo: ${where} ${result.dryRun ? 'would be public again' : 'is public again'}, as it was before the fix\n`);
+    }
+    for (const key of result.openSteps) {
+      io.stderr.write(`amiguard undo: ${key} was left open by an interrupted fix (its outcome is not recorded): left alone; run the fix again with this journal to record it\n`);
+    }
+    if (result.truncatedJournalLine !== undefined) {
+      io.stderr.write(`amiguard undo: ignored the half-written line ${result.truncatedJournalLine} of ${journal} (an interrupted run)\n`);
+    }
+    return result.failed.length > 0 ? 2 : 0;
+  } catch (error) {
+    if (error instanceof PublicRestoreRefused) {
+      for (const place of error.resources) {
+        io.stderr.write(`amiguard undo: ${place.account}/${place.region}/${place.resource.id} would become public again: every AWS account could ${place.resource.kind === 'image' ? 'launch it' : 'create volumes from it'}\n`);
+      }
+    } else if (tally !== undefined) {
+      say(`\nstopped: ${tally.line()}\n`);
+    }
+    throw error;
+  } finally {
+    sessions.destroy();
+  }
+}
+
+/** Version 1 of undo's JSON: each journal step's outcome, and what became public again. */
+function undoJson(result: UndoResult): string {
+  const steps = result.steps.map((step) => ({ ...step, error: errorJson(step.error) }));
+  return `${JSON.stringify({ version: 1, ...result, steps, failed: result.failed.map((step) => step.key) }, null, 2)}\n`;
+}

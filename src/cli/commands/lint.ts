@@ -1,9 +1,10 @@
 import { atLeast, UsageError, type Severity } from '../../core/index.js';
-import { lint, type LintOptions } from '../../lint/index.js';
+import { lint, type LintOptions, type LintProgress } from '../../lint/index.js';
 import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import type { VariableInput } from '../../templates/index.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
-import { printable, useColor, writeOutputFile, type Io } from '../io.js';
+import { printable, writeOutputFile, type Io } from '../io.js';
+import { colorFor, OUTPUT_OPTIONS, outputFrom } from '../output.js';
 import type { Command } from './command.js';
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
@@ -40,9 +41,12 @@ Options:
                        warning or note
   --max-warnings N     exit 1 when there are more than N warnings
   -q, --quiet          report errors only (warnings still count for --fail-on and
-                       --max-warnings)
+                       --max-warnings); no progress line
   --color, --no-color  force colours on or off (default: on a terminal, off with NO_COLOR)
   -h, --help           show this help
+
+On a terminal, a progress line on standard error says what the run is doing (never in a
+pipe, nor when the report is json, sarif or html on standard output).
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings (or more warnings than
 --max-warnings), 2 could not do the job.
@@ -62,29 +66,30 @@ Examples:
       config: { type: 'string', short: 'c' },
       exclude: { type: 'string', multiple: true },
       baseline: { type: 'string' },
-      format: { type: 'string', short: 'f' },
-      output: { type: 'string', short: 'o' },
+      ...OUTPUT_OPTIONS,
       'fail-on': { type: 'string' },
-      quiet: { type: 'boolean', short: 'q' },
       'max-warnings': { type: 'string' },
-      color: { type: 'boolean' },
-      'no-color': { type: 'boolean' },
     });
-    const format = choice('format', parsed.values['format'], OUTPUT_FORMATS, 'text');
+    const out = outputFrom(parsed, OUTPUT_FORMATS, 'text');
+    const { format, file: output, quiet } = out;
     const failOn = choice('fail-on', parsed.values['fail-on'], FAIL_ON, 'error');
-    const output = parsed.values['output'];
-    const colorFlag = parsed.values['no-color'] === true ? false : parsed.values['color'] === true ? true : undefined;
-    const quiet = parsed.values['quiet'] === true;
     const maxWarnings = maxWarningsFrom(parsed.values['max-warnings']);
 
     const baselinePath = parsed.values['baseline'];
-    const result = await lint({ ...lintOptions(parsed, io), ...(typeof baselinePath === 'string' ? { baselinePath } : {}) });
+    // On a terminal only, and never when the report itself is data on standard output.
+    const progress = lintProgress(io, !quiet && (format === 'text' || output !== undefined));
+    let result;
+    try {
+      result = await lint({ ...lintOptions(parsed, io), ...(typeof baselinePath === 'string' ? { baselinePath } : {}), ...progress.options });
+    } finally {
+      progress.done();
+    }
 
-    const toFile = typeof output === 'string';
+    const toFile = output !== undefined;
     // --quiet, as ESLint's: only errors are reported (warnings and notes still count for --fail-on).
     const report = quiet ? { ...result.report, findings: result.report.findings.filter((finding) => finding.severity === 'error') } : result.report;
     const text = formatReport(report, format, {
-      color: !toFile && format === 'text' && useColor(io.stdout, io.env, colorFlag),
+      color: colorFor(io, out),
       srcRoot: io.cwd,
       generatedAt: new Date().toISOString(),
     });
@@ -108,6 +113,23 @@ Examples:
     return result.findings.some((finding) => atLeast(finding.severity, failOn)) ? 1 : 0;
   },
 };
+
+/** One line on stderr, rewritten as the run moves on and cleared at the end; only on a terminal. */
+function lintProgress(io: Io, wanted: boolean): { options: Pick<LintOptions, 'onProgress'>; done: () => void } {
+  if (!wanted || !io.stderr.isTTY) return { options: {}, done: () => undefined };
+  let shown = false;
+  const show = (progress: LintProgress): void => {
+    shown = true;
+    const line = progress.stage === 'reading' ? 'reading templates...' : `checking ${progress.images} AMI build${progress.images === 1 ? '' : 's'} from ${progress.files} file${progress.files === 1 ? '' : 's'}...`;
+    io.stderr.write(`\r\u001b[Kamiguard lint: ${line}`);
+  };
+  return {
+    options: { onProgress: show },
+    done: () => {
+      if (shown) io.stderr.write('\r\u001b[K');
+    },
+  };
+}
 
 /** `--max-warnings N`, as ESLint's: more than N warnings fail the run. */
 function maxWarningsFrom(value: unknown): number | undefined {

@@ -1,11 +1,10 @@
-import { AmiguardError, UsageError } from '../../core/index.js';
-import { checkOwner, exposureSummary, publicBlocker, shareImageWithEveryone } from '../../manage/change.js';
-import { callerAccount, inspectImage } from '../../manage/inspect.js';
-import { selectImages } from '../../manage/select.js';
-import { choice, parseCommandArgs } from '../args.js';
+import { UsageError } from '../../core/index.js';
+import { makeImagesPublic, PublicConsentMissing } from '../../manage/index.js';
+import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
+import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
-import { AWS_OPTIONS, AWS_OPTIONS_HELP, sessionFrom, selectionFrom } from './aws-common.js';
+import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession } from './aws-common.js';
 import type { Command } from './command.js';
 
 const CONSENT_FLAG = 'i-understand-this-is-public';
@@ -14,6 +13,7 @@ export const makePublicCommand: Command = {
   name: 'make-public',
   summary: 'Make an AMI launchable by every AWS account (needs an explicit flag)',
   operations: [
+    'DescribeRegions',
     'DescribeImages',
     'DescribeImageAttribute',
     'ModifyImageAttribute',
@@ -36,7 +36,7 @@ code, explains why AWS would refuse and how to proceed, without calling AWS to c
 Options:
   --${CONSENT_FLAG}   required: you mean every AWS account
   --dry-run                       ask AWS whether it would succeed, change nothing
-  --format text|json              output format (default: text)
+${outputHelp('text (default) or json')}
 ${AWS_OPTIONS_HELP}
 
 Exit codes: 0 done, 2 refused or could not (no consent flag, block public access, not owner).
@@ -46,39 +46,33 @@ Examples:
   amiguard make-public ami-0123456789abcdef0 --region us-east-1 --${CONSENT_FLAG}
 `,
   async run(args: readonly string[], rawIo: Io): Promise<number> {
-  const io = escapingIo(rawIo);
     const parsed = parseCommandArgs('make-public', args, {
       ...AWS_OPTIONS,
+      ...OUTPUT_OPTIONS,
       [CONSENT_FLAG]: { type: 'boolean' },
       'dry-run': { type: 'boolean' },
-      format: { type: 'string' },
     });
-    const format = choice('format', parsed.values['format'], ['text', 'json'] as const, 'text');
-    if (parsed.positionals.length === 0) throw new UsageError('name the AMI ids to make public');
-    const session = sessionFrom(parsed, io);
-    try {
-      const images = await selectImages(session, { ...selectionFrom(parsed), regions: [] }, 'make-public');
-      const views = await Promise.all(images.map((image) => inspectImage(session, image, 'make-public')));
-      const account = await callerAccount(session, images[0]?.region ?? '', 'make-public');
-      for (const image of images) checkOwner(image, account);
-      for (const view of views) {
-        const blocker = publicBlocker(view);
-        if (blocker !== undefined) throw new AmiguardError('AWS', blocker.message, { hint: blocker.hint });
-      }
-      if (parsed.values[CONSENT_FLAG] !== true) {
-        io.stderr.write(`${views.flatMap(exposureSummary).join('\n')}\n`);
-        throw new UsageError(`refusing to make ${images.length === 1 ? 'this AMI' : 'these AMIs'} public without --${CONSENT_FLAG}`, 'nothing was changed');
-      }
-      const dryRun = parsed.values['dry-run'] === true;
-      const outcomes = [];
-      for (const image of images) outcomes.push(await shareImageWithEveryone(session, image, dryRun, 'make-public'));
-      io.stdout.write(format === 'json' ? outcomesJson(outcomes) : renderOutcomes(outcomes));
-      if (!dryRun && outcomes.some((outcome) => outcome.added.length > 0)) {
-        io.stderr.write('amiguard make-public: the AMI is now public; undo with: amiguard make-private ' + images.map((image) => image.id).join(' ') + '\n');
-      }
-      return 0;
-    } finally {
-      session.destroy();
-    }
+    const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
+    return withReport(escapingIo(rawIo), out, (io) => makePublic(parsed, out.format, io));
   },
 };
+
+async function makePublic(parsed: ParsedArgs, format: 'text' | 'json', io: Io): Promise<number> {
+  if (parsed.positionals.length === 0) throw new UsageError('name the AMI ids to make public');
+  const session = await openSession(parsed, io);
+  try {
+    const dryRun = parsed.values['dry-run'] === true;
+    const { images, outcomes } = await makeImagesPublic(session, { ids: parsed.positionals, consent: parsed.values[CONSENT_FLAG] === true, dryRun, command: 'make-public' }).catch((error: unknown) => {
+      if (!(error instanceof PublicConsentMissing)) throw error;
+      io.stderr.write(`${error.exposure.join('\n')}\n`);
+      throw new UsageError(`refusing to make ${error.images.length === 1 ? 'this AMI' : 'these AMIs'} public without --${CONSENT_FLAG}`, 'nothing was changed');
+    });
+    io.stdout.write(format === 'json' ? outcomesJson(outcomes) : renderOutcomes(outcomes));
+    if (!dryRun && outcomes.some((outcome) => outcome.added.length > 0)) {
+      io.stderr.write('amiguard make-public: the AMI is now public; undo with: amiguard make-private ' + images.map((image) => image.id).join(' ') + '\n');
+    }
+    return 0;
+  } finally {
+    session.destroy();
+  }
+}

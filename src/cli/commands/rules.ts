@@ -1,19 +1,19 @@
 import { RULES } from '../../rules/index.js';
-import { choice, parseCommandArgs } from '../args.js';
-import { writeOutputFile, type Io } from '../io.js';
+import { parseCommandArgs } from '../args.js';
+import type { Io } from '../io.js';
+import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import type { Command } from './command.js';
 
 export const rulesCommand: Command = {
   name: 'rules',
   summary: 'List the rules, with their default severity and what they find',
-  help: `Usage: amiguard rules [-f|--format text|json] [-o|--output FILE]
+  help: `Usage: amiguard rules [options]
 
 Lists every rule amiguard checks, its default severity and a description. Change a rule's
 severity, or turn it off, under "rules:" in the policy file.
 
 Options:
-  -f, --format FORMAT  text (default) or json (--json is the same as --format json)
-  -o, --output FILE    write the list to FILE instead of standard output
+${outputHelp('text (default) or json (--json is the same as --format json)')}
 
 Exit codes: 0 listed, 2 bad arguments.
 
@@ -24,10 +24,10 @@ Examples:
   async run(args: readonly string[], io: Io): Promise<number> {
     const parsed = parseCommandArgs('rules', args, {
       json: { type: 'boolean' },
-      format: { type: 'string', short: 'f' },
-      output: { type: 'string', short: 'o' },
+      ...OUTPUT_OPTIONS,
     });
-    const format = parsed.values['json'] === true ? 'json' : choice('format', parsed.values['format'], ['text', 'json'] as const, 'text');
+    const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
+    const format = parsed.values['json'] === true ? 'json' : out.format;
     const width = Math.max(...RULES.map((rule) => rule.id.length));
     const text =
       format === 'json'
@@ -37,9 +37,7 @@ Examples:
             2,
           )}\n`
         : RULES.map((rule) => `${rule.id.padEnd(width)}  ${rule.meta.defaultSeverity.padEnd(7)}  ${rule.meta.description}\n`).join('');
-    const output = parsed.values['output'];
-    if (typeof output === 'string') writeOutputFile(io, output, text);
-    else io.stdout.write(text);
+    await withReport(io, { ...out, format }, async (report) => report.stdout.write(text));
     return 0;
   },
 };

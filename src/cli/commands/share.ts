@@ -1,10 +1,9 @@
-import { AmiguardError, UsageError, type Grantee } from '../../core/index.js';
-import { checkOwner, shareImage, unshareImage, type ChangeOutcome } from '../../manage/change.js';
-import { callerAccount } from '../../manage/inspect.js';
-import { selectImages } from '../../manage/select.js';
+import { UsageError, type Grantee } from '../../core/index.js';
+import { changeImages, type ChangeOutcome } from '../../manage/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
-import { choice, parseCommandArgs } from '../args.js';
+import { parseCommandArgs, type ParsedArgs } from '../args.js';
 import { escapingIo, type Io } from '../io.js';
+import { OUTPUT_OPTIONS, outputFrom, outputHelp, withReport } from '../output.js';
 import { outcomesJson, renderOutcomes } from '../render.js';
 import {
   AWS_OPTIONS,
@@ -13,7 +12,7 @@ import {
   SELECTION_OPTIONS,
   granteesFrom,
   selectionFrom,
-  sessionFrom,
+  openSession,
   snapshotAccountsFrom,
 } from './aws-common.js';
 import type { Command } from './command.js';
@@ -38,20 +37,23 @@ const GRANTEE_OPTIONS = {
   'with-snapshots': { type: 'boolean' },
   'snapshot-account': { type: 'string', multiple: true },
   'dry-run': { type: 'boolean' },
-  format: { type: 'string' },
 } as const;
 
 type Mode = 'share' | 'unshare' | 'make-private';
 
 async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promise<number> {
-  const io = escapingIo(rawIo);
   const parsed = parseCommandArgs(mode, args, {
     ...AWS_OPTIONS,
     ...SELECTION_OPTIONS,
     ...GRANTEE_OPTIONS,
+    ...OUTPUT_OPTIONS,
     ...(mode === 'unshare' ? { public: { type: 'boolean' }, everyone: { type: 'boolean' } } : {}),
   });
-  const format = choice('format', parsed.values['format'], ['text', 'json'] as const, 'text');
+  const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
+  return withReport(escapingIo(rawIo), out, (io) => change(mode, parsed, out.format, io));
+}
+
+async function change(mode: Mode, parsed: ParsedArgs, format: 'text' | 'json', io: Io): Promise<number> {
   const grantees: Grantee[] = granteesFrom(parsed);
   const everyone = parsed.values['everyone'] === true;
   if (mode === 'make-private' || parsed.values['public'] === true) grantees.push({ kind: 'public' });
@@ -66,49 +68,27 @@ async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promis
   const withSnapshots = parsed.values['with-snapshots'] === true;
   if (snapshotAccounts.length > 0 && !withSnapshots) throw new UsageError('--snapshot-account goes with --with-snapshots');
 
-  const session = sessionFrom(parsed, io);
+  const session = await openSession(parsed, io);
   try {
-    const selection = selectionFrom(parsed);
-    const images = await selectImages(session, selection, mode);
-    const account = await callerAccount(session, images[0]?.region ?? (await session.defaultRegion()), mode);
-    for (const image of images) checkOwner(image, account);
-    // The owner can always launch its AMIs: sharing with itself would change nothing.
-    if (mode === 'share' && grantees.some((grantee) => grantee.kind === 'account' && grantee.id === account)) {
-      throw new UsageError(`account ${account} owns ${images.length === 1 ? 'this AMI' : 'these AMIs'} and can always launch ${images.length === 1 ? 'it' : 'them'}: sharing with it changes nothing`, 'name the other accounts to share with');
-    }
     const dryRun = parsed.values['dry-run'] === true;
-    const outcomes: ChangeOutcome[] = [];
-    const tally = { changed: 0, unchanged: 0, failed: 0 };
-    const request = {
+    const result = await changeImages(session, {
+      direction: mode === 'share' ? 'add' : 'remove',
+      selection: selectionFrom(parsed),
+      command: mode,
       grantees, withSnapshots, snapshotAccounts, dryRun, everyone,
       // Each AMI and snapshot is printed once done: if a later one fails, what changed is on screen.
       onOutcome: (outcome: ChangeOutcome) => {
-        outcomes.push(outcome);
         if (format === 'text') io.stdout.write(renderOutcomes([outcome]));
       },
-    };
-    let failure: { readonly image: string; readonly error: AmiguardError } | undefined;
-    for (const image of images) {
-      const before = outcomes.length;
-      try {
-        await (mode === 'share' ? shareImage : unshareImage)(session, image, request, mode);
-      } catch (error) {
-        if (!(error instanceof AmiguardError)) throw error;
-        failure = { image: image.id, error };
-        tally.failed += 1;
-        if (format === 'text') io.stdout.write(`${image.id} (${image.region}): FAILED: ${error.message}\n`);
-        break;
-      }
-      const mine = outcomes.slice(before);
-      if (mine.some((outcome) => outcome.added.length > 0 || outcome.removed.length > 0)) tally.changed += 1;
-      else tally.unchanged += 1;
-    }
-    const notAttempted = images.length - tally.changed - tally.unchanged - tally.failed;
-    const summary = `AMIs: ${dryRun ? 'would change' : 'changed'} ${tally.changed}, unchanged ${tally.unchanged}, failed ${tally.failed}, not attempted ${notAttempted}`;
+    });
+    const { failure } = result;
+    if (failure !== undefined && format === 'text') io.stdout.write(`${failure.image.id} (${failure.image.region}): FAILED: ${failure.error.message}\n`);
+    const failed = failure === undefined ? 0 : 1;
+    const summary = `AMIs: ${dryRun ? 'would change' : 'changed'} ${result.changed}, unchanged ${result.unchanged}, failed ${failed}, not attempted ${result.notAttempted.length}`;
     if (format === 'json') {
-      const json = JSON.parse(outcomesJson(outcomes)) as Record<string, unknown>;
-      const failed = failure === undefined ? [] : [{ imageId: failure.image, code: failure.error.code, message: failure.error.message }];
-      io.stdout.write(`${JSON.stringify({ ...json, failed, notAttempted: images.slice(images.length - notAttempted).map((image) => image.id) }, null, 2)}\n`);
+      const json = JSON.parse(outcomesJson(result.outcomes)) as Record<string, unknown>;
+      const failedJson = failure === undefined ? [] : [{ imageId: failure.image.id, code: failure.error.code, message: failure.error.message }];
+      io.stdout.write(`${JSON.stringify({ ...json, failed: failedJson, notAttempted: result.notAttempted.map((image) => image.id) }, null, 2)}\n`);
     } else {
       io.stdout.write(`${summary}\n`);
     }
@@ -124,16 +104,26 @@ async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promis
   }
 }
 
-const SHARED_HELP = `${SELECTION_HELP}
-
-Options:
-  --with-snapshots         keep the backing snapshots in step (accounts only: snapshots have
+/** Options help for share, unshare and make-private: the snapshot flags add or remove by mode. */
+function sharedHelp(mode: Mode): string {
+  const snapshots =
+    mode === 'share'
+      ? `  --with-snapshots         keep the backing snapshots in step (accounts only: snapshots have
                            no organization or OU sharing; launching needs no snapshot share,
                            copying the AMI does)
   --snapshot-account ID    with --with-snapshots: also give these accounts the snapshots
-                           (for org/OU shares whose accounts must copy the AMI)
+                           (for org/OU shares whose accounts must copy the AMI)`
+      : `  --with-snapshots         also remove the same accounts (and public) from the backing
+                           snapshots' create-volume permission (snapshots have no organization
+                           or OU sharing)
+  --snapshot-account ID    with --with-snapshots: also REMOVE these accounts' create-volume
+                           permission from the snapshots (e.g. given for an org/OU share)`;
+  return `${SELECTION_HELP}
+
+Options:
+${snapshots}
   --dry-run                ask AWS whether the change would succeed (DryRun), change nothing
-  --format text|json       output format (default: text)
+${outputHelp('text (default) or json')}
 ${AWS_OPTIONS_HELP}
 
 Each AMI and snapshot is printed as soon as it is done, then a summary: changed, unchanged,
@@ -142,6 +132,7 @@ failure. The first failure stops the command: the AMIs after it are not attempte
 
 Exit codes: 0 done (or nothing to do), 2 could not (bad value, not owner, no permission, a
 change that did not read back as asked).`;
+}
 
 export const shareCommand: Command = {
   name: 'share',
@@ -157,7 +148,7 @@ re-running changes nothing and says so. share never makes an AMI public (see mak
   --org ARN      arn:aws:organizations::<management account>:organization/o-<id>
   --ou ARN       arn:aws:organizations::<management account>:ou/o-<id>/ou-<id>
 
-${SHARED_HELP}
+${sharedHelp('share')}
 
 Examples:
   amiguard share ami-0123456789abcdef0 --account 444455556666 --region eu-west-1
@@ -180,7 +171,7 @@ no-op and is said so.
   --public       remove only the public grant (the same as make-private)
   --everyone     remove every grant: afterwards only the owner can launch the AMI
 
-${SHARED_HELP}
+${sharedHelp('unshare')}
 
 Examples:
   amiguard unshare ami-0123456789abcdef0 --account 444455556666
@@ -200,7 +191,7 @@ Removes the public launch permission (group "all"); shares with accounts, organi
 OUs stay. With --with-snapshots, also removes public create-volume permission from the
 backing snapshots. The same as: amiguard unshare AMI_ID --public
 
-${SHARED_HELP}
+${sharedHelp('make-private')}
 
 Examples:
   amiguard make-private ami-0123456789abcdef0 --region us-east-1

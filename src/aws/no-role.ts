@@ -1,0 +1,24 @@
+/**
+ * Errors the CLI words with its flags (src/cli/errors.ts), kept apart from the modules that load
+ * the SDK: the CLI's error boundary is loaded by every command.
+ */
+import { AmiguardError, UsageError } from '../core/index.js';
+
+/** An account other than the credentials' own, with no role given to reach it. */
+export class NoRoleForAccount extends AmiguardError {
+  constructor(
+    readonly account: string,
+    readonly caller: string,
+  ) {
+    super('USAGE', `account ${account} is not the credentials' account (${caller}) and no role was given to reach it`);
+    this.name = 'NoRoleForAccount';
+  }
+}
+
+/** No region given and none configured (AWS_REGION, the profile). */
+export class NoRegion extends UsageError {
+  constructor() {
+    super('no AWS region: name one, or set AWS_REGION or a region in your profile');
+    this.name = 'NoRegion';
+  }
+}

@@ -1,6 +1,6 @@
 import { toBool, toNumber } from './evaluate.js';
 import type { Expr } from './syntax.js';
-import { equal, list, num, object, type Value } from './value.js';
+import { equal, list, NULL, num, object, type Value } from './value.js';
 
 /**
  * A type constraint (a variable's `type`, `convert()`'s second argument) as cty knows it; the
@@ -10,12 +10,23 @@ export type TypeSpec =
   | { readonly kind: 'dynamic' | 'string' | 'number' | 'bool' }
   | { readonly kind: 'list' | 'set' | 'map'; readonly element: TypeSpec }
   | { readonly kind: 'tuple'; readonly elements: readonly TypeSpec[] }
-  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, { readonly type: TypeSpec; readonly optional: boolean }> };
+  | { readonly kind: 'object'; readonly attributes: ReadonlyMap<string, ObjectAttribute> };
+
+/** An object type's attribute; an `optional(type, default)` one that is missing is its default, or null. */
+export interface ObjectAttribute {
+  readonly type: TypeSpec;
+  readonly optional: boolean;
+  readonly default?: Value;
+}
 
 export const DYNAMIC: TypeSpec = { kind: 'dynamic' };
 
-/** A type expression (`list(string)`, `object({ a = optional(string) })`) as a type; what it does not name is `any`. */
-export function typeSpec(expr: Expr): TypeSpec {
+/**
+ * A type expression (`list(string)`, `object({ a = optional(string) })`) as a type; what it does
+ * not name is `any`. `evaluate` gives `optional()`'s default its value.
+ */
+export function typeSpec(expr: Expr, evaluate?: (expr: Expr) => Value): TypeSpec {
+  const inner = (argument: Expr): TypeSpec => typeSpec(argument, evaluate);
   if (expr.type === 'reference') {
     switch (expr.name) {
       case 'string':
@@ -32,19 +43,21 @@ export function typeSpec(expr: Expr): TypeSpec {
     case 'list':
     case 'set':
     case 'map':
-      return { kind: expr.name, element: argument === undefined ? DYNAMIC : typeSpec(argument) };
+      return { kind: expr.name, element: argument === undefined ? DYNAMIC : inner(argument) };
     case 'optional':
-      return argument === undefined ? DYNAMIC : typeSpec(argument);
+      return argument === undefined ? DYNAMIC : inner(argument);
     case 'tuple':
-      return argument?.type === 'tuple' ? { kind: 'tuple', elements: argument.items.map(typeSpec) } : DYNAMIC;
+      return argument?.type === 'tuple' ? { kind: 'tuple', elements: argument.items.map(inner) } : DYNAMIC;
     case 'object': {
       if (argument?.type !== 'object') return DYNAMIC;
-      const attributes = new Map<string, { type: TypeSpec; optional: boolean }>();
+      const attributes = new Map<string, ObjectAttribute>();
       for (const item of argument.items) {
         const key = item.key.type === 'literal' ? item.key.value : item.key.type === 'reference' ? item.key.name : undefined;
         if (typeof key !== 'string') continue;
         const optional = item.value.type === 'call' && item.value.name === 'optional';
-        attributes.set(key, { type: typeSpec(item.value), optional });
+        const fallback = optional && item.value.type === 'call' ? item.value.args[1] : undefined;
+        const type = inner(item.value);
+        attributes.set(key, fallback === undefined || evaluate === undefined ? { type, optional } : { type, optional, default: evaluate(fallback) });
       }
       return { kind: 'object', attributes };
     }
@@ -130,6 +143,14 @@ export function convert(value: Value, type: TypeSpec): Conversion {
         const converted = convert(entry, entryType);
         if ('mismatch' in converted) return { mismatch: `${type.kind === 'map' ? 'element' : 'attribute'} "${key}": ${converted.mismatch}` };
         entries.set(key, converted.value);
+      }
+      if (type.kind === 'object') {
+        // cty gives a missing optional attribute null, or the default optional() names (Terraform).
+        for (const [key, attribute] of type.attributes) {
+          if (entries.has(key) || !attribute.optional) continue;
+          const filled = attribute.default === undefined ? undefined : convert(attribute.default, attribute.type);
+          entries.set(key, filled === undefined || 'mismatch' in filled ? NULL : filled.value);
+        }
       }
       return keep({ ...object(entries), ...provenance });
     }

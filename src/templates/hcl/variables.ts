@@ -178,13 +178,15 @@ export class VariableValues {
     this.assign(name, withoutSites(this.literals.evaluate(parsed.value)), COMMAND_LINE, `value of ${from}`);
   }
 
+  private readonly evaluateDefault = (expr: Expr): Value => this.literals.evaluate(expr);
+
   private typeOf(expr: Expr): TypeSpec {
     if (expr.type === 'literal' && typeof expr.value === 'string') {
       // The JSON syntax writes the type as a string: "list(string)".
       const parsed = parseHclExpression(this.inputs.parser, expr.value, expr.loc);
-      return parsed.ok ? typeSpec(parsed.value) : DYNAMIC;
+      return parsed.ok ? typeSpec(parsed.value, this.evaluateDefault) : DYNAMIC;
     }
-    return typeSpec(expr);
+    return typeSpec(expr, this.evaluateDefault);
   }
 
   private problem(message: string, location: SourceLocation): void {

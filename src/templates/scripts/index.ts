@@ -1,9 +1,12 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { yaml } from '../../core/yaml.js';
 import type { ClaimedFile, EmbeddedCode, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
+import type { SourceFile } from '../model.js';
+import { loadGrammar, type Grammar } from './grammars.js';
 import { readCiText } from './ci.js';
 import { PYTHON_NEEDLES, readPythonText, type SiblingSearch } from './python.js';
-import { readShellText, SHELL_NEEDLES } from './shell.js';
+import { readShellText, SHELL_NEEDLES, type OutsideValues } from './shell.js';
 import { isPythonShebang, isShellShebang, scanFile } from './sniff.js';
 import { embeddedLocator, fileLocator } from './text.js';
 
@@ -40,11 +43,12 @@ export const shellFormat: TemplateFormat = {
     scanFile(file.absolute, { needles: SHELL_NEEDLES, ...(SHELL_NAME.test(file.name) ? {} : { shebang: isShellShebang }) }),
   group: oneFileUnits('shell', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
-    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text));
+    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
   }),
+  parseOnly: (files) => parseWith('bash', files),
   readsCode: {
     language: 'shell',
-    read: (code: EmbeddedCode) => readShellText(code.text, embeddedLocator(code), code.condition),
+    read: (code: EmbeddedCode, context: UnitContext) => readShellText(code.text, embeddedLocator(code), code.condition, outsideValues(context)),
   },
 };
 
@@ -62,11 +66,27 @@ export const pythonFormat: TemplateFormat = {
       ? { subjects: [], problems: [] }
       : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context));
   }),
+  parseOnly: (files) => parseWith('python', files),
   readsCode: {
     language: 'python',
     read: (code: EmbeddedCode) => readPythonText(code.text, embeddedLocator(code), code.condition),
   },
 };
+
+/**
+ * What the run says a shell variable holds: `--var NAME=value` (the last one wins) stands for the
+ * value at the call, whatever the script assigns (a value it computes at run time); with
+ * `--use-env`, a variable the script does not set is the environment's. Var-files are other
+ * formats' (tfvars, CloudFormation parameters).
+ */
+function outsideValues(context: UnitContext): OutsideValues {
+  return (name, setInScript) => {
+    const given = context.variables.filter((input) => input.kind === 'var' && input.name === name).at(-1);
+    if (given?.kind === 'var') return { value: given.value, via: `--var ${name}` };
+    const value = context.useEnv && !setInScript ? context.env[name] : undefined;
+    return value === undefined ? undefined : { value, via: 'the environment (--use-env)' };
+  };
+}
 
 /** The most sibling modules searched for the use of a class or function. */
 const MAX_SIBLINGS = 64;
@@ -111,7 +131,16 @@ export const ciFormat: TemplateFormat = {
     const source = context.load(path, 'template', 'hash');
     return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
   }),
+  parseOnly: async (files) => {
+    for (const file of files) yaml().parseAllDocuments(file.text);
+  },
 };
+
+/** The bare parse of `npm run bench:lint`: the tree is built and freed. */
+async function parseWith(grammar: Grammar, files: readonly SourceFile[]): Promise<void> {
+  const parser = await loadGrammar(grammar);
+  for (const file of files) parser.parse(file.text)?.delete();
+}
 
 function slashed(path: string): string {
   return path.replaceAll('\\', '/');

@@ -13,7 +13,8 @@ export interface Hole {
 /** Where one character of an evaluated word came from; a character from a variable's value carries it. */
 export interface Origin {
   readonly via: string;
-  readonly origin: SourceLocation;
+  /** Where the value is written; none for a value given on the command line or by the environment. */
+  readonly origin?: SourceLocation;
 }
 
 interface Char {
@@ -89,7 +90,13 @@ export class LocatedText {
     const holes = this.chars.slice(start, end).flatMap((char) => (char.hole === undefined ? [] : [char.hole]));
     if (holes.length === 0) {
       const from = this.chars.slice(start, end).find((char) => char.from !== undefined)?.from;
-      return { kind: 'string', value: decoded ?? text, location, ...(from === undefined ? {} : { origin: from.origin, via: from.via }) };
+      return {
+        kind: 'string',
+        value: decoded ?? text,
+        location,
+        ...(from === undefined ? {} : { via: from.via }),
+        ...(from?.origin === undefined ? {} : { origin: from.origin }),
+      };
     }
     const reasons = [...new Set(holes.map((hole) => hole.reason))];
     const only = holes.length === 1 ? holes[0] : undefined;

@@ -26,16 +26,23 @@ const MAX_CHAIN = 16;
  * `aws ec2 modify-image-attribute` and `modify-snapshot-attribute` calls it makes. `condition`
  * is a guard around the whole script (a workflow step's `if:`).
  */
-export async function readShellText(text: string, locator: Locator, condition?: string): Promise<ScriptRead> {
+export async function readShellText(text: string, locator: Locator, condition?: string, outside?: OutsideValues): Promise<ScriptRead> {
   const parser = await loadGrammar('bash');
   const read: ScriptRead = { subjects: [], problems: [] };
-  readScript(parser, { text, locator, preset: new Map() }, condition, 0, read);
+  readScript(parser, { text, locator, preset: new Map(), ...(outside === undefined ? {} : { outside }) }, condition, 0, read);
   return read;
 }
+
+/**
+ * A value given to amiguard for a variable (`--var NAME=value`, or the environment with
+ * `--use-env` for one the script does not set); `via` says which.
+ */
+export type OutsideValues = (name: string, setInScript: boolean) => { readonly value: string; readonly via: string } | undefined;
 
 interface ScriptSource {
   readonly text: string;
   readonly locator: Locator;
+  readonly outside?: OutsideValues;
   /** Variables that stand for what an enclosing script does not show (a string run with `sh -c`). */
   readonly preset: ReadonlyMap<string, Hole>;
 }
@@ -69,7 +76,17 @@ function readScript(parser: Parser, source: ScriptSource, condition: string | un
       }
       if (nesting >= MAX_NESTING) continue;
       // A script in a string that a shell, eval or ssh runs: read it as a script, located in place.
-      for (const word of nestedScripts(words)) readScript(parser, nestedSource(word, source.locator.file), guard, nesting + 1, read);
+      for (const word of nestedScripts(words)) readScript(parser, nestedSource(word, source), guard, nesting + 1, read);
+    }
+    // A here-document fed to a shell or ssh (`ssh host <<EOF`, `bash -s <<'EOF'`) is a script too.
+    for (const heredoc of script.heredocs) {
+      const body = heredoc.children.find((child) => child.type === 'heredoc_body');
+      const command = heredoc.parent?.childForFieldName('body');
+      if (body === undefined || command?.type !== 'command' || nesting >= MAX_NESTING || !SHELL_NEEDLES.some((needle) => body.text.includes(needle))) continue;
+      if (!script.words(command).some((word) => RUNS_SCRIPTS.has(word.text.slice(word.text.lastIndexOf('/') + 1)))) continue;
+      const quoted = /['"\\]/.test(heredoc.children.find((child) => child.type === 'heredoc_start')?.text ?? '');
+      const text = script.heredocText(body, quoted);
+      readScript(parser, nestedSource(text, source), joinGuards(condition, script.guardOf(command, 0, new Set())), nesting + 1, read);
     }
     return true;
   });
@@ -90,6 +107,7 @@ function findCall(words: readonly LocatedText[]): { api: Api; optionsFrom: numbe
 }
 
 const SHELLS = new Set(['sh', 'bash', 'dash', 'ash', 'zsh', 'ksh']);
+const RUNS_SCRIPTS = new Set([...SHELLS, 'ssh']);
 
 /** The strings a command runs as scripts: `bash -c STRING`, `eval STRING`, `ssh host STRING`. */
 function nestedScripts(words: readonly LocatedText[]): LocatedText[] {
@@ -108,7 +126,8 @@ function nestedScripts(words: readonly LocatedText[]): LocatedText[] {
 }
 
 /** A string as a script: a hole becomes a variable that the nested script does not set, with the hole's reason. */
-function nestedSource(word: LocatedText, file: string): ScriptSource {
+function nestedSource(word: LocatedText, outer: ScriptSource): ScriptSource {
+  const file = outer.locator.file;
   const preset = new Map<string, Hole>();
   const pieces: string[] = [];
   const places: number[] = [];
@@ -132,6 +151,7 @@ function nestedSource(word: LocatedText, file: string): ScriptSource {
   return {
     text,
     preset,
+    ...(outer.outside === undefined ? {} : { outside: outer.outside }),
     locator: {
       file,
       locate(start, end) {
@@ -235,6 +255,7 @@ interface Assignment {
 /** One parsed script: its commands, variable assignments and functions, and how to evaluate a word. */
 class ShellScript {
   readonly commands: Node[] = [];
+  readonly heredocs: Node[] = [];
   private readonly assignments = new Map<string, Assignment[]>();
   private readonly functions = new Map<string, Node>();
   private readonly callers = new Map<string, Node[]>();
@@ -248,6 +269,9 @@ class ShellScript {
       switch (node.type) {
         case 'command':
           this.addCommand(node);
+          break;
+        case 'heredoc_redirect':
+          this.heredocs.push(node);
           break;
         case 'variable_assignment':
           this.addAssignment(node);
@@ -359,6 +383,11 @@ class ShellScript {
     }
   }
 
+  /** A here-document's text: as written when its delimiter is quoted, else with its expansions evaluated. */
+  heredocText(body: Node, quoted: boolean): LocatedText {
+    return quoted ? this.literal(body.startIndex, body.text, 'raw') : this.parts(body, body.startIndex, body.endIndex, 'heredoc', 0);
+  }
+
   /** Children in order; the text between them is literal (a string's content, a concatenation's pieces). */
   private parts(node: Node, start: number, end: number, quoting: Quoting, depth: number): LocatedText {
     const parts: LocatedText[] = [];
@@ -366,7 +395,7 @@ class ShellScript {
     const text = this.source.text;
     for (const child of node.namedChildren) {
       if (child.startIndex > position) parts.push(this.literal(position, text.slice(position, child.startIndex), quoting));
-      parts.push(child.type === 'string_content' ? this.literal(child.startIndex, child.text, quoting) : this.evaluate(child, depth));
+      parts.push(child.type === 'string_content' || child.type === 'heredoc_content' ? this.literal(child.startIndex, child.text, quoting) : this.evaluate(child, depth));
       position = child.endIndex;
     }
     if (end > position) parts.push(this.literal(position, text.slice(position, end), quoting));
@@ -385,7 +414,7 @@ class ShellScript {
           index++;
           continue;
         }
-        if (next !== undefined && (quoting === 'word' || (quoting === 'double' && '"\\$`'.includes(next)) || (quoting === 'ansi' && "'\\\"".includes(next)))) {
+        if (next !== undefined && (quoting === 'word' || (quoting === 'double' && '"\\$`'.includes(next)) || (quoting === 'heredoc' && '\\$`'.includes(next)) || (quoting === 'ansi' && "'\\\"".includes(next)))) {
           chars.push(next);
           places.push(this.source.locator.locate(start + index, start + index + 2));
           index++;
@@ -427,6 +456,8 @@ class ShellScript {
       return LocatedText.hole({ reason: `${via} is an argument of the script or function, known only when it runs`, location, via });
     }
     const assignments = this.assignments.get(name) ?? [];
+    const given = this.source.outside?.(name, assignments.length > 0);
+    if (given !== undefined) return LocatedText.literal(given.value, [...given.value].map(() => location), location).relocated(location, { via: `${via} from ${given.via}` });
     if (assignments.length === 0) {
       return LocatedText.hole({ reason: `${via} is not set in this script (an environment variable or the caller's value)`, location, via });
     }
@@ -521,9 +552,9 @@ class ShellScript {
   }
 }
 
-type Quoting = 'word' | 'double' | 'raw' | 'ansi';
+type Quoting = 'word' | 'double' | 'heredoc' | 'raw' | 'ansi';
 
-const NODE_TYPES: ReadonlySet<string> = new Set(['command', 'variable_assignment', 'for_statement', 'function_definition']);
+const NODE_TYPES: ReadonlySet<string> = new Set(['command', 'variable_assignment', 'for_statement', 'function_definition', 'heredoc_redirect']);
 
 function conditionText(conditions: readonly Node[]): string {
   return oneLine(conditions.map((part) => part.text).join(' ').replace(/;\s*$/, ''));

@@ -1,9 +1,10 @@
 import { posix } from 'node:path';
+import { parse as parseJson } from '@humanwhocodes/momoa';
 import type { ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
-import { loadHclParser } from '../hcl/hcl-parser.js';
+import { loadHclParser, parseHclTree } from '../hcl/hcl-parser.js';
 import { BASE_BUDGET, Budget, BUDGET_PER_CHARACTER } from '../hcl/value.js';
-import { isJson, ModuleInstance, parseModule, type ReadSession } from './module.js';
+import { installedModules, isJson, ModuleInstance, parseModule, type ReadSession } from './module.js';
 import { isAutoVarFile, isTerraformVarFile, terraformVariableSources } from './variables.js';
 
 function isTemplate(name: string): boolean {
@@ -47,7 +48,24 @@ export const terraformFormat: TemplateFormat = {
       }));
   },
   orphanReason: 'a Terraform variables file in a folder without *.tf or *.tf.json files',
+  parseOnly: parseTerraformOnly,
 };
+
+/** Bare parse of the same files without evaluation, the benchmark's baseline: the HCL tree is built and freed, JSON parsed. */
+async function parseTerraformOnly(files: readonly SourceFile[]): Promise<void> {
+  const parser = await loadHclParser();
+  for (const file of files) {
+    if (!isJson(file.path)) {
+      parseHclTree(parser, file.text);
+      continue;
+    }
+    try {
+      parseJson(file.text, { mode: 'json' });
+    } catch {
+      // Invalid JSON costs its parse all the same; the reader reports it.
+    }
+  }
+}
 
 const VARIABLES_FILE = 'a Terraform variables file, not a configuration: pass it with --var-file';
 
@@ -67,10 +85,18 @@ export async function readTerraform(files: readonly string[], autoVarPaths: read
   const [first] = files;
   const root = first === undefined ? '.' : posix.dirname(first);
   const size = [...templates, ...autoVarFiles].reduce((total, file) => total + file.text.length, 0);
-  const session: ReadSession = { parser, context, problems, budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size), root };
+  let installed: ReadonlyMap<string, string> | undefined;
+  const session: ReadSession = {
+    parser,
+    context,
+    problems,
+    budget: new Budget(BASE_BUDGET + BUDGET_PER_CHARACTER * size),
+    root,
+    installed: () => (installed ??= installedModules(root, context)),
+  };
   const config = parseModule(session, root, templates);
   const sources = terraformVariableSources(config.variables, { autoVarFiles, variables: context.variables, useEnv: context.useEnv, env: context.env });
-  const subjects = new ModuleInstance(session, config, '', sources, undefined, []).subjects();
+  const subjects = new ModuleInstance(session, config, '', '', sources, undefined, []).subjects();
   // Terraform plans nothing from a configuration it rejects: a problem that is not only
   // amiguard's own limit means no resource is created, and the problem is the finding.
   const refused = problems.some((problem) => problem.unevaluated !== true);

@@ -1,4 +1,4 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
 import type { ImageSubject, SourceLocation } from '../../core/index.js';
@@ -8,7 +8,7 @@ import { Evaluator, LOCAL_NAMESPACE, unknownNamespace, VARIABLE_NAMESPACE, type 
 import { parseHclBody, parseHclTemplate } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
 import { attribute, type Body } from '../hcl/syntax.js';
-import { asString, at, error, str, unknown, type Budget } from '../hcl/value.js';
+import { asString, at, error, str, unknown, type Budget, type Value } from '../hcl/value.js';
 import { VariableValues, type VariableSource } from '../hcl/variables.js';
 import { assembleModule, type ModuleCall, type ModuleConfiguration } from './configuration.js';
 import { expandInstances } from './expand.js';
@@ -33,6 +33,37 @@ export interface ReadSession {
   readonly budget: Budget;
   /** The root module's folder, as shown: `path.root`, and what file functions resolve against. */
   readonly root: string;
+  /** The modules `terraform init` installed for the root, by module key (`vpc`, `vpc.subnets`): their folders. */
+  readonly installed: () => ReadonlyMap<string, string>;
+}
+
+/**
+ * The modules `terraform init` installed under the root (`.terraform/modules/modules.json`), by
+ * key, with their folders as shown; none when the root was not initialised.
+ */
+export function installedModules(root: string, context: UnitContext): ReadonlyMap<string, string> {
+  const path = posix.join(root, '.terraform/modules/modules.json');
+  const installed = new Map<string, string>();
+  try {
+    if (!statSync(resolve(context.cwd, path)).isFile()) return installed;
+  } catch {
+    return installed;
+  }
+  const file = context.load(path, 'template', 'none');
+  if (file === undefined) return installed;
+  let manifest: unknown;
+  try {
+    manifest = JSON.parse(file.text);
+  } catch {
+    return installed;
+  }
+  const modules = typeof manifest === 'object' && manifest !== null && 'Modules' in manifest && Array.isArray(manifest.Modules) ? (manifest.Modules as unknown[]) : [];
+  for (const entry of modules) {
+    if (typeof entry !== 'object' || entry === null || !('Key' in entry) || !('Dir' in entry)) continue;
+    const { Key: key, Dir: dir } = entry;
+    if (typeof key === 'string' && typeof dir === 'string' && key !== '') installed.set(key, posix.normalize(posix.join(root, dir.split('\\').join('/'))));
+  }
+  return installed;
 }
 
 export function isJson(path: string): boolean {
@@ -69,6 +100,8 @@ export class ModuleInstance {
     readonly config: ModuleConfiguration,
     /** `module.images.` for a child, '' for the root. */
     readonly prefix: string,
+    /** The module key `terraform init` records (`images`, `images.inner`), '' for the root. */
+    private readonly key: string,
     sources: readonly VariableSource[],
     readonly doubt: string | undefined,
     /** The folders of the modules that called this one, to stop a module that calls itself. */
@@ -145,12 +178,16 @@ export class ModuleInstance {
     }
   }
 
+  /**
+   * `path.*` as Terraform gives them when it runs in the root module's folder: the root is `.`,
+   * a module's folder is relative to it, and file functions resolve relative paths against it.
+   */
   private readonly pathNamespace: Namespace = {
     depth: 1,
     resolve: ([name = ''], loc) => {
-      if (name === 'module') return { value: str(this.config.folder, loc) };
-      if (name === 'root') return { value: str(this.session.root, loc) };
-      if (name === 'cwd') return { value: str(this.session.context.cwd, loc) };
+      if (name === 'module') return { value: str(posix.relative(this.session.root, this.config.folder) || '.', loc) };
+      if (name === 'root') return { value: str('.', loc) };
+      if (name === 'cwd') return { value: str(resolve(this.session.context.cwd, this.session.root), loc) };
       return { value: at(error(`path.${name} does not exist (path.module, path.root and path.cwd do)`), loc) };
     },
   };
@@ -187,7 +224,7 @@ export class ModuleInstance {
     },
   };
 
-  private output(name: string): ReturnType<Evaluator['evaluate']> | undefined {
+  private output(name: string): Value | undefined {
     const expr = this.config.outputs.get(name);
     return expr === undefined ? undefined : this.evaluator.evaluate(expr);
   }
@@ -217,11 +254,17 @@ export class ModuleInstance {
       this.unevaluated(`module "${call.name}" has no literal source; what it shares is not checked`, where);
       return [];
     }
-    if (!sourceValue.startsWith('./') && !sourceValue.startsWith('../')) {
-      this.unevaluated(`module "${call.name}" comes from ${JSON.stringify(sourceValue)}, which is not a local path: amiguard does not fetch registry or remote modules, so what it shares is not checked`, where);
+    const key = this.key === '' ? call.name : `${this.key}.${call.name}`;
+    const local = sourceValue.startsWith('./') || sourceValue.startsWith('../');
+    const installed = local ? undefined : this.session.installed().get(key);
+    if (!local && installed === undefined) {
+      this.unevaluated(
+        `module "${call.name}" comes from ${JSON.stringify(sourceValue)}, which is not a local path: amiguard does not fetch registry or remote modules, so what it shares is not checked (after terraform init, amiguard reads the copy in .terraform/modules)`,
+        where,
+      );
       return [];
     }
-    const folder = posix.normalize(posix.join(this.config.folder.split('\\').join('/'), sourceValue)).replace(/\/$/, '') || '.';
+    const folder = installed ?? (posix.normalize(posix.join(this.config.folder, sourceValue)).replace(/\/$/, '') || '.');
     if (this.callers.includes(folder) || folder === this.config.folder) {
       this.unevaluated(`module "${call.name}" calls ${folder}, which is already being read (a module that calls itself); Terraform rejects it`, where);
       return [];
@@ -246,7 +289,7 @@ export class ModuleInstance {
           what: `argument of module "${call.name}"`,
         });
       }
-      return new ModuleInstance(this.session, config, `${address}${instance.key}.`, sources, instance.doubt, [...this.callers, this.config.folder]);
+      return new ModuleInstance(this.session, config, `${address}${instance.key}.`, key, sources, instance.doubt, [...this.callers, this.config.folder]);
     });
   }
 

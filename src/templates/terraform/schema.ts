@@ -39,13 +39,13 @@ function nested(blocks: ReadonlyMap<string, BodySchema>): ReadonlyMap<string, Bl
 }
 
 const LAUNCH_PERMISSION_BLOCK = only(DISTRIBUTION_FIELDS);
-const AMI_DISTRIBUTION = only(['name'], nested(new Map([['launch_permission', LAUNCH_PERMISSION_BLOCK]])));
-const DISTRIBUTION = only(['region'], nested(new Map([['ami_distribution_configuration', AMI_DISTRIBUTION]])));
+const AMI_DISTRIBUTION = only([], nested(new Map([['launch_permission', LAUNCH_PERMISSION_BLOCK]])));
+const DISTRIBUTION = only([], nested(new Map([['ami_distribution_configuration', AMI_DISTRIBUTION]])));
 
 const RESOURCE_SCHEMAS: ReadonlyMap<string, BodySchema> = new Map([
   [LAUNCH_PERMISSION, only([...REPETITION, 'image_id', ...LAUNCH_PERMISSION_FIELDS])],
   [SNAPSHOT_PERMISSION, only([...REPETITION, 'snapshot_id', 'account_id'])],
-  [DISTRIBUTION_CONFIGURATION, only([...REPETITION, 'name'], nested(new Map([['distribution', DISTRIBUTION]])))],
+  [DISTRIBUTION_CONFIGURATION, only(REPETITION, nested(new Map([['distribution', DISTRIBUTION]])))],
   ...[...AMI_RESOURCES].map((type): [string, BodySchema] => [type, only([...REPETITION, 'name'])]),
 ]);
 

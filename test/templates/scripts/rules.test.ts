@@ -38,6 +38,30 @@ describe('rules on shell scripts', () => {
     );
   });
 
+  it('a variable the script does not set takes --var, else the environment with --use-env', async () => {
+    const given = async (options: { variables?: { kind: 'var'; name: string; value: string }[]; useEnv?: boolean; env?: Record<string, string> }): Promise<string[]> => {
+      const result = await lint({ paths: ['share.sh'], cwd: FIXTURES, env: {}, ...options });
+      return result.findings.filter((finding) => finding.location.kind === 'source' && finding.location.line === 13).map((finding) => `${finding.ruleId}: ${finding.message}`);
+    };
+    assert.deepEqual(await given({ variables: [{ kind: 'var', name: 'PARTNER_ACCOUNT', value: '123456789012' }] }), [
+      'unapproved-account: modify-image-attribute call: --launch-permission (from $PARTNER_ACCOUNT from --var PARTNER_ACCOUNT) shares the AMI with account 123456789012; no policy approves any grantee',
+    ]);
+    assert.deepEqual(await given({ useEnv: true, env: { PARTNER_ACCOUNT: 'all' } }), [
+      'invalid-grantee: modify-image-attribute call: --launch-permission (from $PARTNER_ACCOUNT from the environment (--use-env)): "all" is not an account id: AWS expects 12 digits; AWS rejects the whole --launch-permission change',
+    ]);
+    assert.deepEqual((await given({ useEnv: false, env: { PARTNER_ACCOUNT: '123456789012' } })).map((line) => line.split(':')[0]), ['unresolved-sharing']);
+  });
+
+  it('a permission list copied at run time is unresolved-sharing; --var gives the value the run would see', async () => {
+    assert.deepEqual(await findings('copy-permissions.sh'), ['unresolved-sharing copy-permissions.sh:3:69']);
+    const copied = '{"LaunchPermission": {"Add": [{"Group": "all"}]}}';
+    const result = await lint({ paths: ['copy-permissions.sh'], cwd: FIXTURES, env: {}, variables: [{ kind: 'var', name: 'PERMISSIONS', value: copied }] });
+    assert.deepEqual(
+      result.findings.map((finding) => `${finding.ruleId}: ${finding.message}`),
+      ['public-ami: modify-image-attribute call: --cli-input-json LaunchPermission (from $PERMISSIONS from --var PERMISSIONS) makes the AMI public: every AWS account can launch it'],
+    );
+  });
+
   it('an extension-less script with a shell #! line', async () => {
     assert.deepEqual(await findings('bin/share-ami'), ['public-ami bin/share-ami:2:81']);
   });
@@ -83,6 +107,7 @@ describe('amiguard lint with no path', () => {
       'ci/broken/buildspec.yml',
       'ci/buildspec.yml',
       'ci/concourse/pipeline.yml',
+      'copy-permissions.sh',
       'publish.py',
       'share.sh',
     ]);

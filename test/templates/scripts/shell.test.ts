@@ -148,6 +148,25 @@ describe('shell reader: guards', () => {
   });
 });
 
+describe('shell reader: here-documents', () => {
+  it('a here-document fed to ssh or a shell is read as a script; one given to cat is text', async () => {
+    const text = [
+      'G=all',
+      'ssh host <<EOF',
+      'aws ec2 modify-image-attribute --launch-permission "Add=[{Group=$G}]"',
+      'EOF',
+      "bash -s <<'X'",
+      'aws ec2 modify-image-attribute --launch-permission "Add=[{Group=all}]"',
+      'X',
+      'cat <<EOF',
+      'aws ec2 modify-image-attribute --launch-permission "Add=[{Group=all}]"',
+      'EOF',
+      '',
+    ].join('\n');
+    assert.deepEqual(summarize(await shell(text)), ['launch public --launch-permission 3:65-3:67', 'launch public --launch-permission 6:65-6:68']);
+  });
+});
+
 describe('shell reader: what it cannot read', () => {
   it('a parse error is an unevaluated problem at its place, and the calls before it still count', async () => {
     const text = `${AWS} --launch-permission "Add=[{Group=all}]"\nif then fi (((\n`;

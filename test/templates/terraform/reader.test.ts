@@ -274,7 +274,45 @@ describe('Terraform unknowns', () => {
       'module.share.aws_ami_launch_permission.this["888888888888"]: launch account_id=888888888888 @8:16',
     ]);
     assert.deepEqual(result.problems, [
-      'module "vpc" comes from "terraform-aws-modules/vpc/aws", which is not a local path: amiguard does not fetch registry or remote modules, so what it shares is not checked (unevaluated)',
+      'module "vpc" comes from "terraform-aws-modules/vpc/aws", which is not a local path: amiguard does not fetch registry or remote modules, so what it shares is not checked (after terraform init, amiguard reads the copy in .terraform/modules) (unevaluated)',
+    ]);
+  });
+
+  it('reads a registry module from .terraform/modules once terraform init has installed it', async () => {
+    const result = await read({
+      'root/main.tf': 'module "share" {\n  source  = "example/share/aws"\n  version = "1.0.0"\n  groups  = ["all"]\n}\n',
+      'root/.terraform/modules/modules.json': JSON.stringify({
+        Modules: [
+          { Key: '', Source: '', Dir: '.' },
+          { Key: 'share', Source: 'registry.terraform.io/example/share/aws', Version: '1.0.0', Dir: '.terraform/modules/share' },
+        ],
+      }),
+      'root/.terraform/modules/share/main.tf': [
+        'variable "groups" {}',
+        'resource "aws_ami_launch_permission" "this" {',
+        '  for_each = toset(var.groups)',
+        '  image_id = "ami-12345678"',
+        '  group    = each.value',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.lines, ['module.share.aws_ami_launch_permission.this["all"]: launch group=all @5:14']);
+    assert.equal(result.subjects[0]?.file, 'root/.terraform/modules/share/main.tf');
+  });
+
+  it('resolves files against the root module\'s folder, with path.module relative to it, as Terraform run there', async () => {
+    const result = await read({
+      'root/ids.json': '["121212121212"]',
+      'root/main.tf': 'module "m" {\n  source = "../modules/m"\n}\nresource "aws_ami_launch_permission" "a" {\n  for_each   = toset(jsondecode(file("${path.module}/ids.json")))\n  account_id = each.value\n}\n',
+      'modules/m/groups.tpl': '["%{ if true }all%{ endif }"]',
+      'modules/m/main.tf': 'resource "aws_imagebuilder_distribution_configuration" "d" {\n  distribution {\n    ami_distribution_configuration {\n      launch_permission {\n        user_groups = jsondecode(templatefile("${path.module}/groups.tpl", {}))\n      }\n    }\n  }\n}\n',
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.lines, [
+      'aws_ami_launch_permission.a["121212121212"]: launch account_id=121212121212 @6:16',
+      'module.m.aws_imagebuilder_distribution_configuration.d: launch launch_permission.user_groups=all @5:23',
     ]);
   });
 
@@ -284,11 +322,15 @@ describe('Terraform unknowns', () => {
     assert.match(result.problems[0] ?? '', /already being read/);
   });
 
-  it('rejects functions Terraform does not have, such as Packer\'s env()', async () => {
+  it('rejects functions Terraform does not have, such as Packer\'s env(), and speaks of Terraform', async () => {
     const result = await read({
       'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = env("ACCOUNT")\n}\n',
     });
     assert.deepEqual(result.lines, ['aws_ami_launch_permission.a: launch unknown account_id: there is no function named "env" in Terraform @3:16']);
+    const home = await read({
+      'root/main.tf': 'resource "aws_ami_launch_permission" "a" {\n  image_id   = "ami-12345678"\n  account_id = file("~/account")\n}\n',
+    });
+    assert.deepEqual(home.lines, ['aws_ami_launch_permission.a: launch unknown account_id: file("~/account") is not evaluated: it names the home directory of the machine that runs Terraform @3:16']);
   });
 
   it('decides an equality between values of different kinds even with unknown parts, as cty does', async () => {
@@ -370,6 +412,32 @@ describe('Terraform variables', () => {
     assert.equal(await grantee([{ kind: 'var-file', path: 'x.pkrvars.hcl' }]), '333333333333');
     // A --var for a variable this root does not declare is left to the roots that do.
     assert.equal(await grantee([{ kind: 'var', name: 'other', value: 'x' }]), '333333333333');
+  });
+
+  it('gives a missing optional() attribute its default, or null, as Terraform does', async () => {
+    const result = await read({
+      'root/main.tf': [
+        'variable "permission" {',
+        '  type    = object({ user_ids = optional(list(string)), user_groups = optional(list(string), ["all"]) })',
+        '  default = {}',
+        '}',
+        'resource "aws_imagebuilder_distribution_configuration" "d" {',
+        '  name = "d"',
+        '  distribution {',
+        '    region = "us-east-1"',
+        '    ami_distribution_configuration {',
+        '      launch_permission {',
+        '        user_ids    = var.permission.user_ids',
+        '        user_groups = var.permission.user_groups',
+        '      }',
+        '    }',
+        '  }',
+        '}',
+        '',
+      ].join('\n'),
+    });
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.lines, ['aws_imagebuilder_distribution_configuration.d: launch launch_permission.user_groups=all @12:23']);
   });
 
   it('reads TF_VAR_x only with --use-env', async () => {

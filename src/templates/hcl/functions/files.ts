@@ -44,7 +44,7 @@ type Located = { readonly ok: true; readonly path: Resolved } | { readonly ok: f
 function locate(name: string, path: string, call: CallContext): Located {
   const { cwd, pathRoot } = call.environment;
   const quoted = `${name}(${JSON.stringify(path)})`;
-  if (path.startsWith('~')) return { ok: false, failure: unknown(`${quoted} is not evaluated: it names the home directory of the machine that runs Packer`) };
+  if (path.startsWith('~')) return { ok: false, failure: unknown(`${quoted} is not evaluated: it names the home directory of the machine that runs ${call.environment.functions.tool}`) };
   const display = isAbsolute(path) ? clean(path) : clean(join(pathRoot, path));
   const absolute = resolve(cwd, display);
   const roots = [resolve(cwd), resolve(cwd, pathRoot)].map((root) => realPath(root) ?? root);
@@ -163,9 +163,10 @@ export const FILE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string,
     const path = needString('dirname', input, 1);
     return typeof path === 'string' ? str(dirname(path)) : path;
   })],
-  ['pathexpand', strict(1, 1, ([input]) => {
+  ['pathexpand', strict(1, 1, ([input], call) => {
     const path = needString('pathexpand', input, 1);
     if (typeof path !== 'string') return path;
-    return path.startsWith('~') ? unknown(`pathexpand(${JSON.stringify(path)}) is not evaluated: it names the home directory of the machine that runs Packer`) : str(path);
+    const tool = call.environment.functions.tool;
+    return path.startsWith('~') ? unknown(`pathexpand(${JSON.stringify(path)}) is not evaluated: it names the home directory of the machine that runs ${tool}`) : str(path);
   })],
 ]);

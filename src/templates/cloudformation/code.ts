@@ -20,6 +20,8 @@ export async function readInlineCode(file: string, root: CfnNode, evaluator: Eva
   const defaultRuntime = child(child(child(root, 'Globals'), 'Function'), 'Runtime');
   for (const resource of resources.entries) {
     for (const found of inlineCodeOf(resource.value, evaluator, defaultRuntime)) {
+      const condition = resourceCondition(resource.value, evaluator);
+      if (condition === false) continue;
       const code = buildCode(found.node, evaluator);
       if (code.text.trim() === '') continue;
       if (found.language === undefined) {
@@ -33,8 +35,6 @@ export async function readInlineCode(file: string, root: CfnNode, evaluator: Eva
         }
         continue;
       }
-      const condition = resourceCondition(resource.value, evaluator);
-      if (condition === false) continue;
       // The reader places what it finds (and the lines its messages name) from `at` and `indent`:
       // exact for a YAML block, close for code built from pieces; `locate` then makes it exact.
       const read = await context.readCode(found.language, {

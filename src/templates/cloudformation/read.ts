@@ -46,6 +46,11 @@ export async function readCloudFormation(files: readonly string[], context: Unit
     const lookup = parameterLookup(parameters, givenParameters(context));
     const evaluator = new Evaluator(root, lookup, (name) => child(parameters, name));
     for (const resource of resources.entries) {
+      if (resource.key.startsWith('Fn::ForEach::') && mentions(resource.value, DISTRIBUTION_CONFIGURATION)) {
+        // The language extension's loop makes resources amiguard does not expand: say so rather than pass.
+        problems.push({ message: `${resource.key} makes ${DISTRIBUTION_CONFIGURATION} resources that amiguard does not expand: their launch permissions were not checked`, location: resource.keyLocation, unevaluated: true });
+        continue;
+      }
       if (scalarText(child(resource.value, 'Type')) !== DISTRIBUTION_CONFIGURATION) continue;
       for (const subject of distributionSubjects(file, resource.key, resource.value, evaluator)) subjects.push(subject);
     }
@@ -171,4 +176,11 @@ function guarded(item: EvaluatedItem, guards: readonly Guard[]): EvaluatedItem {
   if (item.kind === 'unknown') return { ...item, reason: `${item.reason}; ${reason}` };
   const { value, ...rest } = item;
   return { ...rest, kind: 'unknown', reason, mayInclude: [value] };
+}
+
+/** Whether a scalar of the tree is `text`. */
+function mentions(node: CfnNode, text: string): boolean {
+  if (node.kind === 'scalar') return node.value === text;
+  if (node.kind === 'list') return node.items.some((item) => mentions(item, text));
+  return node.entries.some((item) => mentions(item.value, text));
 }

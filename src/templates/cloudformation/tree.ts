@@ -68,7 +68,9 @@ export function parseYamlTemplate(file: string, text: string): TemplateParse {
   const lineCounter = new lib.LineCounter();
   let document: Document.Parsed;
   try {
-    document = lib.parseDocument(text, { lineCounter, schema: 'failsafe', prettyErrors: false, uniqueKeys: true });
+    // The library's own duplicate-key check compares every key with every other (minutes for a
+    // map of 40,000 keys); the converter finds duplicates with a set instead.
+    document = lib.parseDocument(text, { lineCounter, schema: 'failsafe', prettyErrors: false, uniqueKeys: false });
   } catch (error) {
     if (error instanceof RangeError) return { ok: false, problem: tooDeepProblem(file) };
     throw error;
@@ -87,6 +89,10 @@ export function parseYamlTemplate(file: string, text: string): TemplateParse {
     if (alias !== undefined) {
       return { ok: false, problem: { message: 'CloudFormation does not allow YAML aliases (*name): it rejects this template', location: alias } };
     }
+    const duplicate = converter.duplicate;
+    if (duplicate !== undefined) {
+      return { ok: false, problem: { message: `invalid YAML: duplicate key "${duplicate.key}": map keys must be unique`, location: duplicate.location } };
+    }
     return { ok: true, root };
   } catch (caught) {
     if (caught instanceof TooDeep || caught instanceof RangeError) return { ok: false, problem: tooDeepProblem(file) };
@@ -104,6 +110,8 @@ function tooDeepProblem(file: string): TemplateProblem {
 class YamlConverter {
   /** The first alias met: CloudFormation rejects the template. */
   alias: SourceLocation | undefined;
+  /** The first key met twice in one map. */
+  duplicate: { readonly key: string; readonly location: SourceLocation } | undefined;
   private readonly lib = yaml();
 
   constructor(
@@ -126,10 +134,13 @@ class YamlConverter {
       converted = { kind: 'list', items: node.items.map((item) => this.convert(item as YamlNode | null, depth + 1)), location };
     } else if (this.lib.isMap(node)) {
       const entries: CfnEntry[] = [];
+      const keys = new Set<string>();
       for (const pair of node.items) {
         const key = pair.key as YamlNode | null;
         const keyLocation = key === null ? location : this.locate(key.range);
         const keyText = key !== null && this.lib.isScalar(key) ? String(key.value) : '';
+        if (keys.has(keyText)) this.duplicate ??= { key: keyText, location: keyLocation };
+        keys.add(keyText);
         entries.push({ key: keyText, keyLocation, value: this.convert(pair.value as YamlNode | null, depth + 1) });
       }
       converted = { kind: 'map', entries, location };

@@ -257,6 +257,24 @@ Resources:
     assert.deepEqual(group?.kind === 'source' && [group.line, group.column], [text.split('\n').findIndex((line) => line.includes('"all"')) + 1, 10]);
   });
 
+  it('a distribution made by Fn::ForEach is not expanded: a problem says it was not checked', async () => {
+    const text = `Transform: AWS::LanguageExtensions
+Resources:
+  Fn::ForEach::Regions:
+    - Region
+    - [us-east-1, eu-west-1]
+    - Dist\${Region}:
+        Type: AWS::ImageBuilder::DistributionConfiguration
+        Properties:
+          Distributions:
+            - AmiDistributionConfiguration:
+                LaunchPermissionConfiguration: {UserGroups: [all]}
+`;
+    const result = await read(text);
+    assert.deepEqual(result.problems.map((problem) => [problem.location.line, problem.location.column, problem.unevaluated]), [[3, 3, true]]);
+    assert.match(result.problems[0]?.message ?? '', /Fn::ForEach::Regions makes AWS::ImageBuilder::DistributionConfiguration resources that amiguard does not expand/);
+  });
+
   it('EC2 and custom resources are not sharing', async () => {
     const text = `AWSTemplateFormatVersion: '2010-09-09'
 Resources:

@@ -132,6 +132,15 @@ Resources:
     assert.match(reasons[2] ?? '', /refers to itself/);
   });
 
+  it('a map of 50,000 keys is read (the YAML library checks unique keys in quadratic time; the reader does not ask it to)', async () => {
+    const keys = Array.from({ length: 50_000 }, (_, index) => `    Key${index}: value`).join('\n');
+    writeFileSync(join(dir, 'wide.yaml'), `${HEADER}  Bucket:\n    Type: AWS::S3::Bucket\n  Tags:\n${keys}\n`);
+    assert.deepEqual((await readWith(['wide.yaml'], dir)).problems, []);
+    writeFileSync(join(dir, 'duplicate.yaml'), `${HEADER}  Bucket:\n    Type: AWS::S3::Bucket\n  Bucket:\n    Type: AWS::S3::Bucket\n`);
+    const duplicate = await readWith(['duplicate.yaml'], dir);
+    assert.deepEqual(duplicate.problems.map((problem) => [problem.message, problem.location.line, problem.location.column]), [['invalid YAML: duplicate key "Bucket": map keys must be unique', 5, 3]]);
+  });
+
   it('any text gives subjects or problems, never an exception', async () => {
     const alphabet = fc.constantFrom(...'{}[]":,\n -!&*|>#\'ab01'.split(''), 'Resources:\n', '  D:\n', '    Type: AWS::ImageBuilder::DistributionConfiguration\n', '!Ref ', '!Sub ', '!If ', '"Fn::Join"', 'UserGroups', 'all', '${AWS::AccountId}', '  ');
     let index = 0;

@@ -22,7 +22,8 @@ export function originOf(provenance: Provenance): RelatedLocation[] {
 export function describeSource(provenance: Provenance): string {
   const notes = [
     ...(provenance.via === undefined ? [] : [`from ${provenance.via}`]),
-    ...(provenance.condition === undefined ? [] : [`when ${provenance.condition}`]),
+    // A guard written with its keyword (Ansible's `when: x`) is shown as is; a bare test gets `when`.
+    ...(provenance.condition === undefined ? [] : [/^(?:when|if|unless)\b/.test(provenance.condition) ? provenance.condition : `when ${provenance.condition}`]),
   ];
   return notes.length === 0 ? provenance.field : `${provenance.field} (${notes.join(', ')})`;
 }

@@ -41,7 +41,7 @@ describe('rules on Ansible', () => {
       ['public-ami', 'error', 'public/site.yml', 10, 24],
       ['public-snapshot', 'error', 'public/site.yml', 18, 13],
     ]);
-    assert.match(found[0]?.message ?? '', /^task "Make the AMI public": launch_permissions\.group_names \(.*when: production_tag.*\) makes the AMI public/);
+    assert.match(found[0]?.message ?? '', /^task "Make the AMI public": launch_permissions\.group_names \(from \{\{ public_groups \}\}, when: production_tag\) makes the AMI public/);
   });
 
   it('unapproved-account, unapproved-ou and invalid-grantee', async () => {

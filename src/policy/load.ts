@@ -11,7 +11,7 @@ import {
   type ResolvedPolicy,
   type SeveritySetting,
 } from '../core/index.js';
-import { yaml } from '../core/yaml.js';
+import { firstDuplicateKey, MAX_YAML_DEPTH, yaml, yamlTooDeep } from '../core/yaml.js';
 
 const isMap = (node: unknown): node is YAMLMap => yaml().isMap(node);
 const isScalar = (node: unknown): node is Scalar => yaml().isScalar(node);
@@ -50,12 +50,20 @@ export function loadPolicy(path: string, knownRules: readonly string[], displayP
  * expected. `exclude:` globs are relative to `folder`, the policy file's.
  */
 export function parsePolicy(text: string, file: string, knownRules: readonly string[], folder = process.cwd()): ResolvedPolicy {
+  const deep = yamlTooDeep(text);
+  if (deep !== undefined) {
+    throw new ConfigurationError(`${file}:${deep.line}:${deep.column}: nested more than ${MAX_YAML_DEPTH} levels deep: not a policy`);
+  }
   const lineCounter = new (yaml().LineCounter)();
-  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
   const reader = new PolicyReader(file, lineCounter, doc);
   const firstError = doc.errors[0];
   if (firstError !== undefined) {
     throw new ConfigurationError(`${reader.at(firstError.pos[0])}: not valid YAML or JSON: ${firstError.message.split('\n')[0] ?? ''}`);
+  }
+  const duplicate = firstDuplicateKey(doc);
+  if (duplicate !== undefined) {
+    throw new ConfigurationError(`${reader.at(duplicate.offset)}: not valid YAML or JSON: map keys must be unique ("${duplicate.key}" is repeated)`);
   }
   return reader.read(knownRules, folder);
 }

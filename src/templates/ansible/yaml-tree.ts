@@ -1,6 +1,6 @@
 import type * as Yaml from 'yaml';
 import { sourceLocation, type SourceLocation } from '../../core/index.js';
-import { yaml } from '../../core/yaml.js';
+import { MAX_YAML_DEPTH, yaml, yamlTooDeep } from '../../core/yaml.js';
 import type { TemplateProblem } from '../model.js';
 
 /**
@@ -39,12 +39,10 @@ export interface ParsedYaml {
 }
 
 /**
- * Limits that keep hostile YAML from hurting the process: the yaml library overflows its stack
- * near 2,000 levels of flow nesting and aborts the process (out of memory in a regular
- * expression) near 10,000, so deep input is refused before it is parsed; an alias bomb expands
- * into more nodes than any playbook has.
+ * Limits that keep hostile YAML from hurting the process: deep input is refused before it is
+ * parsed (see MAX_YAML_DEPTH); an alias bomb expands into more nodes than any playbook has.
  */
-const MAX_DEPTH = 128;
+const MAX_DEPTH = MAX_YAML_DEPTH;
 const MAX_NODES = 200_000;
 
 /** Parses one YAML file; a file that does not parse is a problem at the place of the error. */
@@ -151,41 +149,10 @@ function keyText(key: Yaml.ParsedNode | null): string {
   return key.toString();
 }
 
-/** Refuses YAML nested deeper than MAX_DEPTH before the parser sees it (brackets, indentation, compact `- - -`). */
+/** Refuses YAML nested deeper than MAX_DEPTH before the parser sees it. */
 function nestingProblem(file: string, text: string): TemplateProblem | undefined {
-  let flow = 0;
-  let line = 1;
-  let lineStart = 0;
-  let quote: string | undefined;
-  let comment = false;
-  for (let index = 0; index < text.length; index += 1) {
-    const char = text[index];
-    if (char === '\n') {
-      line += 1;
-      lineStart = index + 1;
-      comment = false;
-      if (flow === 0) quote = undefined;
-      continue;
-    }
-    if (comment) continue;
-    if (quote !== undefined) {
-      if (char === quote) quote = undefined;
-      continue;
-    }
-    if (char === '"' || char === "'") quote = char;
-    else if (char === '#' && (index === lineStart || text[index - 1] === ' ' || text[index - 1] === '\t')) comment = true;
-    else if (char === '[' || char === '{') {
-      flow += 1;
-      if (flow > MAX_DEPTH) return deep(file, line, index - lineStart + 1);
-    } else if ((char === ']' || char === '}') && flow > 0) flow -= 1;
-    else if (index === lineStart) {
-      let end = index;
-      while (text[end] === ' ' || text[end] === '-' || text[end] === '\t') end += 1;
-      // Indentation and compact sequences (`- - - x`) nest too; a level takes at least one column.
-      if (end - index > MAX_DEPTH * 4) return deep(file, line, 1);
-    }
-  }
-  return undefined;
+  const at = yamlTooDeep(text, MAX_DEPTH);
+  return at === undefined ? undefined : deep(file, at.line, at.column);
 }
 
 function deep(file: string, line: number, column: number): TemplateProblem {

@@ -1,7 +1,7 @@
 import type { ValueNode as JsonNode } from '@humanwhocodes/momoa';
 import type { Document, LineCounter, Node as YamlNode, Scalar } from 'yaml';
 import { sourceLocation, type SourceLocation } from '../../core/index.js';
-import { yaml } from '../../core/yaml.js';
+import { yaml, yamlTooDeep } from '../../core/yaml.js';
 import type { TemplateProblem } from '../model.js';
 import { parseJson } from '../packer-json/parse.js';
 
@@ -64,6 +64,8 @@ class TooDeep extends Error {}
 
 /** Parses a YAML template with positions. CloudFormation refuses anchors and aliases, so they are a problem, never expanded. */
 export function parseYamlTemplate(file: string, text: string): TemplateParse {
+  // Deep flow nesting makes the yaml library abort the whole process: refused before it parses.
+  if (yamlTooDeep(text, MAX_DEPTH) !== undefined) return { ok: false, problem: tooDeepProblem(file) };
   const lib = yaml();
   const lineCounter = new lib.LineCounter();
   let document: Document.Parsed;

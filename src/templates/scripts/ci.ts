@@ -1,5 +1,5 @@
 import type { Document, Node as YamlNode, Pair, Scalar } from 'yaml';
-import { yaml } from '../../core/yaml.js';
+import { yaml, yamlTooDeep } from '../../core/yaml.js';
 import type { CodeLanguage, EmbeddedCode, UnitContext, UnitRead } from '../format.js';
 import type { TemplateProblem } from '../model.js';
 import { joinGuards } from './subjects.js';
@@ -24,6 +24,12 @@ interface Site {
  * step as Python) by the script readers, located in this file.
  */
 export async function readCiText(path: string, text: string, context: UnitContext): Promise<UnitRead> {
+  // Deep flow nesting makes the yaml library abort the whole process: refused before it parses.
+  const deep = yamlTooDeep(text);
+  if (deep !== undefined) {
+    const location = { kind: 'source' as const, file: path, line: deep.line, column: deep.column, endLine: deep.line, endColumn: deep.column + 1 };
+    return { subjects: [], problems: [{ message: 'the YAML is nested too deeply for amiguard to read: the steps in it were not checked', location, unevaluated: true }] };
+  }
   const documents = yaml().parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
   const lines = new LineIndex(text);
   const problems: TemplateProblem[] = [];

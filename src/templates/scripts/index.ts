@@ -1,6 +1,6 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { yaml } from '../../core/yaml.js';
+import { yaml, yamlTooDeep } from '../../core/yaml.js';
 import type { ClaimedFile, EmbeddedCode, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { SourceFile } from '../model.js';
 import { loadGrammar, type Grammar } from './grammars.js';
@@ -133,7 +133,7 @@ export const ciFormat: TemplateFormat = {
     return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
   }),
   parseOnly: async (files) => {
-    for (const file of files) yaml().parseAllDocuments(file.text);
+    for (const file of files) if (yamlTooDeep(file.text) === undefined) yaml().parseAllDocuments(file.text);
   },
 };
 

@@ -4,7 +4,7 @@
  * date becomes an RFC 3339 string. The `yaml` package parses; this file only resolves.
  */
 import type { Document, Scalar } from 'yaml';
-import { yaml } from '../../../core/yaml.js';
+import { firstDuplicateKey, yaml, yamlTooDeep } from '../../../core/yaml.js';
 import { error, list, NULL, num, object, str, unknown, type Value } from '../value.js';
 
 /** Nodes built per call, aliases included, so that an alias bomb ends as an unknown. */
@@ -111,9 +111,10 @@ function mergeInto(entries: Map<string, Value>, value: Value): void {
 
 export function yamlDecode(input: string): Value {
   const { isAlias, isMap, isScalar, isSeq, parseAllDocuments } = yaml();
+  if (yamlTooDeep(input, MAX_DEPTH) !== undefined) return unknown(TOO_DEEP);
   let documents: ReturnType<typeof parseAllDocuments>;
   try {
-    documents = parseAllDocuments(input, { schema: 'failsafe', uniqueKeys: true });
+    documents = parseAllDocuments(input, { schema: 'failsafe', uniqueKeys: false });
   } catch (cause) {
     if (cause instanceof RangeError) return unknown(TOO_DEEP);
     throw cause;
@@ -126,6 +127,8 @@ export function yamlDecode(input: string): Value {
   // The parser reports its own stack overflow as a syntax error; Packer's parser would not fail.
   if (problem?.message.includes('Maximum call stack size exceeded') === true) return unknown(TOO_DEEP);
   if (problem !== undefined) return error(`function yamldecode(): ${problem.message.split('\n')[0] ?? 'invalid YAML'}`);
+  const duplicate = firstDuplicateKey(document);
+  if (duplicate !== undefined) return error(`function yamldecode(): Map keys must be unique ("${duplicate.key}" is repeated)`);
   let nodes = 0;
   const convert = (node: unknown, depth: number): Value => {
     nodes += 1;

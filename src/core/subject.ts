@@ -1,4 +1,4 @@
-import type { Location } from './location.js';
+import type { Location, SourceLocation } from './location.js';
 import type { Sharing } from './sharing.js';
 
 /**
@@ -26,6 +26,12 @@ export interface ImageSubject {
    * public create-volume permission is kept but nobody outside the account can use it.
    */
   readonly publicSnapshotsBlocked?: boolean;
+  /**
+   * For templates: the same configuration sets the region's block public access for AMIs to
+   * `block-new-sharing` (`via`, declared at `location`), so AWS refuses to make the AMI public
+   * there while the block is in effect. The grant is still reported: the file still asks for it.
+   */
+  readonly publicLaunchBlocked?: { readonly location: SourceLocation; readonly via: string };
 }
 
 /** Whether the AMI's volumes are encrypted, and with a customer managed key or the default one. */

@@ -95,16 +95,22 @@ export function reportPublicGrants(
           },
         }
       : {};
+  // Still an error when block public access refuses it: the file asks for a public AMI, and another run may lift the block.
+  const blocked = target === 'ami' && match.status !== 'expired' ? subject.publicLaunchBlocked : undefined;
   for (const grant of publicGrants) {
     context.report({
-      messageId: match.status === 'expired' ? 'expiredException' : 'public',
+      messageId: match.status === 'expired' ? 'expiredException' : blocked === undefined ? 'public' : 'publicBlocked',
       data: {
         name: subject.name,
         source: describeSource(grant),
         ...(match.status === 'expired' ? { expires: match.exception.expires ?? '', reason: match.exception.reason } : {}),
+        ...(blocked === undefined ? {} : { block: blocked.via }),
       },
       location: grant.location,
-      related: originOf(grant),
+      related: [
+        ...originOf(grant),
+        ...(blocked === undefined ? [] : [{ message: `${blocked.via} sets block public access for AMIs to block-new-sharing`, location: blocked.location }]),
+      ],
       key: `${grant.field}:all`,
       remediation: remediationFor(grant, target === 'ami' ? 'public-ami' : 'public-snapshot', fixFor(grant, remediation)),
       ...withRemoval(grant),

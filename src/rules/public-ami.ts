@@ -14,6 +14,8 @@ export const publicAmi: Rule = {
     docs: 'rule-public-ami',
     messages: {
       public: '{name}: {source} makes the AMI public: every AWS account can launch it',
+      publicBlocked:
+        '{name}: {source} makes the AMI public, which AWS refuses (OperationNotPermitted) while {block} blocks public sharing of AMIs in that region',
       expiredException:
         '{name}: {source} makes the AMI public, and the policy exception that allowed it expired on {expires} ({reason})',
     },

@@ -20,6 +20,13 @@ export interface ModuleCall {
   readonly file: string;
 }
 
+/** A `provider "name"` block: the configuration resources select by `name` or `name.alias`. */
+export interface ProviderDeclaration {
+  /** `aws`, or `aws.west` for `alias = "west"`. */
+  readonly address: string;
+  readonly loc: SourceLocation;
+}
+
 /** One module's declarations: all `.tf` and `.tf.json` files of a folder, as Terraform joins them. */
 export interface ModuleConfiguration {
   /** The folder, as shown. */
@@ -28,6 +35,7 @@ export interface ModuleConfiguration {
   readonly locals: ReadonlyMap<string, Expr>;
   readonly outputs: ReadonlyMap<string, Expr>;
   readonly modules: ReadonlyMap<string, ModuleCall>;
+  readonly providers: readonly ProviderDeclaration[];
   /** By `type.name`, in file order. */
   readonly resources: ReadonlyMap<string, ResourceDeclaration>;
   readonly resourceTypes: ReadonlySet<string>;
@@ -40,6 +48,7 @@ export function assembleModule(folder: string, files: readonly { file: string; b
   const localLocations = new Map<string, SourceLocation>();
   const outputs = new Map<string, Expr>();
   const modules = new Map<string, ModuleCall>();
+  const providers: ProviderDeclaration[] = [];
   const resources = new Map<string, ResourceDeclaration>();
   const resourceTypes = new Set<string>();
   const twice = (what: string, first: SourceLocation, loc: SourceLocation): void => {
@@ -92,13 +101,24 @@ export function assembleModule(folder: string, files: readonly { file: string; b
           modules.set(first, { name: first, body: block.body, loc: block.loc, file });
           break;
         }
+        case 'provider':
+          if (first !== undefined) providers.push({ address: providerAddress(first, block), loc: block.loc });
+          break;
         case 'resource':
           declareResource(block, file, resources, resourceTypes, twice);
           break;
       }
     }
   }
-  return { folder, variables, locals, outputs, modules, resources, resourceTypes };
+  return { folder, variables, locals, outputs, modules, providers, resources, resourceTypes };
+}
+
+/** `aws` or `aws.west`; an alias that is not a literal (Terraform rejects it) still makes a configuration of its own. */
+function providerAddress(name: string, block: Block): string {
+  const alias = attribute(block.body, 'alias');
+  if (alias === undefined) return name;
+  const value = alias.expr.type === 'literal' && typeof alias.expr.value === 'string' ? alias.expr.value : `(alias at ${formatLocation(alias.loc)})`;
+  return `${name}.${value}`;
 }
 
 function declareResource(

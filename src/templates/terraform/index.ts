@@ -4,7 +4,8 @@ import type { ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.
 import type { SourceFile, TemplateProblem } from '../model.js';
 import { loadHclParser, parseHclTree } from '../hcl/hcl-parser.js';
 import { BASE_BUDGET, Budget, BUDGET_PER_CHARACTER } from '../hcl/value.js';
-import { installedModules, isJson, ModuleInstance, parseModule, type ReadSession } from './module.js';
+import { markBlocked } from './block-public-access.js';
+import { installedModules, isJson, ModuleInstance, parseModule, ROOT_PROVIDERS, type ReadSession } from './module.js';
 import { isAutoVarFile, isTerraformVarFile, terraformVariableSources } from './variables.js';
 
 function isTemplate(name: string): boolean {
@@ -16,7 +17,9 @@ function isTemplate(name: string): boolean {
  * its `terraform.tfvars` and `*.auto.tfvars(.json)`, `--var-file`s that are `.tfvars`, `--var`s
  * and, with --use-env, `TF_VAR_x`; local modules it calls are followed with their arguments.
  * Each instance of `aws_ami_launch_permission`, `aws_snapshot_create_volume_permission` and
- * `aws_imagebuilder_distribution_configuration` is a subject.
+ * `aws_imagebuilder_distribution_configuration` is a subject. A launch permission in the region of
+ * an `aws_ec2_image_block_public_access` with `state = "block-new-sharing"` is marked
+ * `publicLaunchBlocked`: AWS refuses to make the AMI public there.
  */
 export const terraformFormat: TemplateFormat = {
   id: 'terraform',
@@ -94,10 +97,13 @@ export async function readTerraform(files: readonly string[], autoVarPaths: read
     root,
     installed: () => (installed ??= installedModules(root, context)),
     images: new Map(),
+    blocks: [],
+    awsConfigurations: new Set(),
   };
   const config = parseModule(session, root, templates);
   const sources = terraformVariableSources(config.variables, { autoVarFiles, variables: context.variables, useEnv: context.useEnv, env: context.env });
-  const subjects = new ModuleInstance(session, config, '', '', sources, undefined, []).subjects();
+  const placed = new ModuleInstance(session, config, '', '', sources, undefined, [], ROOT_PROVIDERS).subjects();
+  const subjects = markBlocked(placed, session.blocks, session.awsConfigurations);
   // Terraform plans nothing from a configuration it rejects: a problem that is not only
   // amiguard's own limit means no resource is created, and the problem is the finding.
   const refused = problems.some((problem) => problem.unevaluated !== true);

@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
 import type { Parser } from 'web-tree-sitter';
-import type { ImageSubject, SourceLocation } from '../../core/index.js';
+import type { SourceLocation } from '../../core/index.js';
 import type { UnitContext } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
 import { Evaluator, LOCAL_NAMESPACE, unknownNamespace, VARIABLE_NAMESPACE, type EvaluationEnvironment, type Namespace } from '../hcl/evaluate.js';
@@ -10,6 +10,7 @@ import { parseHclJson } from '../hcl/json-syntax.js';
 import { attribute, type Body } from '../hcl/syntax.js';
 import { asString, at, error, str, unknown, type Budget, type Value } from '../hcl/value.js';
 import { VariableValues, type VariableSource } from '../hcl/variables.js';
+import { collectBlocks, providerReference, type BlockInstance, type PlacedSubject } from './block-public-access.js';
 import { assembleModule, type ModuleCall, type ModuleConfiguration } from './configuration.js';
 import { expandInstances } from './expand.js';
 import { TERRAFORM_FUNCTIONS } from './functions.js';
@@ -37,7 +38,14 @@ export interface ReadSession {
   readonly installed: () => ReadonlyMap<string, string>;
   /** The AMI resources of every module instance read so far, by address. */
   readonly images: Map<string, () => string | undefined>;
+  /** The `aws_ec2_image_block_public_access` instances of every module instance read so far. */
+  readonly blocks: BlockInstance[];
+  /** The AWS provider configurations declared in the root and its modules, in the root's terms (`aws`, `aws.west`, `module.x.aws`). */
+  readonly awsConfigurations: Set<string>;
 }
+
+/** How the root module's own references name configurations: as written (an undeclared `aws` is the implicit default). */
+export const ROOT_PROVIDERS = (reference: string): string => reference;
 
 /**
  * The modules `terraform init` installed under the root (`.terraform/modules/modules.json`), by
@@ -94,6 +102,7 @@ export function parseModule(session: ReadSession, folder: string, files: readonl
  */
 export class ModuleInstance {
   readonly evaluator: Evaluator;
+  readonly providerOf: (reference: string) => string | undefined;
   private readonly children = new Map<string, readonly ModuleInstance[]>();
   private readonly childrenInProgress = new Set<string>();
 
@@ -108,7 +117,12 @@ export class ModuleInstance {
     readonly doubt: string | undefined,
     /** The folders of the modules that called this one, to stop a module that calls itself. */
     private readonly callers: readonly string[],
+    /** What the caller's configurations are for this module's provider references that it does not declare itself. */
+    inherited: (reference: string) => string | undefined,
   ) {
+    const own = new Set(config.providers.map((provider) => provider.address));
+    this.providerOf = (reference) => (own.has(reference) ? `${prefix}${reference}` : inherited(reference));
+    for (const address of own) if (address === 'aws' || address.startsWith('aws.')) session.awsConfigurations.add(`${prefix}${address}`);
     const base = {
       useEnv: session.context.useEnv,
       env: session.context.env,
@@ -152,8 +166,9 @@ export class ModuleInstance {
     return this.session.images;
   }
 
-  /** The subjects of this module's resources, then those of the local modules it calls. */
-  subjects(): ImageSubject[] {
+  /** The subjects of this module's resources, then those of the local modules it calls; its block public access resources go to the session. */
+  subjects(): PlacedSubject[] {
+    this.session.blocks.push(...collectBlocks(this));
     const subjects = collectSubjects(this);
     for (const name of this.config.modules.keys()) {
       for (const child of this.instancesOf(name)) subjects.push(...child.subjects());
@@ -286,6 +301,7 @@ export class ModuleInstance {
     if (files === undefined) return [];
     const config = parseModule(this.session, folder, files);
     const address = `${this.prefix}module.${call.name}`;
+    const inherited = this.passedProviders(call);
     return expandInstances(call.body, this.evaluator, address, this.doubt).map((instance) => {
       const sources: VariableSource[] = [];
       for (const argument of call.body.attributes) {
@@ -298,8 +314,26 @@ export class ModuleInstance {
           what: `argument of module "${call.name}"`,
         });
       }
-      return new ModuleInstance(this.session, config, `${address}${instance.key}.`, key, sources, instance.doubt, [...this.callers, this.config.folder]);
+      return new ModuleInstance(this.session, config, `${address}${instance.key}.`, key, sources, instance.doubt, [...this.callers, this.config.folder], inherited);
     });
+  }
+
+  /**
+   * The configurations a module call passes: those its `providers` map names, or without one,
+   * the caller's default configurations (Terraform passes aliased ones only through the map).
+   */
+  private passedProviders(call: ModuleCall): (reference: string) => string | undefined {
+    const providers = attribute(call.body, 'providers');
+    if (providers === undefined) return (reference) => (reference.includes('.') ? undefined : this.providerOf(reference));
+    const passed = new Map<string, string | undefined>();
+    if (providers.expr.type === 'object') {
+      for (const item of providers.expr.items) {
+        const child = providerReference(item.key);
+        const parent = providerReference(item.value);
+        if (child !== undefined) passed.set(child, parent === undefined ? undefined : this.providerOf(parent));
+      }
+    }
+    return (reference) => passed.get(reference);
   }
 
   /** The `.tf` and `.tf.json` files of a local module's folder, through the bounded reader. */

@@ -4,6 +4,7 @@ import { sharingFromCalls, type GrantCall } from '../subject.js';
 import type { Evaluator } from '../hcl/evaluate.js';
 import { attribute } from '../hcl/syntax.js';
 import { asString } from '../hcl/value.js';
+import { placementOf, type PlacedSubject } from './block-public-access.js';
 import type { ModuleConfiguration, ResourceDeclaration } from './configuration.js';
 import { expandBlocks, expandInstances, type Instance } from './expand.js';
 import { grantItems } from './items.js';
@@ -39,6 +40,8 @@ export interface ModuleScope {
   readonly doubt: string | undefined;
   /** The AMI resources of the whole configuration by address (`module.x.aws_ami.golden`), each with its name when known. */
   readonly images: ReadonlyMap<string, () => string | undefined>;
+  /** A provider reference of this module (`aws`, `aws.west`) as the configuration it selects, in the root's terms; undefined when not known. */
+  readonly providerOf: (reference: string) => string | undefined;
 }
 
 /**
@@ -61,15 +64,18 @@ export function imagesOf(module: Omit<ModuleScope, 'images'>): [string, () => st
 /**
  * The subjects a module's sharing resources make: one per resource instance, each instance one
  * AWS change (an `aws_ami_launch_permission` is one ModifyImageAttribute call per grantee).
+ * A launch permission is placed, for block public access: an Image Builder distribution shares
+ * in the regions its `distribution` blocks name, and a create-volume permission launches nothing.
  */
-export function collectSubjects(module: ModuleScope): ImageSubject[] {
-  const subjects: ImageSubject[] = [];
+export function collectSubjects(module: ModuleScope): PlacedSubject[] {
+  const subjects: PlacedSubject[] = [];
   for (const resource of module.config.resources.values()) {
     const read = READERS.get(resource.type);
     if (read === undefined) continue;
     const address = `${module.prefix}${resource.type}.${resource.name}`;
     for (const instance of expandInstances(resource.body, module.evaluator, address, module.doubt)) {
-      subjects.push(read(module, resource, instance, `${address}${instance.key}`));
+      const subject = read(module, resource, instance, `${address}${instance.key}`);
+      subjects.push(resource.type === LAUNCH_PERMISSION ? { subject, placement: placementOf(module, resource, instance) } : { subject });
     }
   }
   return subjects;

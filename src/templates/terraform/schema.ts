@@ -4,6 +4,8 @@ import type { BlockSchema, BodySchema } from '../hcl/syntax.js';
 export const LAUNCH_PERMISSION = 'aws_ami_launch_permission';
 export const SNAPSHOT_PERMISSION = 'aws_snapshot_create_volume_permission';
 export const DISTRIBUTION_CONFIGURATION = 'aws_imagebuilder_distribution_configuration';
+/** The region's block public access for AMIs (`state = "block-new-sharing"` or `"unblocked"`). */
+export const IMAGE_BLOCK_PUBLIC_ACCESS = 'aws_ec2_image_block_public_access';
 /** Resources that make an AMI: a permission's `image_id` pointing at one is tied to it. */
 export const AMI_RESOURCES: ReadonlySet<string> = new Set(['aws_ami', 'aws_ami_copy', 'aws_ami_from_instance']);
 
@@ -18,6 +20,8 @@ const ALL_ATTRIBUTES: BodySchema = { blocks: NO_BLOCKS };
 const LABELS_ONLY: BodySchema = { attributes: new Set(), blocks: NO_BLOCKS };
 /** Every resource, data source and module call may repeat with these. */
 const REPETITION = ['count', 'for_each'];
+/** Where a resource acts: its provider configuration and (AWS provider 6) its own region. */
+const PLACEMENT = ['provider', 'region'];
 
 function only(names: readonly string[], blocks: ReadonlyMap<string, BlockSchema> = NO_BLOCKS): BodySchema {
   return { attributes: new Set(names), blocks };
@@ -43,13 +47,14 @@ const AMI_DISTRIBUTION = only([], nested(new Map([['launch_permission', LAUNCH_P
 const DISTRIBUTION = only([], nested(new Map([['ami_distribution_configuration', AMI_DISTRIBUTION]])));
 
 const RESOURCE_SCHEMAS: ReadonlyMap<string, BodySchema> = new Map([
-  [LAUNCH_PERMISSION, only([...REPETITION, 'image_id', ...LAUNCH_PERMISSION_FIELDS])],
+  [LAUNCH_PERMISSION, only([...REPETITION, ...PLACEMENT, 'image_id', ...LAUNCH_PERMISSION_FIELDS])],
+  [IMAGE_BLOCK_PUBLIC_ACCESS, only([...REPETITION, ...PLACEMENT, 'state'])],
   [SNAPSHOT_PERMISSION, only([...REPETITION, 'snapshot_id', 'account_id'])],
   [DISTRIBUTION_CONFIGURATION, only(REPETITION, nested(new Map([['distribution', DISTRIBUTION]])))],
   ...[...AMI_RESOURCES].map((type): [string, BodySchema] => [type, only([...REPETITION, 'name'])]),
 ]);
 
-/** What the reader keeps of a `.tf` file: provider settings, outputs' details, other resources' bodies are skipped. */
+/** What the reader keeps of a `.tf` file: provider settings but `alias`, outputs' details, other resources' bodies are skipped. */
 export const MODULE_SCHEMA: BodySchema = {
   attributes: new Set(),
   blocks: new Map<string, BlockSchema>([
@@ -57,6 +62,8 @@ export const MODULE_SCHEMA: BodySchema = {
     ['locals', { labels: 0, body: () => ALL_ATTRIBUTES }],
     ['output', { labels: 1, body: () => only(['value']) }],
     ['module', { labels: 1, body: () => ALL_ATTRIBUTES }],
+    // Only `alias`: which configuration a resource uses is what tells regions apart.
+    ['provider', { labels: 1, body: () => only(['alias']) }],
     ['resource', { labels: 2, body: (labels) => RESOURCE_SCHEMAS.get(labels[0] ?? '') ?? LABELS_ONLY }],
     ['data', { labels: 2, body: () => LABELS_ONLY }],
   ]),

@@ -71,3 +71,24 @@ describe('Terraform: unresolved-sharing and parse-error', () => {
     assert.deepEqual((await check('broken')).rows, [['parse-error', 'error', 'main.tf:3:1', 'missing \'}\' to close the \'{\' at line 1, column 1']]);
   });
 });
+
+describe('Terraform: public-ami under block public access', () => {
+  it('still an error, saying AWS refuses it, with the block public access resource related; not in another provider configuration', async () => {
+    const result = await lint({ paths: [], cwd: join(FIXTURES, 'blocked'), env: {}, policy: POLICY, now: new Date('2026-11-30T12:00:00Z') });
+    const rows = result.findings.map((finding) => {
+      assert.equal(finding.location.kind, 'source');
+      const related = finding.related.map(({ message, location }) => `${location.kind === 'source' ? `${location.file}:${location.line}:${location.column}` : ''} ${message}`);
+      return [finding.ruleId, finding.severity, `${finding.location.file}:${finding.location.line}:${finding.location.column}`, finding.message, related];
+    });
+    assert.deepEqual(rows, [
+      [
+        'public-ami',
+        'error',
+        'main.tf:16:14',
+        'aws_ami_launch_permission.blocked: group makes the AMI public, which AWS refuses (OperationNotPermitted) while aws_ec2_image_block_public_access.this blocks public sharing of AMIs in that region',
+        ['main.tf:10:1 aws_ec2_image_block_public_access.this sets block public access for AMIs to block-new-sharing'],
+      ],
+      ['public-ami', 'error', 'main.tf:22:14', 'aws_ami_launch_permission.west: group makes the AMI public: every AWS account can launch it', []],
+    ]);
+  });
+});

@@ -3,7 +3,7 @@ export { printable } from '../report/printable.js';
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describeFileError, InputError } from '../core/index.js';
-import { printable } from '../report/printable.js';
+import { jsonPrintable, printable } from '../report/printable.js';
 
 /** What a command may touch of the outside world; tests pass their own. */
 export interface Io {
@@ -40,8 +40,11 @@ export function useColor(output: Output, env: Io['env'], flag: boolean | undefin
  * tabs: for commands whose lines mix AWS's and the user's values (names, ids, AWS messages) with
  * our own words, and write no colours.
  */
-export function escapingIo(io: Io): Io {
-  const escape = (text: string): string => text.split(/(\n|\t)/).map((part) => (part === '\n' || part === '\t' ? part : printable(part))).join('');
+export function escapingIo(io: Io, format?: string): Io {
+  // In JSON a `\x9b` would be an invalid escape: there, the same characters become `\u009b`,
+  // which a JSON reader decodes back to the value AWS gave.
+  const shown = format === 'json' ? jsonPrintable : printable;
+  const escape = (text: string): string => text.split(/(\n|\t)/).map((part) => (part === '\n' || part === '\t' ? part : shown(part))).join('');
   return {
     ...io,
     stdout: { write: (text) => io.stdout.write(escape(text)), isTTY: io.stdout.isTTY },

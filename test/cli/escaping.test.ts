@@ -90,6 +90,18 @@ describe('escapingIo: the change commands (share, unshare, make-private, make-pu
     assert.equal(stderr, 'AWS said: \\x9b8m\\u202ehidden\n');
   });
 
+  it('keeps JSON output valid: the same characters become JSON escapes that decode to the value', () => {
+    let stdout = '';
+    const io = escapingIo(
+      { cwd: '/', env: {}, stdout: { write: (text) => void (stdout += text), isTTY: false }, stderr: { write: () => undefined, isTTY: false } },
+      'json',
+    );
+    const value = { name: 'evil\u009b31m\u202ered\u007f' };
+    io.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+    assert.ok(!/[\u007f-\u009f\u202e]/.test(stdout), stdout);
+    assert.deepEqual(JSON.parse(stdout), value);
+  });
+
   it('undo names a journal path with an escape sequence escaped', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'amiguard-escaping-undo-'));
     const result = await runCaptured(['undo', 'j\u001b]0;pwned\u0007.jsonl', '--endpoint-url', 'http://127.0.0.1:9'], dir);

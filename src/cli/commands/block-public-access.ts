@@ -55,7 +55,7 @@ Examples:
       'dry-run': { type: 'boolean' },
     });
     const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
-    return withReport(escapingIo(rawIo), out, (io) => blockPublicAccess(parsed, out.format, io));
+    return withReport(escapingIo(rawIo, out.format), out, (io) => blockPublicAccess(parsed, out.format, io));
   },
 };
 

@@ -146,7 +146,7 @@ Examples:
       'dry-run': { type: 'boolean' },
     });
     const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
-    return withReport(escapingIo(rawIo), out, (io) => runFix(parsed, out, io));
+    return withReport(escapingIo(rawIo, out.format), out, (io) => runFix(parsed, out, io));
   },
 };
 
@@ -319,7 +319,7 @@ Examples:
       [PUBLIC_CONSENT_FLAG]: { type: 'boolean' },
     });
     const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
-    return withReport(escapingIo(rawIo), out, (io) => runUndo(parsed, out, io));
+    return withReport(escapingIo(rawIo, out.format), out, (io) => runUndo(parsed, out, io));
   },
 };
 

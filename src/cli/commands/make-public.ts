@@ -53,7 +53,7 @@ Examples:
       'dry-run': { type: 'boolean' },
     });
     const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
-    return withReport(escapingIo(rawIo), out, (io) => makePublic(parsed, out.format, io));
+    return withReport(escapingIo(rawIo, out.format), out, (io) => makePublic(parsed, out.format, io));
   },
 };
 

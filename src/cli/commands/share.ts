@@ -50,7 +50,7 @@ async function runChange(mode: Mode, args: readonly string[], rawIo: Io): Promis
     ...(mode === 'unshare' ? { public: { type: 'boolean' }, everyone: { type: 'boolean' } } : {}),
   });
   const out = outputFrom(parsed, ['text', 'json'] as const, 'text');
-  return withReport(escapingIo(rawIo), out, (io) => change(mode, parsed, out.format, io));
+  return withReport(escapingIo(rawIo, out.format), out, (io) => change(mode, parsed, out.format, io));
 }
 
 async function change(mode: Mode, parsed: ParsedArgs, format: 'text' | 'json', io: Io): Promise<number> {

@@ -20,7 +20,7 @@ export interface CommandEntry {
 export const COMMANDS: readonly CommandEntry[] = [
   {
     name: 'lint',
-    summary: 'Check Packer templates for public or unapproved AMI and snapshot sharing',
+    summary: 'Check templates and scripts for public or unapproved AMI and snapshot sharing',
     load: async () => (await import('./commands/lint.js')).lintCommand,
   },
   {
@@ -111,7 +111,7 @@ ${COMMANDS.map((command) => `  ${command.name.padEnd(width)}  ${command.summary}
 Run amiguard COMMAND --help for a command's options and examples.
 
 Examples:
-  amiguard lint                      check the Packer templates under the current folder
+  amiguard lint                      check the templates and scripts under the current folder
   amiguard lint --format sarif --output amiguard.sarif
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 could not do the job.

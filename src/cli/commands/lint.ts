@@ -11,24 +11,29 @@ const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
 
 export const lintCommand: Command = {
   name: 'lint',
-  summary: 'Check Packer templates for public or unapproved AMI and snapshot sharing',
+  summary: 'Check templates and scripts for public or unapproved AMI and snapshot sharing',
   help: `Usage: amiguard lint [PATH...] [options]
 
-Reads Packer templates (legacy JSON and HCL2) the way Packer evaluates them, with variables,
-locals and var-files, and reports every way they make an AMI or its snapshots public or share
-them outside the policy, at file:line:column.
+Reads the files that share AMIs, each the way the tool that runs it evaluates it, with its
+variables: Packer (HCL2 and legacy JSON), Terraform, CloudFormation (Image Builder, CDK output,
+inline Lambda code), Ansible playbooks and roles, shell and Python scripts, and CI pipelines
+(GitHub workflows, buildspecs, Buildkite, Concourse). Reports every way they make an AMI or
+its snapshots public or share them outside the policy, at file:line:column.
 
-With no PATH, scans the current folder recursively (skipping node_modules and .git). In a
-folder, all *.pkr.hcl and *.pkr.json files form one configuration with its *.auto.pkrvars.hcl;
-a *.json file is a legacy template when it has a "builders" key.
+With no PATH, scans the current folder recursively (skipping node_modules, .git, .terraform
+and other tool folders). A Packer or Terraform folder is one configuration with its auto
+var-files; other files are read one by one; a file named as PATH is always read.
 
 Options:
-  --var NAME=VALUE     set a variable, as packer build -var (repeatable)
-  --var-file FILE      read variables from a file, as packer build -var-file (repeatable;
-                       var-files apply in command-line order, later wins; every --var
-                       wins over every var-file, as in Packer)
-  --use-env            read env(), {{env}} and PKR_VAR_* from the environment; without it
-                       they are unknown, so the result does not depend on your shell
+  --var NAME=VALUE     set a variable (repeatable): a Packer or Terraform variable, a
+                       CloudFormation parameter, an Ansible extra var, a script's variable
+  --var-file FILE      read variables from a file (repeatable): *.pkrvars.hcl / JSON for
+                       Packer, *.tfvars for Terraform, a CloudFormation parameters file, an
+                       Ansible extra-vars YAML; each format applies its own, in its tool's
+                       order (Packer: every --var wins over every var-file)
+  --use-env            read env(), {{env}}, PKR_VAR_*, TF_VAR_* and scripts' environment
+                       variables; without it they are unknown, so the result does not
+                       depend on your shell
   -c, --config FILE    policy file (default: the first amiguard.yaml found upward from the
                        paths linted, then from the current folder; the output names it)
   --exclude GLOB       do not read templates matching GLOB, relative to the current folder
@@ -55,6 +60,8 @@ Examples:
   amiguard lint
   amiguard lint -q -f sarif -o amiguard.sarif
   amiguard lint packer/ --var-file prod.pkrvars.hcl --var ami_public=false
+  amiguard lint infra/ --var-file prod.tfvars
+  amiguard lint .github/workflows/release.yml scripts/publish.sh
   amiguard lint --format sarif --output amiguard.sarif
   amiguard lint images/ --config security/amiguard.yaml --fail-on warning
 `,

@@ -9,10 +9,9 @@ import type {
   Expr,
   ObjectItem,
   SplatStep,
-  TemplateFor,
-  TemplateIf,
-  TemplatePart,
 } from './syntax.js';
+import { LineIndex } from './parser/line-index.js';
+import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './parser/template-text.js';
 import { EVALUATION_STOPPED } from './value.js';
 
 /**
@@ -610,149 +609,6 @@ export class HclConverter {
     const end = this.lines.location(endIndex, endIndex);
     return { ...start, endLine: end.line, endColumn: end.column };
   }
-}
-
-/**
- * Line and column from a text index: tree-sitter's indices for a JS string are UTF-16 code
- * units, so columns count as editors and SARIF count them. Reading indices and looking lines up
- * here costs less than asking the tree for positions.
- */
-class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(
-    text: string,
-    private readonly file: string,
-  ) {
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', newline + 1)) {
-      this.starts.push(newline + 1);
-    }
-  }
-
-  location(start: number, end: number): SourceLocation {
-    const line = this.lineOf(start);
-    const endLine = end === start ? line : this.lineOf(end, line);
-    return {
-      kind: 'source',
-      file: this.file,
-      line: line + 1,
-      column: start - (this.starts[line] ?? 0) + 1,
-      endLine: endLine + 1,
-      endColumn: end - (this.starts[endLine] ?? 0) + 1,
-    };
-  }
-
-  /** The 0-based line holding `index`, searching from `from` on. */
-  private lineOf(index: number, from = 0): number {
-    let low = from;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.starts[middle] ?? 0) <= index) low = middle;
-      else high = middle - 1;
-    }
-    return low;
-  }
-}
-
-/** Collects template parts, merging text and applying `~` strip markers. */
-class TemplateBuilder {
-  private readonly parts: TemplatePart[] = [];
-  private pendingText = '';
-  private stripNext = false;
-
-  constructor(readonly decode: (raw: string, atLineStart: boolean) => string) {}
-
-  text(raw: string, atLineStart = false): void {
-    let decoded = this.decode(raw, atLineStart);
-    if (this.stripNext) {
-      decoded = decoded.trimStart();
-      this.stripNext = false;
-    }
-    this.pendingText += decoded;
-  }
-
-  interpolation(expr: Expr, stripBefore: boolean, stripAfter: boolean): void {
-    if (stripBefore) this.pendingText = this.pendingText.trimEnd();
-    this.flush();
-    this.parts.push({ type: 'interpolation', expr });
-    this.stripNext = stripAfter;
-  }
-
-  directive(part: TemplateIf | TemplateFor): void {
-    this.flush();
-    this.parts.push(part);
-  }
-
-  /** A `~` before a directive marker: the text so far loses its trailing white space. */
-  trimEnd(): void {
-    this.pendingText = this.pendingText.trimEnd();
-  }
-
-  /** A `~` after a directive marker: the next text loses its leading white space. */
-  stripStart(): void {
-    this.stripNext = true;
-  }
-
-  finish(): TemplatePart[] {
-    this.flush();
-    return this.parts;
-  }
-
-  private flush(): void {
-    if (this.pendingText !== '') this.parts.push({ type: 'text', text: this.pendingText });
-    this.pendingText = '';
-  }
-}
-
-const QUOTED_ESCAPE = /\\(?:u([0-9a-fA-F]{4})|U([0-9a-fA-F]{8})|([\s\S]))|\$\$\{|%%\{/g;
-const SIMPLE_ESCAPES: Readonly<Record<string, string>> = { n: '\n', r: '\r', t: '\t', '"': '"', '\\': '\\' };
-
-/** Escape sequences of a quoted string, and `$${` / `%%{` for a literal `${` / `%{`. */
-function unescapeQuoted(raw: string): string {
-  if (!raw.includes('\\') && !raw.includes('$${') && !raw.includes('%%{')) return raw;
-  return raw.replace(QUOTED_ESCAPE, (match, short: string | undefined, long: string | undefined, char: string | undefined) => {
-    if (short !== undefined) return String.fromCharCode(Number.parseInt(short, 16));
-    if (long !== undefined) {
-      const codePoint = Number.parseInt(long, 16);
-      return codePoint <= 0x10ffff ? String.fromCodePoint(codePoint) : match;
-    }
-    if (char !== undefined) return SIMPLE_ESCAPES[char] ?? char;
-    return match.slice(1);
-  });
-}
-
-/** Heredocs have no backslash escapes, only `$${` and `%%{`. */
-function unescapeTemplateMarkers(raw: string): string {
-  if (!raw.includes('$${') && !raw.includes('%%{')) return raw;
-  return raw.replaceAll('$${', '${').replaceAll('%%{', '%{');
-}
-
-function smallestIndent(text: string, start: number, end: number): number {
-  let smallest = Number.POSITIVE_INFINITY;
-  let lineStart = start;
-  while (lineStart < end) {
-    let lineEnd = text.indexOf('\n', lineStart);
-    if (lineEnd === -1 || lineEnd > end) lineEnd = end;
-    let column = lineStart;
-    while (column < lineEnd && (text[column] === ' ' || text[column] === '\t')) column += 1;
-    // Lines of white space only do not count, as in HCL.
-    if (column < lineEnd && text[column] !== '\r') smallest = Math.min(smallest, column - lineStart);
-    lineStart = lineEnd + 1;
-  }
-  return smallest === Number.POSITIVE_INFINITY ? 0 : smallest;
-}
-
-function removeIndent(raw: string, indent: number, atLineStart: boolean): string {
-  const lines = raw.split('\n');
-  return lines
-    .map((line, index) => {
-      if (index === 0 && !atLineStart) return line;
-      let cut = 0;
-      while (cut < indent && (line[cut] === ' ' || line[cut] === '\t')) cut += 1;
-      return line.slice(cut);
-    })
-    .join('\n');
 }
 
 /**

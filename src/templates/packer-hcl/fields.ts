@@ -1,8 +1,10 @@
-import type { SourceLocation } from '../../core/index.js';
-import type { EvaluatedField, EvaluatedItem, EvaluatedScalar, SharingField, UnknownItem } from '../model.js';
+import type { EvaluatedField, EvaluatedScalar, SharingField } from '../model.js';
 import { toBool, type Evaluator, type Scope } from '../hcl/evaluate.js';
 import type { Attribute } from '../hcl/syntax.js';
+import { listItems, type GrantExpectation } from '../hcl/items.js';
 import { asString, describeKind, type Value } from '../hcl/value.js';
+
+const PACKER_LIST: GrantExpectation = { tool: 'Packer', collection: 'a list of strings' };
 
 /** An attribute with the names it is evaluated with (the `source` accessor, a dynamic iterator). */
 export interface BoundAttribute {
@@ -18,56 +20,9 @@ export interface BoundAttribute {
 export function evaluateListField(evaluator: Evaluator, field: SharingField, bound: BoundAttribute): EvaluatedField {
   const { attribute, scope } = bound;
   const value = evaluator.evaluate(attribute.expr, scope);
-  return { field, location: attribute.loc, items: itemsOf(value, attribute.expr.loc) };
+  return { field, location: attribute.loc, items: listItems(value, attribute.expr.loc, PACKER_LIST) };
 }
 
-function itemsOf(value: Value, fallback: SourceLocation): EvaluatedItem[] {
-  const site = value.site ?? fallback;
-  switch (value.kind) {
-    case 'null':
-      return [];
-    case 'list':
-      return value.items.flatMap((item) => elementItems(item, site));
-    case 'unknown':
-    case 'error':
-      return [unknownItem(value, site)];
-    default: {
-      // HCL does not turn a string into a list: Packer refuses `ami_groups = "all"`.
-      const text = asString(value);
-      const reason = `${describeKind(value)} where Packer expects a list of strings; Packer rejects it`;
-      return [{ ...unknownItem(value, site, reason, text === undefined ? undefined : [text]), rejected: true }];
-    }
-  }
-}
-
-function elementItems(item: Value, fallback: SourceLocation): EvaluatedItem[] {
-  const location = item.site ?? fallback;
-  if (item.kind === 'null') return [];
-  if (item.kind === 'unknown' || item.kind === 'error') return [unknownItem(item, location)];
-  const text = asString(item);
-  if (text === undefined) return [{ ...unknownItem(item, location, `${describeKind(item)} where Packer expects a string; Packer rejects it`), rejected: true }];
-  return [{ kind: 'known', value: text, location, ...provenance(item) }];
-}
-
-function unknownItem(value: Value, location: SourceLocation, reason?: string, mayInclude?: readonly string[]): UnknownItem {
-  const because = reason ?? (value.kind === 'unknown' ? value.reason : value.kind === 'error' ? value.message : 'unknown');
-  const candidates = mayInclude ?? (value.kind === 'unknown' ? value.mayInclude : undefined);
-  return {
-    kind: 'unknown',
-    reason: because,
-    location,
-    ...provenance(value),
-    ...(candidates === undefined || candidates.length === 0 ? {} : { mayInclude: candidates }),
-    ...(value.kind === 'error' ? { rejected: true as const } : {}),
-  };
-}
-
-function provenance(value: Value): { origin?: SourceLocation; via?: string } {
-  return {
-    ...(value.origin === undefined ? {} : { origin: value.origin }),
-    ...(value.via === undefined ? {} : { via: value.via }),
-  };
-}
 
 /** A string setting (`ami_name`); null counts as empty, as Packer leaves it unset. */
 export function evaluateStringSetting(evaluator: Evaluator, bound: BoundAttribute): EvaluatedScalar<string> {

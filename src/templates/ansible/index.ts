@@ -1,8 +1,6 @@
 import { posix } from 'node:path';
 import type { ClaimedFile, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
-import { AnsibleReader, isPlaybook } from './playbook.js';
 import { readHead } from '../sniff.js';
-import { parseYaml } from './yaml-tree.js';
 import { HEAD_BYTES, looksLikeAnsible } from './sniff.js';
 
 /** CI files are the CI format's, whatever YAML they hold. */
@@ -32,9 +30,9 @@ export const ansibleFormat: TemplateFormat = {
     if ('reason' in head) return head;
     return looksLikeAnsible(head.text, Buffer.byteLength(head.text) >= HEAD_BYTES);
   },
-  parseOnly(files) {
+  async parseOnly(files) {
+    const { parseYaml } = await import('./yaml-tree.js');
     for (const file of files) parseYaml(file.path, file.text);
-    return Promise.resolve();
   },
   group(files: readonly ClaimedFile[]): readonly ReadUnit[] {
     return groupByTree(files.map((file) => file.path.replaceAll('\\', '/'))).map(
@@ -75,6 +73,8 @@ export function groupByTree(paths: readonly string[]): string[][] {
 
 /** Playbooks no other imports first, then task files no other file includes, then whatever is left (include cycles). */
 async function readAnsible(files: readonly string[], context: UnitContext): Promise<UnitRead> {
+  // The reader and the YAML library are loaded when a playbook is read (start-up, issue 11).
+  const { AnsibleReader, isPlaybook } = await import('./playbook.js');
   const reader = new AnsibleReader(context);
   reader.readInventory(commonFolder(files));
   const playbooks = files.filter((file) => isPlaybook(reader.parse(file)?.root));
@@ -86,7 +86,7 @@ async function readAnsible(files: readonly string[], context: UnitContext): Prom
     reader.reached.add(file);
     reader.readEntry(file);
   }
-  return Promise.resolve({ subjects: reader.subjects, problems: reader.problems });
+  return { subjects: reader.subjects, problems: reader.problems };
 }
 
 function commonFolder(files: readonly string[]): string {

@@ -1,9 +1,9 @@
 import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { describeFileError } from '../../core/index.js';
 import type { Claim, FoundFile, ReadUnit, TemplateFormat } from '../format.js';
-import { parseTemplate, readCloudFormation } from './read.js';
 
-export { readCloudFormation } from './read.js';
+/** The reader and the YAML library are loaded when a template is read (start-up, issue 11). */
+const reader = () => import('./read.js');
 
 /** Names another format owns, or that are never templates, though they end like one. */
 const OTHERS = /(?:\.pkr\.json|\.tf\.json|\.tfvars\.json|\.pkrvars\.json|^package(?:-lock)?\.json|^tsconfig.*\.json|^composer\.json)$/i;
@@ -26,15 +26,15 @@ export const cloudFormation: TemplateFormat = {
     const head = readHead(file.absolute);
     return typeof head === 'string' ? looksLikeCloudFormation(head) : head;
   },
-  parseOnly(files) {
+  async parseOnly(files) {
+    const { parseTemplate } = await reader();
     for (const file of files) parseTemplate(file.path, file.text, /\.json$/i.test(file.path));
-    return Promise.resolve();
   },
   group(files): readonly ReadUnit[] {
     return files.map((file) => ({
       format: 'cloudformation',
       files: [file.path],
-      read: (paths, context) => readCloudFormation(paths, context),
+      read: async (paths, context) => (await reader()).readCloudFormation(paths, context),
     }));
   },
 };

@@ -1,8 +1,6 @@
 import { dirname } from 'node:path';
 import type { ClaimedFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { ReadOptions, SourceFile, VariableInput } from '../model.js';
-import { toImageSubject } from '../subject.js';
-import { parseHclOnly, readPackerHcl } from './index.js';
 
 const TEMPLATE = /\.pkr\.(?:hcl|json)$/;
 const AUTO_VAR_FILE = /\.auto\.pkrvars\.(?:hcl|json)$/;
@@ -21,7 +19,8 @@ export const packerHclFormat: TemplateFormat = {
     return undefined;
   },
   group: groupByFolder,
-  parseOnly: (files) => parseHclOnly(files),
+  // The reader (the HCL engine, its parsers and functions) is loaded when an HCL file is read.
+  parseOnly: async (files) => (await import('./index.js')).parseHclOnly(files),
   orphanReason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json',
 };
 
@@ -68,6 +67,7 @@ async function readUnit(templates: readonly string[], autoVarFiles: readonly str
   const files = loaded(templates.map((path) => context.load(path, 'template', path.endsWith('.json') ? 'hcl-json' : 'hcl')));
   const varFiles = loaded(autoVarFiles.map((path) => context.load(path, 'var-file', path.endsWith('.json') ? 'hcl-json' : 'hcl')));
   if (files.length === 0) return { subjects: [], problems: [] };
+  const [{ readPackerHcl }, { toImageSubject }] = await Promise.all([import('./index.js'), import('../subject.js')]);
   const result = await readPackerHcl(files, varFiles, packerOptions(context, isPackerHclVarFile));
   return { images: result.images, subjects: result.images.map(toImageSubject), problems: result.problems };
 }

@@ -1,7 +1,5 @@
 import type { ClaimedFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import { packerOptions } from '../packer-hcl/format.js';
-import { toImageSubject } from '../subject.js';
-import { parsePackerJsonOnly, readPackerJson } from './index.js';
 import { looksLikeLegacyTemplate } from './sniff.js';
 
 /** Legacy Packer JSON: any `.json` file with a top-level "builders" key, each read on its own. */
@@ -18,9 +16,9 @@ export const packerJsonFormat: TemplateFormat = {
   notMine: 'a .json file without a top-level "builders" key',
   // One that does not look like a template is read anyway, so that the reader says why.
   readsNamed: (file) => file.name.endsWith('.json'),
-  parseOnly(files) {
+  async parseOnly(files) {
+    const { parsePackerJsonOnly } = await import('./index.js');
     for (const file of files) parsePackerJsonOnly(file);
-    return Promise.resolve();
   },
   group: (files: readonly ClaimedFile[]): ReadUnit[] =>
     files.map((file) => ({ format: 'packer-json', files: [file.path], read: (paths, context) => readUnit(paths, context) })),
@@ -31,6 +29,8 @@ async function readUnit(paths: readonly string[], context: UnitContext): Promise
   const file = path === undefined ? undefined : context.load(path, 'template', 'packer-json');
   if (file === undefined) return { subjects: [], problems: [] };
   // Legacy var-files are JSON.
+  // The reader is loaded when a legacy template is read.
+  const [{ readPackerJson }, { toImageSubject }] = await Promise.all([import('./index.js'), import('../subject.js')]);
   const result = readPackerJson(file, packerOptions(context, (varFile) => varFile.endsWith('.json') && !varFile.endsWith('.tfvars.json')));
-  return Promise.resolve({ images: result.images, subjects: result.images.map(toImageSubject), problems: result.problems });
+  return { images: result.images, subjects: result.images.map(toImageSubject), problems: result.problems };
 }

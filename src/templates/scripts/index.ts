@@ -1,14 +1,19 @@
 import { readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { yaml, yamlTooDeep } from '../../core/yaml.js';
 import type { ClaimedFile, EmbeddedCode, FoundFile, ReadUnit, TemplateFormat, UnitContext, UnitRead } from '../format.js';
 import type { SourceFile } from '../model.js';
-import { loadGrammar, type Grammar } from './grammars.js';
-import { readCiText } from './ci.js';
-import { PYTHON_NEEDLES, readPythonText, type SiblingSearch } from './python.js';
-import { readShellText, SHELL_NEEDLES, type OutsideValues } from './shell.js';
-import { isPythonShebang, isShellShebang, scanFile } from './sniff.js';
-import { embeddedLocator, fileLocator } from './text.js';
+import type { Grammar } from './grammars.js';
+import type { SiblingSearch } from './python.js';
+import type { OutsideValues } from './shell.js';
+import { isPythonShebang, isShellShebang, PYTHON_NEEDLES, scanFile, SHELL_NEEDLES } from './sniff.js';
+
+/**
+ * The readers, their grammars and the YAML library are loaded when a script or CI file is read:
+ * linting a Packer folder never loads them (start-up, issue 11).
+ */
+const shell = () => import('./shell.js');
+const python = () => import('./python.js');
+const text = () => import('./text.js');
 
 const SHELL_NAME = /\.(?:sh|bash|ksh|zsh)$/;
 const PYTHON_NAME = /\.py$/;
@@ -45,12 +50,17 @@ export const shellFormat: TemplateFormat = {
   readsNamed: (file: FoundFile) => SHELL_NAME.test(file.name),
   group: oneFileUnits('shell', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
-    return source === undefined ? { subjects: [], problems: [] } : readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
+    if (source === undefined) return { subjects: [], problems: [] };
+    const [{ readShellText }, { fileLocator }] = await Promise.all([shell(), text()]);
+    return readShellText(source.text, fileLocator(path, source.text), undefined, outsideValues(context));
   }),
   parseOnly: (files) => parseWith('bash', files),
   readsCode: {
     language: 'shell',
-    read: (code: EmbeddedCode, context: UnitContext) => readShellText(code.text, embeddedLocator(code), code.condition, outsideValues(context)),
+    async read(code: EmbeddedCode, context: UnitContext) {
+      const [{ readShellText }, { embeddedLocator }] = await Promise.all([shell(), text()]);
+      return readShellText(code.text, embeddedLocator(code), code.condition, outsideValues(context));
+    },
   },
 };
 
@@ -65,14 +75,17 @@ export const pythonFormat: TemplateFormat = {
   readsNamed: (file: FoundFile) => PYTHON_NAME.test(file.name),
   group: oneFileUnits('python', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
-    return source === undefined
-      ? { subjects: [], problems: [] }
-      : readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context), outsideValues(context));
+    if (source === undefined) return { subjects: [], problems: [] };
+    const [{ readPythonText }, { fileLocator }] = await Promise.all([python(), text()]);
+    return readPythonText(source.text, fileLocator(path, source.text), undefined, packageSiblings(path, context), outsideValues(context));
   }),
   parseOnly: (files) => parseWith('python', files),
   readsCode: {
     language: 'python',
-    read: (code: EmbeddedCode, context: UnitContext) => readPythonText(code.text, embeddedLocator(code), code.condition, undefined, outsideValues(context)),
+    async read(code: EmbeddedCode, context: UnitContext) {
+      const [{ readPythonText }, { embeddedLocator }] = await Promise.all([python(), text()]);
+      return readPythonText(code.text, embeddedLocator(code), code.condition, undefined, outsideValues(context));
+    },
   },
 };
 
@@ -130,15 +143,19 @@ export const ciFormat: TemplateFormat = {
   readsNamed: isCiPath,
   group: oneFileUnits('ci', async (path, context) => {
     const source = context.load(path, 'template', 'hash');
-    return source === undefined ? { subjects: [], problems: [] } : readCiText(path, source.text, context);
+    if (source === undefined) return { subjects: [], problems: [] };
+    const { readCiText } = await import('./ci.js');
+    return readCiText(path, source.text, context);
   }),
   parseOnly: async (files) => {
+    const { yaml, yamlTooDeep } = await import('../../core/yaml.js');
     for (const file of files) if (yamlTooDeep(file.text) === undefined) yaml().parseAllDocuments(file.text);
   },
 };
 
 /** The bare parse of `npm run bench:lint`: the tree is built and freed. */
 async function parseWith(grammar: Grammar, files: readonly SourceFile[]): Promise<void> {
+  const { loadGrammar } = await import('./grammars.js');
   const parser = await loadGrammar(grammar);
   for (const file of files) parser.parse(file.text)?.delete();
 }

@@ -6,12 +6,11 @@ import type { OutsideValues, ScriptRead } from './shell.js';
 import { joinGuards, PYTHON_CALLS, scriptSubject, type Api } from './subjects.js';
 import { fileLocator, oneLine, type Locator } from './text.js';
 import { stringsIn, unknownValue, type MapEntry, type Value } from './values.js';
+import { IMAGE_BUILDER_NEEDLE } from './sniff.js';
 
 /** boto3 Image Builder's create_distribution_configuration / update_distribution_configuration. */
-const IMAGE_BUILDER_NEEDLE = 'distribution_configuration';
 
 /** The calls, as a cheap text check before a file is parsed. */
-export const PYTHON_NEEDLES = ['modify_image_attribute', 'modify_snapshot_attribute', 'modify_attribute', IMAGE_BUILDER_NEEDLE] as const;
 
 const METHODS = new Set<string>(['modify_image_attribute', 'modify_snapshot_attribute', 'modify_attribute']);
 /** An Image Builder distribution's `launchPermission` keys, under ModifyImageAttribute's names. */

@@ -7,6 +7,7 @@ import { grantCalls, type CallParameters, type Parameter, type ParameterName } f
 import { joinGuards, scriptSubject, SHELL_CALLS, type Api } from './subjects.js';
 import { oneLine, span, type Locator } from './text.js';
 import { unknownValue } from './values.js';
+import { SHELL_NEEDLES } from './sniff.js';
 
 export interface ScriptRead {
   readonly subjects: ImageSubject[];
@@ -14,7 +15,6 @@ export interface ScriptRead {
 }
 
 /** The two calls, as a cheap text check before any word is evaluated. */
-export const SHELL_NEEDLES = ['modify-image-attribute', 'modify-snapshot-attribute'] as const;
 
 /** How deep `bash -c "..."` inside `ssh host "..."` is followed. */
 const MAX_NESTING = 4;

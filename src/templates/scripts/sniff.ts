@@ -76,3 +76,10 @@ export function isShellShebang(line: string): boolean {
 export function isPythonShebang(line: string): boolean {
   return /^(?:\/usr)?(?:\/local)?\/bin\/(?:env\s+(?:-\S+\s+)*)?python[0-9.]*(?:\s|$)/.test(line);
 }
+
+/** The words a shell script that shares must contain: the sniff and the reader look for them. */
+export const SHELL_NEEDLES = ['modify-image-attribute', 'modify-snapshot-attribute'] as const;
+/** Image Builder's `create_` / `update_distribution_configuration`, whose `launchPermission` shares. */
+export const IMAGE_BUILDER_NEEDLE = 'distribution_configuration';
+/** The same for Python: the boto3 and boto calls, and an Image Builder distribution. */
+export const PYTHON_NEEDLES = ['modify_image_attribute', 'modify_snapshot_attribute', 'modify_attribute', IMAGE_BUILDER_NEEDLE] as const;

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { TemplateFormat, UnitRead } from '../../../src/templates/format.js';
 import type { VariableInput } from '../../../src/templates/model.js';
 import { createUnitContext, type UnitLedger } from '../../../src/templates/unit-context.js';
-import { readCloudFormation } from '../../../src/templates/cloudformation/index.js';
+import { readCloudFormation } from '../../../src/templates/cloudformation/read.js';
 import { FORMATS } from '../../../src/templates/registry.js';
 
 export const CORPUS = join(import.meta.dirname, '../../../../shared/corpus/iac');

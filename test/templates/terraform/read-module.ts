@@ -3,7 +3,8 @@ import { join, relative, resolve } from 'node:path';
 import type { ImageSubject, Location } from '../../../src/core/index.js';
 import type { UnitRead } from '../../../src/templates/format.js';
 import type { VariableInput } from '../../../src/templates/model.js';
-import { readTerraform, terraformFormat } from '../../../src/templates/terraform/index.js';
+import { terraformFormat } from '../../../src/templates/terraform/index.js';
+import { readTerraform } from '../../../src/templates/terraform/read.js';
 import { createUnitContext, type UnitLedger } from '../../../src/templates/unit-context.js';
 
 export interface ReadOptions {

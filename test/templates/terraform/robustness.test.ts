@@ -12,7 +12,7 @@ import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { lint } from '../../../src/lint/index.js';
 import type { UnitContext, UnitRead } from '../../../src/templates/format.js';
-import { readTerraform } from '../../../src/templates/terraform/index.js';
+import { readTerraform } from '../../../src/templates/terraform/read.js';
 import { MAX_MODULE_DEPTH } from '../../../src/templates/terraform/module.js';
 import { describe as describeSubject, readFolder } from './read-module.js';
 

@@ -119,7 +119,8 @@ function nextToken(text: string, index: number): number {
   return position;
 }
 
-function locationAt(text: string, file: string, index: number, length: number): SourceLocation {
+/** The place of `length` characters at `index` of `text`, counted from the start (for an error, once). */
+export function locationAt(text: string, file: string, index: number, length: number): SourceLocation {
   let line = 1;
   let lineStart = 0;
   for (let newline = text.indexOf('\n'); newline !== -1 && newline < index; newline = text.indexOf('\n', newline + 1)) {

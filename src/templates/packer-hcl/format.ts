@@ -20,7 +20,7 @@ export const packerHclFormat: TemplateFormat = {
   },
   group: groupByFolder,
   // The reader (the HCL engine, its parsers and functions) is loaded when an HCL file is read.
-  parseOnly: async (files) => (await import('./index.js')).parseHclOnly(files),
+  parseOnly: async (files) => (await import('../hcl/parse-only.js')).parseHclOnly(files),
   orphanReason: 'an auto var-file in a folder without *.pkr.hcl or *.pkr.json',
 };
 

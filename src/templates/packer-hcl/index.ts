@@ -1,13 +1,11 @@
 import { dirname } from 'node:path';
-import { parse as parseJson } from '@humanwhocodes/momoa';
 import type { SourceLocation } from '../../core/index.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
 import { loadHclParser, parseHclBody, parseHclTemplate } from '../hcl/hcl-parser.js';
-import { readHclBody } from '../hcl/parser/index.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
-import type { Body, BodySchema } from '../hcl/syntax.js';
+import type { Body } from '../hcl/syntax.js';
 import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from '../hcl/value.js';
 import { VariableValues } from '../hcl/variables.js';
 import { packerNamespace, PACKER_FUNCTIONS } from './functions.js';
@@ -73,23 +71,6 @@ export async function readPackerHcl(
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
   const images = collectImages(configuration, evaluator, problems);
   return { images: refusedByPacker(problems) ? [] : images, problems };
-}
-
-const NOTHING: BodySchema = { attributes: new Set(), blocks: new Map() };
-
-/** Bare parse of the same files without evaluation, for the benchmark's baseline: the parser checks the text and keeps nothing. */
-export async function parseHclOnly(files: readonly SourceFile[]): Promise<void> {
-  for (const file of files) {
-    if (!isJson(file.path)) {
-      readHclBody(file.path, file.text, NOTHING);
-      continue;
-    }
-    try {
-      parseJson(file.text, { mode: 'json' });
-    } catch {
-      // Invalid JSON costs its parse all the same; the reader reports it.
-    }
-  }
 }
 
 function isJson(path: string): boolean {

@@ -45,7 +45,7 @@ export const terraformFormat: TemplateFormat = {
   },
   orphanReason: 'a Terraform variables file in a folder without *.tf or *.tf.json files',
   // The reader is loaded when a Terraform file is read: linting a Packer folder never loads it.
-  parseOnly: async (files) => (await import('./read.js')).parseTerraformOnly(files),
+  parseOnly: async (files) => (await import('../hcl/parse-only.js')).parseHclOnly(files),
 };
 
 const VARIABLES_FILE = 'a Terraform variables file, not a configuration: pass it with --var-file';

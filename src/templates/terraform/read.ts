@@ -1,31 +1,12 @@
 import { posix } from 'node:path';
-import { parse as parseJson } from '@humanwhocodes/momoa';
 import type { UnitContext, UnitRead } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
 import { loadHclParser } from '../hcl/hcl-parser.js';
-import { readHclBody } from '../hcl/parser/index.js';
-import type { BodySchema } from '../hcl/syntax.js';
 import { BASE_BUDGET, Budget, BUDGET_PER_CHARACTER } from '../hcl/value.js';
 import { markBlocked } from './block-public-access.js';
 import { installedModules, isJson, ModuleInstance, parseModule, ROOT_PROVIDERS, type ReadSession } from './module.js';
 import { terraformVariableSources } from './variables.js';
 
-const NOTHING: BodySchema = { attributes: new Set(), blocks: new Map() };
-
-/** Bare parse of the same files without evaluation, the benchmark's baseline: the parser in use checks the text and keeps nothing, as Packer's baseline does. */
-export async function parseTerraformOnly(files: readonly SourceFile[]): Promise<void> {
-  for (const file of files) {
-    if (!isJson(file.path)) {
-      readHclBody(file.path, file.text, NOTHING);
-      continue;
-    }
-    try {
-      parseJson(file.text, { mode: 'json' });
-    } catch {
-      // Invalid JSON costs its parse all the same; the reader reports it.
-    }
-  }
-}
 
 
 /**

@@ -4,7 +4,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { parseHclOnly } from '../../../src/templates/packer-hcl/index.js';
+import { parseHclOnly } from '../../../src/templates/hcl/parse-only.js';
 import { describeItem, only, readFiles, readFilesAsGiven, values } from './read-config.js';
 
 async function usersOf(text: string): Promise<string[] | undefined> {

@@ -2,6 +2,7 @@ import type { SourceLocation } from '../../../core/index.js';
 import type { TemplateProblem } from '../../model.js';
 import type { Body, BodySchema, Expr } from '../syntax.js';
 import { HclSyntaxError, NativeParser, NestingTooDeep } from './parser.js';
+import { locationAt } from '../syntax-error.js';
 
 export { HclSyntaxError, NativeParser, NestingTooDeep } from './parser.js';
 
@@ -36,15 +37,4 @@ function attempt<T>(text: string, file: string, fixedLoc: SourceLocation | undef
     if (error instanceof HclSyntaxError) return { ok: false, problem: { message: error.message, location: locationAt(text, file, error.index, error.length) } };
     throw error;
   }
-}
-
-function locationAt(text: string, file: string, index: number, length: number): SourceLocation {
-  let line = 1;
-  let lineStart = 0;
-  for (let newline = text.indexOf('\n'); newline !== -1 && newline < index; newline = text.indexOf('\n', newline + 1)) {
-    line += 1;
-    lineStart = newline + 1;
-  }
-  const column = index - lineStart + 1;
-  return { kind: 'source', file, line, column, endLine: line, endColumn: column + length };
 }

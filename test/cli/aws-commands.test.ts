@@ -11,7 +11,7 @@ import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandb
 import { AwsSession } from '../../src/aws/session.js';
 import { describeImagesById } from '../../src/aws/images.js';
 import { shareImage, unshareImage } from '../../src/manage/change.js';
-import { runCli, type CliResult } from './run-cli.js';
+import { runCli, runInProcess, type CliResult } from './run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const SNAPSHOTS = SAMPLE_IDS.snapshots;
@@ -23,15 +23,17 @@ let sandbox: Sandbox;
 
 async function aws(args: readonly string[], who: keyof typeof SAMPLE_CREDENTIALS = 'management'): Promise<CliResult> {
   sandbox.stats.reset();
-  const result = await runCli(args, {
-    env: {
-      AWS_ENDPOINT_URL: sandbox.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS[who].accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS[who].secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-    },
-  });
+  const env = {
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS[who].accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS[who].secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  };
+  // In-process: the commands' logic is under test, not the process boundary (the spawned smoke
+  // tests do that). The SDK reads credentials from process.env, so they are set there too.
+  Object.assign(process.env, env);
+  const result = await runInProcess(args, { env });
   // iam-policy must cover every call the command made.
   const command = await loadCommand(args[0]);
   const declared = new Set<string>(command?.operations ?? []);

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { loadCommand } from '../../src/cli/main.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runCli, type CliResult } from './run-cli.js';
+import { runInProcess, type CliResult } from './run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const SNAPSHOTS = SAMPLE_IDS.snapshots;
@@ -21,17 +21,18 @@ let dir: string;
 
 async function amiguard(args: readonly string[]): Promise<CliResult> {
   sandbox.stats.reset();
-  const result = await runCli(args, {
-    cwd: dir,
-    env: {
-      AWS_ENDPOINT_URL: sandbox.url,
-      AWS_REGION: 'us-east-1',
-      AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AMIGUARD_STATE_DIR: join(dir, 'state'),
-    },
-  });
+  const env = {
+    AWS_ENDPOINT_URL: sandbox.url,
+    AWS_REGION: 'us-east-1',
+    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    AMIGUARD_STATE_DIR: join(dir, 'state'),
+  };
+  // In-process: the commands' logic is under test, not the process boundary. The SDK reads
+  // credentials from process.env, so they are set there too.
+  Object.assign(process.env, env);
+  const result = await runInProcess(args, { cwd: dir, env });
   const declared = new Set<string>((await loadCommand(args[0]))?.operations ?? []);
   for (const action of Object.keys(sandbox.stats.byAction)) {
     assert.ok(declared.has(action), `${args[0] ?? ''} called ${action}, which its iam-policy does not declare`);

@@ -103,7 +103,9 @@ export interface TemplateReadResult {
 /** `--var name=value` and `--var-file path` as given; Packer applies every var-file in this order, then every --var (later wins). */
 export type VariableInput =
   | { readonly kind: 'var'; readonly name: string; readonly value: string }
-  | { readonly kind: 'var-file'; readonly path: string };
+  | { readonly kind: 'var-file'; readonly path: string }
+  /** `--parameter NAME=VALUE`: a CloudFormation parameter only (other formats ignore it). */
+  | { readonly kind: 'parameter'; readonly name: string; readonly value: string };
 
 export interface SourceFile {
   /** As shown to the user: relative to the working directory when possible. */

@@ -31,6 +31,9 @@ Options:
                        Packer, *.tfvars for Terraform, a CloudFormation parameters file, an
                        Ansible extra-vars YAML; each format applies its own, in its tool's
                        order (Packer: every --var wins over every var-file)
+  --parameter NAME=VALUE
+                       a CloudFormation parameter only (repeatable; as --var, but no other
+                       format sees it: Packer refuses a --var it does not declare)
   --use-env            read env(), {{env}}, PKR_VAR_*, TF_VAR_* and scripts' environment
                        variables; without it they are unknown, so the result does not
                        depend on your shell
@@ -69,6 +72,7 @@ Examples:
     const parsed = parseCommandArgs('lint', args, {
       var: { type: 'string', multiple: true },
       'var-file': { type: 'string', multiple: true },
+      parameter: { type: 'string', multiple: true },
       'use-env': { type: 'boolean' },
       config: { type: 'string', short: 'c' },
       exclude: { type: 'string', multiple: true },
@@ -160,15 +164,16 @@ export function lintOptions(parsed: ParsedArgs, io: Io): LintOptions {
   };
 }
 
-/** `--var` and `--var-file` in the order given, as Packer applies them. */
+/** `--var`, `--var-file` and `--parameter` in the order given, as Packer applies them. */
 function variableInputs(ordered: readonly { name: string; value: string | undefined }[]): VariableInput[] {
   return ordered.flatMap((option): VariableInput[] => {
     if (option.name === 'var-file' && option.value !== undefined) return [{ kind: 'var-file', path: option.value }];
-    if (option.name !== 'var' || option.value === undefined) return [];
+    if ((option.name !== 'var' && option.name !== 'parameter') || option.value === undefined) return [];
     const equals = option.value.indexOf('=');
     if (equals <= 0) {
-      throw new UsageError(`--var "${option.value}" is not NAME=VALUE`, 'example: --var ami_groups=all');
+      const example = option.name === 'var' ? 'example: --var ami_groups=all' : 'example: --parameter ShareWith=111122223333';
+      throw new UsageError(`--${option.name} "${option.value}" is not NAME=VALUE`, example);
     }
-    return [{ kind: 'var', name: option.value.slice(0, equals), value: option.value.slice(equals + 1) }];
+    return [{ kind: option.name, name: option.value.slice(0, equals), value: option.value.slice(equals + 1) }];
   });
 }

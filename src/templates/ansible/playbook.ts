@@ -451,7 +451,7 @@ export class AnsibleReader {
         layer.set(input.name, { kind: 'value', value: scalar(input.value, COMMAND_LINE) });
         continue;
       }
-      if (!isExtraVarsName(input.path)) continue;
+      if (input.kind !== 'var-file' || !isExtraVarsName(input.path)) continue;
       const parsed = parseYaml(input.path, this.context.readVarFile(input.path));
       if (parsed.root === undefined) {
         this.problems.push(...parsed.problems);

@@ -12,8 +12,8 @@ import { child, type CfnNode } from './tree.js';
 export function givenParameters(context: UnitContext): ReadonlyMap<string, ParameterValue> {
   const given = new Map<string, ParameterValue>();
   for (const input of context.variables) {
-    if (input.kind === 'var') {
-      given.set(input.name, { value: input.value, source: '--var' });
+    if (input.kind === 'var' || input.kind === 'parameter') {
+      given.set(input.name, { value: input.value, source: `--${input.kind}` });
       continue;
     }
     if (!input.path.toLowerCase().endsWith('.json')) continue;

@@ -80,7 +80,7 @@ function isPackerHclVarFile(path: string): boolean {
 /** The run's inputs as Packer's readers take them, with only the var-files `accepts`. */
 export function packerOptions(context: UnitContext, accepts: (path: string) => boolean): ReadOptions {
   return {
-    variables: context.variables.filter((input: VariableInput) => input.kind === 'var' || accepts(input.path)),
+    variables: context.variables.filter((input: VariableInput) => input.kind === 'var' || (input.kind === 'var-file' && accepts(input.path))),
     useEnv: context.useEnv,
     env: context.env,
     readFile: (path) => context.readVarFile(path),

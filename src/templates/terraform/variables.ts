@@ -46,7 +46,7 @@ export function terraformVariableSources(declarations: ReadonlyMap<string, Varia
   for (const input of inputs.variables) {
     if (input.kind === 'var-file') {
       if (isTerraformVarFile(input.path)) sources.push({ kind: 'var-file', path: input.path });
-    } else if (declarations.has(input.name)) {
+    } else if (input.kind === 'var' && declarations.has(input.name)) {
       sources.push({ kind: 'text', name: input.name, text: input.value, from: `--var ${input.name}` });
     }
   }

@@ -4,7 +4,7 @@ import { parseCommandArgs } from '../args.js';
 import { writeOutputFile, type Io } from '../io.js';
 import { OUTPUT_OPTIONS, outputFrom } from '../output.js';
 import type { Command } from './command.js';
-import { lintOptions } from './lint.js';
+import { LINT_INPUT_OPTIONS, lintOptions } from './lint.js';
 
 const DEFAULT_OUTPUT = 'amiguard-baseline.json';
 
@@ -35,12 +35,7 @@ Examples:
 `,
   async run(args: readonly string[], io: Io): Promise<number> {
     const parsed = parseCommandArgs('baseline', args, {
-      var: { type: 'string', multiple: true },
-      'var-file': { type: 'string', multiple: true },
-      parameter: { type: 'string', multiple: true },
-      'use-env': { type: 'boolean' },
-      config: { type: 'string', short: 'c' },
-      exclude: { type: 'string', multiple: true },
+      ...LINT_INPUT_OPTIONS,
       ...OUTPUT_OPTIONS,
     });
     const out = outputFrom(parsed, ['json'] as const, 'json');

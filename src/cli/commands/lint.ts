@@ -9,6 +9,16 @@ import type { Command } from './command.js';
 
 const FAIL_ON: readonly Severity[] = ['error', 'warning', 'note'];
 
+/** What lint reads with, shared by lint and baseline (which records with the options the check runs with). */
+export const LINT_INPUT_OPTIONS = {
+  var: { type: 'string', multiple: true },
+  'var-file': { type: 'string', multiple: true },
+  parameter: { type: 'string', multiple: true },
+  'use-env': { type: 'boolean' },
+  config: { type: 'string', short: 'c' },
+  exclude: { type: 'string', multiple: true },
+} as const;
+
 export const lintCommand: Command = {
   name: 'lint',
   summary: 'Check templates and scripts for public or unapproved AMI and snapshot sharing',
@@ -70,12 +80,7 @@ Examples:
 `,
   async run(args: readonly string[], io: Io): Promise<number> {
     const parsed = parseCommandArgs('lint', args, {
-      var: { type: 'string', multiple: true },
-      'var-file': { type: 'string', multiple: true },
-      parameter: { type: 'string', multiple: true },
-      'use-env': { type: 'boolean' },
-      config: { type: 'string', short: 'c' },
-      exclude: { type: 'string', multiple: true },
+      ...LINT_INPUT_OPTIONS,
       baseline: { type: 'string' },
       ...OUTPUT_OPTIONS,
       'fail-on': { type: 'string' },

@@ -164,6 +164,20 @@ class StructureParser {
     this.position++;
   }
 
+  /** Items separated by commas up to `close` (none when it comes first), which is consumed. */
+  private commaSeparated(close: string, item: () => void): void {
+    if (this.peek() === close) {
+      this.position++;
+      return;
+    }
+    for (;;) {
+      item();
+      if (this.peek() !== ',') break;
+      this.position++;
+    }
+    this.expect(close);
+  }
+
   end(): void {
     if (this.peek() !== undefined) throw new SyntaxProblem(`unexpected "${this.text[this.position] ?? ''}" at character ${this.position + 1}`);
   }
@@ -181,38 +195,18 @@ class StructureParser {
         const begin = this.position;
         this.position++;
         const entries: MapEntry[] = [];
-        if (this.peek() === '}') this.position++;
-        else {
-          for (;;) {
-            const key = this.jsonKey();
-            this.expect(':');
-            entries.push({ key, value: this.json() });
-            if (this.peek() === ',') {
-              this.position++;
-              continue;
-            }
-            this.expect('}');
-            break;
-          }
-        }
+        this.commaSeparated('}', () => {
+          const key = this.jsonKey();
+          this.expect(':');
+          entries.push({ key, value: this.json() });
+        });
         return { kind: 'map', entries, location: this.input.rangeLocation(begin, this.position) };
       }
       if (char === '[') {
         const begin = this.position;
         this.position++;
         const items: Value[] = [];
-        if (this.peek() === ']') this.position++;
-        else {
-          for (;;) {
-            items.push(this.json());
-            if (this.peek() === ',') {
-              this.position++;
-              continue;
-            }
-            this.expect(']');
-            break;
-          }
-        }
+        this.commaSeparated(']', () => items.push(this.json()));
         return { kind: 'list', items, location: this.input.rangeLocation(begin, this.position) };
       }
       if (char === '"') return this.jsonString();
@@ -295,18 +289,7 @@ class StructureParser {
         const begin = this.position;
         this.position++;
         const items: Value[] = [];
-        if (this.peek() === ']') this.position++;
-        else {
-          for (;;) {
-            items.push(this.shorthandValue(']'));
-            if (this.peek() === ',') {
-              this.position++;
-              continue;
-            }
-            this.expect(']');
-            break;
-          }
-        }
+        this.commaSeparated(']', () => items.push(this.shorthandValue(']')));
         return { kind: 'list', items, location: this.input.rangeLocation(begin, this.position) };
       }
       if (char === '{') {

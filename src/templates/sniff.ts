@@ -1,4 +1,4 @@
-import { closeSync, constants, openSync, readSync } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
 import { describeFileError } from '../core/index.js';
 
 /** Enough to tell a CloudFormation template, a playbook or a script by its first lines. */
@@ -6,17 +6,19 @@ export const DEFAULT_HEAD_BYTES = 64 * 1024;
 
 /**
  * The first `maxBytes` of a file as text, for a format's sniff: opened non-blocking, so that a
- * file swapped for a FIFO since the walk saw it cannot hang the run. `binary` when the first
- * 8 KB hold a NUL byte; `{ reason }` when the file cannot be read.
+ * file swapped for a FIFO since the walk saw it cannot hang the run, and anything but a regular
+ * file is refused. `binary` when the first 8 KB hold a NUL byte; `{ reason }` when the file
+ * cannot be read.
  */
 export function readHead(absolute: string, maxBytes = DEFAULT_HEAD_BYTES): { text: string } | 'binary' | { reason: string } {
   let descriptor: number;
   try {
-    descriptor = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+    descriptor = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
   } catch (error) {
     return { reason: describeFileError(error) };
   }
   try {
+    if (!fstatSync(descriptor).isFile()) return { reason: 'not a regular file' };
     const buffer = Buffer.allocUnsafe(maxBytes);
     let length = 0;
     while (length < maxBytes) {
@@ -32,12 +34,4 @@ export function readHead(absolute: string, maxBytes = DEFAULT_HEAD_BYTES): { tex
   } finally {
     closeSync(descriptor);
   }
-}
-
-/** A head that contains one of `needles`: the cheap test script and YAML formats start with. */
-export function headMentions(absolute: string, needles: readonly string[], maxBytes = DEFAULT_HEAD_BYTES): boolean | { reason: string } {
-  const head = readHead(absolute, maxBytes);
-  if (head === 'binary') return false;
-  if ('reason' in head) return head;
-  return needles.some((needle) => head.text.includes(needle));
 }

@@ -1,6 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { describeFileError } from '../../core/index.js';
 import type { Claim, FoundFile, ReadUnit, TemplateFormat } from '../format.js';
+import { readHead } from '../sniff.js';
 
 /** The reader and the YAML library are loaded when a template is read (start-up, issue 11). */
 const reader = () => import('./read.js');
@@ -23,8 +22,9 @@ export const cloudFormation: TemplateFormat = {
     return TEMPLATE_NAME.test(file.name) || file.named ? 'maybe' : undefined;
   },
   sniff(file) {
-    const head = readHead(file.absolute);
-    return typeof head === 'string' ? looksLikeCloudFormation(head) : head;
+    const head = readHead(file.absolute, HEAD_BYTES);
+    if (head === 'binary') return false;
+    return 'reason' in head ? head : looksLikeCloudFormation(head.text);
   },
   async parseOnly(files) {
     const { parseTemplate } = await reader();
@@ -41,36 +41,6 @@ export const cloudFormation: TemplateFormat = {
 
 /** Enough for the head of any template: its version line, its Parameters, the start of its Resources. */
 export const HEAD_BYTES = 64 * 1024;
-
-/**
- * The first HEAD_BYTES of a regular file as text, or why it cannot be read. Opened without
- * blocking, so that a FIFO swapped in since the walk cannot hang the run; binary content (a NUL
- * byte) reads as empty.
- */
-function readHead(path: string): string | { readonly reason: string } {
-  let descriptor: number;
-  try {
-    descriptor = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  }
-  try {
-    if (!fstatSync(descriptor).isFile()) return { reason: 'not a regular file' };
-    const buffer = Buffer.alloc(HEAD_BYTES);
-    let length = 0;
-    while (length < HEAD_BYTES) {
-      const count = readSync(descriptor, buffer, length, HEAD_BYTES - length, length);
-      if (count === 0) break;
-      length += count;
-    }
-    const head = buffer.subarray(0, length);
-    return head.includes(0) ? '' : head.toString('utf8');
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  } finally {
-    closeSync(descriptor);
-  }
-}
 
 /** Whether the head of a file says CloudFormation: its format version, or top-level Resources with AWS:: types. */
 export function looksLikeCloudFormation(head: string): boolean {

@@ -10,7 +10,7 @@ import type {
   ObjectItem,
   SplatStep,
 } from './syntax.js';
-import { LineIndex } from './parser/line-index.js';
+import { LineIndex } from '../line-index.js';
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './parser/template-text.js';
 import { EVALUATION_STOPPED } from './value.js';
 

@@ -3,7 +3,8 @@ import { yaml, yamlTooDeep } from '../../core/yaml.js';
 import type { CodeLanguage, EmbeddedCode, UnitContext, UnitRead } from '../format.js';
 import type { TemplateProblem } from '../model.js';
 import { joinGuards } from './subjects.js';
-import { LineIndex, oneLine } from './text.js';
+import { LineIndex } from '../line-index.js';
+import { oneLine } from './text.js';
 
 /** Keys whose string (or list of strings) is a shell script: Buildkite `command(s)`, CodeBuild `commands`/`finally`, GitHub `run`. */
 const SCRIPT_KEYS = new Set(['run', 'command', 'commands', 'finally']);
@@ -31,7 +32,7 @@ export async function readCiText(path: string, text: string, context: UnitContex
     return { subjects: [], problems: [{ message: 'the YAML is nested too deeply for amiguard to read: the steps in it were not checked', location, unevaluated: true }] };
   }
   const documents = yaml().parseAllDocuments(text, { uniqueKeys: false, prettyErrors: false });
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, path);
   const problems: TemplateProblem[] = [];
   const sites: Site[] = [];
   for (const document of Array.isArray(documents) ? documents : []) {

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../core/index.js';
 import { locateEmbedded, type EmbeddedCode } from '../format.js';
+import { LineIndex } from '../line-index.js';
 
 /**
  * Where a range of the parsed text is in the file the user sees: the text may be the whole file,
@@ -12,28 +13,8 @@ export interface Locator {
   locate(start: number, end: number): SourceLocation;
 }
 
-/** Line starts of a text, to turn an index into a 1-based line and column. */
-export class LineIndex {
-  private readonly starts: number[] = [0];
-
-  constructor(text: string) {
-    for (let index = text.indexOf('\n'); index !== -1; index = text.indexOf('\n', index + 1)) this.starts.push(index + 1);
-  }
-
-  position(index: number): { line: number; column: number } {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if ((this.starts[middle] ?? 0) <= index) low = middle;
-      else high = middle - 1;
-    }
-    return { line: low + 1, column: index - (this.starts[low] ?? 0) + 1 };
-  }
-}
-
 export function fileLocator(file: string, text: string): Locator {
-  const lines = new LineIndex(text);
+  const lines = new LineIndex(text, file);
   return {
     file,
     locate(start, end) {
@@ -45,7 +26,7 @@ export function fileLocator(file: string, text: string): Locator {
 }
 
 export function embeddedLocator(code: EmbeddedCode): Locator {
-  const lines = new LineIndex(code.text);
+  const lines = new LineIndex(code.text, code.file);
   return {
     file: code.file,
     locate(start, end) {

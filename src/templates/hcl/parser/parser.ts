@@ -2,7 +2,7 @@ import type { SourceLocation } from '../../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from '../hcl-convert.js';
 import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../syntax.js';
 import { EVALUATION_STOPPED } from '../value.js';
-import { LineIndex } from './line-index.js';
+import { LineIndex } from '../../line-index.js';
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './template-text.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { SourceLocation } from '../../../core/index.js';
+import type { SourceLocation } from '../core/index.js';
 
 /**
  * Line and column from a text index. Indices are UTF-16 code units, so columns count as editors
@@ -29,6 +29,12 @@ export class LineIndex {
       endLine: endLine + 1,
       endColumn: end - (this.starts[endLine] ?? 0) + 1,
     };
+  }
+
+  /** The 1-based line and column of `index`. */
+  position(index: number): { line: number; column: number } {
+    const line = this.lineOf(index);
+    return { line: line + 1, column: index - (this.starts[line] ?? 0) + 1 };
   }
 
   /** `start` extended to end at `end`. */

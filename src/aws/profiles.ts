@@ -4,10 +4,10 @@
  * profile that was asked for. Files and sections as the AWS CLI reads them:
  * https://docs.aws.amazon.com/cli/latest/userguide/cli-configure-files.html
  */
-import { readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { AmiguardError } from '../core/index.js';
+import { AmiguardError, readInputText } from '../core/index.js';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -25,12 +25,10 @@ export function listProfiles(env: Env): string[] {
   const files = profileFiles(env);
   const names = new Set<string>();
   for (const [path, kind] of [[files.config, 'config'], [files.credentials, 'credentials']] as const) {
-    let text: string;
-    try {
-      text = readFileSync(path, 'utf8');
-    } catch {
-      continue;
-    }
+    // A missing file defines no profile; one that is there but cannot be read (a FIFO, which a
+    // plain read would wait on forever, a device, an oversized file) is said, not skipped.
+    if (!existsSync(path)) continue;
+    const text = readInputText(path, 'aws-config', path);
     for (const match of text.matchAll(/^\s*\[\s*([^\]]+?)\s*\]/gm)) {
       const section = match[1] ?? '';
       if (kind === 'credentials') names.add(section);

@@ -7,7 +7,7 @@ import { InputError } from './errors.js';
  * ends), and none over the limit of its kind, so that hostile input gives a clear error rather
  * than a hang, a V8 heap crash or a WASM abort in the HCL parser.
  */
-export type InputKind = 'template' | 'var-file' | 'policy' | 'baseline' | 'journal' | 'estate';
+export type InputKind = 'template' | 'var-file' | 'policy' | 'baseline' | 'journal' | 'estate' | 'aws-config';
 
 const MIB = 1024 * 1024;
 
@@ -24,6 +24,8 @@ export const MAX_INPUT_BYTES: Readonly<Record<InputKind, number>> = {
   baseline: 64 * MIB,
   journal: 64 * MIB,
   estate: 64 * MIB,
+  /** The AWS CLI's config and credentials files: a few kilobytes. */
+  'aws-config': 1 * MIB,
 };
 
 export type InputRead = { readonly ok: true; readonly bytes: Buffer } | { readonly ok: false; readonly reason: string };

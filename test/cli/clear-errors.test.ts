@@ -1,12 +1,13 @@
 /** No raw Node or SDK code reaches the user: each mistake is one clear line with a hint, exit 2. */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AwsSession, NoRegion } from '../../src/aws/index.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
-import { runInProcess } from './run-cli.js';
+import { runCli, runInProcess } from './run-cli.js';
 
 describe('clear errors instead of raw codes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'amiguard-errors-'));
@@ -40,6 +41,18 @@ describe('clear errors instead of raw codes', () => {
         `amiguard ${command[0] ?? ''}: error: no AWS profile named "prod" in ${env.AWS_CONFIG_FILE} or ${env.AWS_SHARED_CREDENTIALS_FILE}\n  hint: the profiles there are: ci, default, dev\n`,
       );
     }
+  });
+
+  it('an AWS config file that is a FIFO is named, not waited on forever', async () => {
+    const fifo = join(dir, 'config-fifo');
+    execFileSync('mkfifo', [fifo]);
+    // Spawned with a kill timer: a plain read of a FIFO would block this very process.
+    const result = await runCli(['show', 'ami-12345678', '--profile', 'prod', '--endpoint-url', 'http://127.0.0.1:9'], {
+      env: { AWS_CONFIG_FILE: fifo, AWS_SHARED_CREDENTIALS_FILE: join(dir, 'none') },
+      process: { timeout: 20_000 },
+    });
+    assert.equal(result.code, 2, result.stderr);
+    assert.match(result.stderr, /cannot read aws-config .*config-fifo: not a regular file: a FIFO/);
   });
 
   it('an unknown or malformed --region is refused up front, as --regions is', async () => {

@@ -100,6 +100,11 @@ describe('library errors in the CLI\'s words', () => {
         result.stderr,
         new RegExp(`could not read ${SAMPLE_IDS.accounts.prod}: account ${SAMPLE_IDS.accounts.prod} is not the credentials' account \\(${SAMPLE_IDS.accounts.management}\\): pass --role to reach it\\n`),
       );
+      // JSON carries the library's words and the facts, for a program to act on.
+      const json = await aws(['audit', '--accounts', SAMPLE_IDS.accounts.prod, '--regions', 'us-east-1', '--format', 'json']);
+      const gaps = (JSON.parse(json.stdout) as { coverage: { unread: { reason: string; detail?: unknown }[] } }).coverage.unread;
+      assert.deepEqual(gaps.map((gap) => gap.detail), [{ kind: 'no-role', account: SAMPLE_IDS.accounts.prod, caller: SAMPLE_IDS.accounts.management }]);
+      assert.doesNotMatch(gaps[0]?.reason ?? '', /--role/);
     });
   });
 });

@@ -52,6 +52,14 @@ export function errorHint(error: AmiguardError): string | undefined {
       return 'AWS accepted the change but does not show it: run the command again, then check with amiguard show';
     case 'image-block-public-access-on':
       return `if this AMI really must be public: amiguard block-public-access disable --images --regions ${detail.region} (takes up to 10 minutes to apply), then run make-public again`;
+    case 'several-policies':
+      return 'lint them in separate runs, or pass one policy with --config';
+    case 'policy-unreadable':
+      return 'pass a regular file with --config, or run without one to use the built-in default policy';
+    case 'baseline-unreadable':
+      return 'record one with: amiguard baseline --output FILE';
+    case 'not-a-baseline':
+      return 'record it again with: amiguard baseline --output FILE';
     default:
       return error.hint;
   }

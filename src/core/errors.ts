@@ -43,7 +43,14 @@ export type ErrorDetail =
   /** A change AWS accepted but does not show when read back. */
   | { readonly kind: 'change-not-shown' }
   /** Block public access for AMIs is on (set by the account) in the region, so no AMI can be made public. */
-  | { readonly kind: 'image-block-public-access-on'; readonly region: string };
+  | { readonly kind: 'image-block-public-access-on'; readonly region: string }
+  /** The paths of one run are governed by different policy files. */
+  | { readonly kind: 'several-policies' }
+  /** The policy file named cannot be read. */
+  | { readonly kind: 'policy-unreadable' }
+  /** The baseline named cannot be read, or is not a baseline. */
+  | { readonly kind: 'baseline-unreadable' }
+  | { readonly kind: 'not-a-baseline' };
 
 export class AmiguardError extends Error {
   readonly code: ErrorCode;
@@ -68,7 +75,7 @@ export class UsageError extends AmiguardError {
 
 /** A policy or configuration file that cannot be used: names the file and the field. */
 export class ConfigurationError extends AmiguardError {
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { hint?: string; cause?: unknown; detail?: ErrorDetail } = {}) {
     super('CONFIG', message, options);
     this.name = 'ConfigurationError';
   }
@@ -76,7 +83,7 @@ export class ConfigurationError extends AmiguardError {
 
 /** An input the user named (a path, a var-file) that cannot be read at all. */
 export class InputError extends AmiguardError {
-  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+  constructor(message: string, options: { hint?: string; cause?: unknown; detail?: ErrorDetail } = {}) {
     super('INPUT', message, options);
     this.name = 'InputError';
   }

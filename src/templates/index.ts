@@ -66,7 +66,7 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   const discovered = await discoverTemplates(request.paths, request.cwd, formats);
   const first = discovered.unreadable[0];
   if (first !== undefined) {
-    throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
+    throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; give no path to scan the current folder' });
   }
   const excluded: string[] = [];
   const keep = (path: string): boolean => {
@@ -126,8 +126,8 @@ function noTemplateFound(paths: readonly string[], discovered: Discovered, exclu
   const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
   if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
   return new InputError(
-    `no template found in ${where}: amiguard lint reads ${formats.map((format) => format.reads).join('; ')}${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
-    { hint: `name the folder or files that hold the templates, e.g. amiguard lint packer/; ${UNSEARCHED_REASON}` },
+    `no template found in ${where}: amiguard reads ${formats.map((format) => format.reads).join('; ')}${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
+    { hint: `name the folder or files that hold the templates, e.g. packer/; ${UNSEARCHED_REASON}` },
   );
 }
 

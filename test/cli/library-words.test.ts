@@ -47,6 +47,10 @@ const WORDED: { readonly [Kind in ErrorDetail['kind']]: { readonly detail: Extra
     detail: { kind: 'image-block-public-access-on', region: 'us-east-1' },
     hint: 'if this AMI really must be public: amiguard block-public-access disable --images --regions us-east-1 (takes up to 10 minutes to apply), then run make-public again',
   },
+  'several-policies': { detail: { kind: 'several-policies' }, hint: 'lint them in separate runs, or pass one policy with --config' },
+  'policy-unreadable': { detail: { kind: 'policy-unreadable' }, hint: 'pass a regular file with --config, or run without one to use the built-in default policy' },
+  'baseline-unreadable': { detail: { kind: 'baseline-unreadable' }, hint: 'record one with: amiguard baseline --output FILE' },
+  'not-a-baseline': { detail: { kind: 'not-a-baseline' }, hint: 'record it again with: amiguard baseline --output FILE' },
 };
 
 const SAVED = { ...process.env };

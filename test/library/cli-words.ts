@@ -47,9 +47,14 @@ export function cliFlags(root: string): Set<string> {
   return flags;
 }
 
+/** `amiguard COMMAND`, as a command to run: not after an article ("not an amiguard baseline" names a file kind). */
+export function commandPattern(commands: readonly string[]): RegExp {
+  return new RegExp(`(?<!\\ban? )\\bamiguard (${commands.join('|')})\\b`, 'g');
+}
+
 /** The CLI's flags and `amiguard COMMAND` phrases in library string literals. */
 export function cliWordsInLibrary(root: string, flags: ReadonlySet<string>, commands: readonly string[]): CliWord[] {
-  const command = new RegExp(`\\bamiguard (${commands.join('|')})\\b`, 'g');
+  const command = commandPattern(commands);
   const words: CliWord[] = [];
   for (const path of typescriptFiles(join(root, 'src'))) {
     const file = relative(root, path).split('\\').join('/');

@@ -95,7 +95,7 @@ export function toAmiguardError(error: unknown, given: AwsCallContext): Amiguard
   if (DENIED.has(sdk.name)) {
     return fail(
       `not allowed to call ${permission}${about}${where}: the credentials lack the IAM permission ${permission}`,
-      `grant ${permission} to the credentials; AWS_OPERATIONS lists every permission amiguard's calls need`,
+      `grant ${permission} to the credentials (iamPolicyFor builds the least-privilege policy for a list of operations)`,
       { kind: 'not-permitted', permission, ...(context.command === undefined ? {} : { command: context.command }) },
     );
   }

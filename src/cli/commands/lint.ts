@@ -63,8 +63,9 @@ Options:
   --color, --no-color  force colours on or off (default: on a terminal, off with NO_COLOR)
   -h, --help           show this help
 
-On a terminal, a progress line on standard error says what the run is doing (never in a
-pipe, nor when the report is json, sarif or html on standard output).
+On a terminal, a progress line on standard error says what the run is doing and how many
+files it has read (never in a pipe, nor when the report is json, sarif or html on standard
+output).
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings (or more warnings than
 --max-warnings), 2 could not do the job.
@@ -136,8 +137,7 @@ function lintProgress(io: Io, wanted: boolean): { options: Pick<LintOptions, 'on
   let shown = false;
   const show = (progress: LintProgress): void => {
     shown = true;
-    const line = progress.stage === 'reading' ? 'reading templates...' : `checking ${progress.images} AMI build${progress.images === 1 ? '' : 's'} from ${progress.files} file${progress.files === 1 ? '' : 's'}...`;
-    io.stderr.write(`\r\u001b[Kamiguard lint: ${line}`);
+    io.stderr.write(`\r\u001b[Kamiguard lint: ${progressLine(progress)}`);
   };
   return {
     options: { onProgress: show },
@@ -145,6 +145,17 @@ function lintProgress(io: Io, wanted: boolean): { options: Pick<LintOptions, 'on
       if (shown) io.stderr.write('\r\u001b[K');
     },
   };
+}
+
+function progressLine(progress: LintProgress): string {
+  switch (progress.stage) {
+    case 'reading':
+      return 'reading templates...';
+    case 'files':
+      return `reading templates: ${progress.read}/${progress.total} file${progress.total === 1 ? '' : 's'}...`;
+    case 'checking':
+      return `checking ${progress.images} AMI build${progress.images === 1 ? '' : 's'} from ${progress.files} file${progress.files === 1 ? '' : 's'}...`;
+  }
 }
 
 /** `--max-warnings N`, as ESLint's: more than N warnings fail the run. */

@@ -9,6 +9,9 @@ import type { SourceLocation } from '../core/index.js';
 export class LineIndex {
   private readonly starts: Uint32Array;
   private last = 0;
+  private lastStart = 0;
+  private lastEnd = 0;
+  private lastLocation: SourceLocation | undefined;
 
   constructor(
     text: string,
@@ -25,9 +28,11 @@ export class LineIndex {
   }
 
   location(start: number, end: number): SourceLocation {
+    // An evaluator asks for the same node's location several times in a row: one object for them.
+    if (this.lastLocation !== undefined && start === this.lastStart && end === this.lastEnd) return this.lastLocation;
     const line = this.lineOf(start);
     const endLine = end === start ? line : this.lineOf(end);
-    return {
+    const location: SourceLocation = {
       kind: 'source',
       file: this.file,
       line: line + 1,
@@ -35,6 +40,10 @@ export class LineIndex {
       endLine: endLine + 1,
       endColumn: end - (this.starts[endLine] ?? 0) + 1,
     };
+    this.lastStart = start;
+    this.lastEnd = end;
+    this.lastLocation = location;
+    return location;
   }
 
   /** The 1-based line and column of `index`. */

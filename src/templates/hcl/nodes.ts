@@ -45,7 +45,8 @@ export class FixedLocator implements Locator {
  * The nodes the HCL native-syntax readers build (the hand-written parser and the tree-sitter
  * converter). A node keeps the offsets of its span and computes `loc` when it is asked for: a
  * location object per node was a third of the syntax tree of a large file (issue 11), and most
- * locations are never read. The offsets are public so that two readings can be compared.
+ * locations are never read. For the same reason an expression's `type` is a getter of its class,
+ * not a field. The offsets are public so that two readings can be compared.
  */
 abstract class Located {
   readonly #locator: Locator;
@@ -64,35 +65,45 @@ abstract class Located {
 }
 
 export class LiteralNode extends Located implements LiteralExpr {
-  readonly type = 'literal';
+  get type(): 'literal' {
+    return 'literal';
+  }
   constructor(locator: Locator, start: number, end: number, readonly value: string | number | boolean | null) {
     super(locator, start, end);
   }
 }
 
 export class TupleNode extends Located implements TupleExpr {
-  readonly type = 'tuple';
+  get type(): 'tuple' {
+    return 'tuple';
+  }
   constructor(locator: Locator, start: number, end: number, readonly items: readonly Expr[]) {
     super(locator, start, end);
   }
 }
 
 export class ObjectNode extends Located implements ObjectExpr {
-  readonly type = 'object';
+  get type(): 'object' {
+    return 'object';
+  }
   constructor(locator: Locator, start: number, end: number, readonly items: readonly ObjectItem[]) {
     super(locator, start, end);
   }
 }
 
 export class TemplateNode extends Located implements TemplateExpr {
-  readonly type = 'template';
+  get type(): 'template' {
+    return 'template';
+  }
   constructor(locator: Locator, start: number, end: number, readonly parts: readonly TemplatePart[]) {
     super(locator, start, end);
   }
 }
 
 export class ReferenceNode extends Located implements ReferenceExpr {
-  readonly type = 'reference';
+  get type(): 'reference' {
+    return 'reference';
+  }
   constructor(locator: Locator, start: number, end: number, readonly name: string) {
     super(locator, start, end);
   }
@@ -100,56 +111,72 @@ export class ReferenceNode extends Located implements ReferenceExpr {
 
 /** `target.name`. */
 export class GetAttributeNode extends Located implements AttributeExpr {
-  readonly type = 'attribute';
+  get type(): 'attribute' {
+    return 'attribute';
+  }
   constructor(locator: Locator, start: number, end: number, readonly target: Expr, readonly name: string) {
     super(locator, start, end);
   }
 }
 
 export class IndexNode extends Located implements IndexExpr {
-  readonly type = 'index';
+  get type(): 'index' {
+    return 'index';
+  }
   constructor(locator: Locator, start: number, end: number, readonly target: Expr, readonly key: Expr) {
     super(locator, start, end);
   }
 }
 
 export class SplatNode extends Located implements SplatExpr {
-  readonly type = 'splat';
+  get type(): 'splat' {
+    return 'splat';
+  }
   constructor(locator: Locator, start: number, end: number, readonly target: Expr, readonly steps: readonly SplatStep[]) {
     super(locator, start, end);
   }
 }
 
 export class CallNode extends Located implements CallExpr {
-  readonly type = 'call';
+  get type(): 'call' {
+    return 'call';
+  }
   constructor(locator: Locator, start: number, end: number, readonly name: string, readonly args: readonly Expr[], readonly expandFinal: boolean) {
     super(locator, start, end);
   }
 }
 
 export class ConditionalNode extends Located implements ConditionalExpr {
-  readonly type = 'conditional';
+  get type(): 'conditional' {
+    return 'conditional';
+  }
   constructor(locator: Locator, start: number, end: number, readonly condition: Expr, readonly whenTrue: Expr, readonly whenFalse: Expr) {
     super(locator, start, end);
   }
 }
 
 export class UnaryNode extends Located implements UnaryExpr {
-  readonly type = 'unary';
+  get type(): 'unary' {
+    return 'unary';
+  }
   constructor(locator: Locator, start: number, end: number, readonly operator: '!' | '-', readonly operand: Expr) {
     super(locator, start, end);
   }
 }
 
 export class BinaryNode extends Located implements BinaryExpr {
-  readonly type = 'binary';
+  get type(): 'binary' {
+    return 'binary';
+  }
   constructor(locator: Locator, start: number, end: number, readonly operator: BinaryOperator, readonly left: Expr, readonly right: Expr) {
     super(locator, start, end);
   }
 }
 
 export class ForTupleNode extends Located implements ForTupleExpr {
-  readonly type = 'for-tuple';
+  get type(): 'for-tuple' {
+    return 'for-tuple';
+  }
   constructor(
     locator: Locator,
     start: number,
@@ -165,7 +192,9 @@ export class ForTupleNode extends Located implements ForTupleExpr {
 }
 
 export class ForObjectNode extends Located implements ForObjectExpr {
-  readonly type = 'for-object';
+  get type(): 'for-object' {
+    return 'for-object';
+  }
   constructor(
     locator: Locator,
     start: number,
@@ -183,21 +212,27 @@ export class ForObjectNode extends Located implements ForObjectExpr {
 }
 
 export class UnsupportedNode extends Located implements UnsupportedExpr {
-  readonly type = 'unsupported';
+  get type(): 'unsupported' {
+    return 'unsupported';
+  }
   constructor(locator: Locator, start: number, end: number, readonly reason: string) {
     super(locator, start, end);
   }
 }
 
 export class TemplateIfNode extends Located implements TemplateIf {
-  readonly type = 'if';
+  get type(): 'if' {
+    return 'if';
+  }
   constructor(locator: Locator, start: number, end: number, readonly condition: Expr, readonly then: readonly TemplatePart[], readonly otherwise: readonly TemplatePart[]) {
     super(locator, start, end);
   }
 }
 
 export class TemplateForNode extends Located implements TemplateFor {
-  readonly type = 'for';
+  get type(): 'for' {
+    return 'for';
+  }
   constructor(
     locator: Locator,
     start: number,

@@ -29,12 +29,13 @@ async function assertSameReading(text: string, what: string): Promise<void> {
   assert.deepEqual(withLocations(readHclBody('f.pkr.hcl', text, EVERYTHING)), withLocations(expected), what);
 }
 
-/** A reading with every node's `loc` read: nodes compute it, and deepEqual compares own properties only. */
+/** A reading with every node's `type` and `loc` read: nodes compute them, and deepEqual compares own properties only. */
 function withLocations(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withLocations);
   if (typeof value !== 'object' || value === null) return value;
   const copy: Record<string, unknown> = {};
   for (const [key, item] of Object.entries(value)) copy[key] = withLocations(item);
+  if ('type' in value) copy['type'] = value.type;
   if ('loc' in value) copy['loc'] = value.loc;
   return copy;
 }

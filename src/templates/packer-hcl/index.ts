@@ -5,7 +5,7 @@ import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js'
 import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
 import { loadHclParser, parseHclBody, parseHclTemplate } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
-import type { Body } from '../hcl/syntax.js';
+import type { Body, Expr } from '../hcl/syntax.js';
 import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from '../hcl/value.js';
 import { VariableValues } from '../hcl/variables.js';
 import { packerNamespace, PACKER_FUNCTIONS } from './functions.js';
@@ -70,7 +70,19 @@ export async function readPackerHcl(
   );
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
   const images = collectImages(configuration, evaluator, problems);
+  reportFailingLocals(configuration.locals, evaluator, problems);
   return { images: refusedByPacker(problems) ? [] : images, problems };
+}
+
+/**
+ * Packer evaluates every local before it builds, whether a source uses it or not: one that fails
+ * (a type error, a function argument it rejects) stops the build.
+ */
+function reportFailingLocals(locals: ReadonlyMap<string, Expr>, evaluator: Evaluator, problems: TemplateProblem[]): void {
+  for (const [name, expr] of locals) {
+    const value = evaluator.local(name);
+    if (value?.kind === 'error') problems.push({ message: `local.${name}: ${value.message}`, location: value.site ?? expr.loc });
+  }
 }
 
 function isJson(path: string): boolean {

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import type { SourceLocation } from '../../core/index.js';
+import { sourceLocation, type SourceLocation } from '../../core/index.js';
+import { selectBuilds } from './build-filter.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
@@ -69,7 +70,11 @@ export async function readPackerHcl(
     new Evaluator(literalEnvironment),
   );
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
-  const images = collectImages(configuration, evaluator, problems);
+  const selection = options.builds === undefined ? undefined : selectBuilds(options.builds);
+  if (selection !== undefined && 'invalid' in selection) {
+    problems.push({ message: selection.invalid, location: sourceLocation(sorted[0]?.path ?? '.', 1, 1) });
+  }
+  const images = collectImages(configuration, evaluator, problems, selection === undefined || 'invalid' in selection ? undefined : selection);
   reportFailingLocals(configuration.locals, evaluator, problems);
   return { images: refusedByPacker(problems) ? [] : images, problems };
 }

@@ -1,6 +1,7 @@
 import { formatLocation, type SourceLocation } from '../../core/index.js';
 import {
   AMAZON_BUILDERS,
+  AMAZON_POST_PROCESSORS,
   SHARING_FIELDS,
   type EvaluatedField,
   type EvaluatedScalar,
@@ -35,6 +36,7 @@ const IMPORT_POST_PROCESSOR: Shape = { fields: IMPORT_FIELDS, encrypt: 'ami_encr
 const EBS_VOLUME: Shape = { fields: VOLUME_FIELDS, encrypt: 'encrypted', kmsKey: 'kms_key_id' };
 
 const AMAZON_BUILDER_TYPES: ReadonlySet<string> = new Set(AMAZON_BUILDERS);
+const AMAZON_POST_PROCESSOR_TYPES: ReadonlySet<string> = new Set(AMAZON_POST_PROCESSORS);
 
 /** A body with the names its attributes are evaluated with. */
 interface BoundBody {
@@ -238,7 +240,7 @@ function postProcessorCandidates(
     blocks.push(...(stop === -1 ? chain : chain.slice(0, stop)));
   }
   const candidates: Candidate[] = [];
-  for (const block of blocks) {
+  for (const block of blocks.filter((candidate) => AMAZON_POST_PROCESSOR_TYPES.has(candidate.labels[0] ?? ''))) {
     // A post-processor runs once per source of the build that its only/except lets through.
     const skip = onlyExcept(evaluator, block, problems);
     const runsFor = runs.filter((run) => !skip(`${run.type}.${run.name}`));

@@ -18,7 +18,7 @@ import { describe, it } from 'node:test';
 import { InputError } from '../../../src/core/index.js';
 import type { SharingField, SourceFile, TemplateImage, TemplateReadResult, VariableInput } from '../../../src/templates/model.js';
 import { readPackerHcl } from '../../../src/templates/packer-hcl/index.js';
-import { fieldLocal, generateBatch, Random, type Argument, type Feature, type GeneratedBatch } from './generate-templates.js';
+import { fieldLocal, generateBatch, Random, type Argument, type Feature, type GeneratedBatch, type GeneratedTemplate } from './generate-templates.js';
 import { consoleJson, packerVersion, runPacker } from './packer-console.js';
 
 /**
@@ -40,6 +40,8 @@ const PACKER_1_6_6_DIFFERENCES: readonly string[] = [
   'jsonencode(null) fails: only objects are encoded, whose null attributes encode fine',
   'packer console prints only the last line\'s value: each call evaluates one jsonencode({...}) of a whole batch',
   'no packer { required_plugins } and no data blocks: corpus copies keep only variable and locals blocks, fields go through locals',
+  // askInline() asks again with the field's expression inline when a value disagrees.
+  'locals are evaluated in map order: a local not evaluated yet, in the arm a conditional does not take, drops that arm\'s type (a field local may miss its set)',
 ];
 
 /**
@@ -189,13 +191,28 @@ async function checkBatch(batch: GeneratedBatch, folder: string, disagreements: 
         if (refusedByPacker.has(template.id)) continue;
         const image = rest.images.find((candidate) => candidate.name === `amazon-ebs.${template.id}`);
         const mine = amiguardValue(image, field);
-        const theirs = packerValue(values[key]);
+        let theirs = packerValue(values[key]);
         comparisons += 1;
+        if (mine !== theirs) theirs = await askInline(folder, commandLine, template, field, theirs);
         if (mine !== theirs) disagreements.push({ where: `${join(folder, template.file)} ${field} with ${describeCommandLine(args, template.id)}`, amiguard: mine, packer: theirs });
       }
     }),
   );
   return { comparisons, refused };
+}
+
+/**
+ * A field's value asked of 1.6.6 again, its expression written in the console line rather than
+ * read through its local: 1.6.6 evaluates locals in Go's map order, and a local not evaluated yet
+ * in the arm a conditional does not take drops that arm's type (no unification, so no set), where
+ * current Packer evaluates a source's fields after every local.
+ */
+async function askInline(folder: string, commandLine: readonly string[], template: GeneratedTemplate, field: SharingField, first: string): Promise<string> {
+  const expression = template.fields.find((candidate) => candidate.field === field)?.expression.legacy;
+  if (expression === undefined) return first;
+  const again = await consoleJson(folder, commandLine, `jsonencode({ v = try(convert(${expression}, list(string)), "${REFUSED}") })`);
+  if (!('value' in again) || typeof again.value !== 'object' || again.value === null) return first;
+  return packerValue((again.value as Record<string, unknown>)['v']);
 }
 
 /** Disagreements grouped by what amiguard said (its reason, or a different value), two of each. */

@@ -174,8 +174,16 @@ export function convert(value: Value, type: TypeSpec): Conversion {
  */
 export function setOrder(items: readonly Value[]): Value[] {
   const distinct: Value[] = [];
+  // Primitives are told apart by a key, so that a large set costs no comparison of every pair.
+  const primitives = new Set<string>();
   for (const item of items) {
-    if (item.kind !== 'unknown' && distinct.some((seen) => seen.kind !== 'unknown' && equal(seen, item))) continue;
+    if (item.kind === 'string' || item.kind === 'number' || item.kind === 'bool') {
+      const key = `${item.kind}:${String(item.value)}`;
+      if (primitives.has(key)) continue;
+      primitives.add(key);
+    } else if (item.kind !== 'unknown' && distinct.some((seen) => seen.kind !== 'unknown' && equal(seen, item))) {
+      continue;
+    }
     distinct.push(item);
   }
   const rank = (item: Value): number => (item.kind === 'null' ? 2 : item.kind === 'unknown' || item.kind === 'error' ? 1 : 0);
@@ -224,7 +232,12 @@ function elementTypeOf(value: ListValue): TypeSpec | undefined {
  * undefined when there is none: same-kind collections and structures first, then the most
  * general of the types to which all others convert.
  */
-export function unify(types: readonly TypeSpec[]): TypeSpec | undefined {
+export function unify(given: readonly TypeSpec[]): TypeSpec | undefined {
+  // Repeated types change nothing, and cty's preference order costs the square of the count:
+  // a list of 10,000 strings is one string type here.
+  const seen = new Map<string, TypeSpec>();
+  for (const type of given) if (!seen.has(describeType(type))) seen.set(describeType(type), type);
+  const types = [...seen.values()];
   const count = (kind: TypeSpec['kind']): number => types.filter((type) => type.kind === kind).length;
   const [maps, lists, sets, objects, tuples, dynamics] = (['map', 'list', 'set', 'object', 'tuple', 'dynamic'] as const).map(count) as [number, number, number, number, number, number];
   const all = types.length;

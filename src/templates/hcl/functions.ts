@@ -388,8 +388,8 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     mode: 'lenient',
     run: ([arg]) => (arg === undefined || arg.kind === 'error' ? bool(false) : arg.kind === 'unknown' ? arg : bool(true)),
   }],
-  // The type argument is a type expression, not a value; lists, sets and tuples are one kind
-  // here and strings, numbers and bools convert where they are used, so the value stays.
+  // The evaluator converts `convert(value, type)` itself, its type being an expression and not a
+  // value; this is reached only when the type cannot be read (`convert(args...)`): the value stays.
   ['convert', {
     minArgs: 2,
     maxArgs: 2,

@@ -3,7 +3,7 @@ import type { Finding, Report, ResolvedPolicy, Rule } from '../core/index.js';
 import { findAndLoadPolicy } from '../policy/index.js';
 import { RULES, RULE_IDS, checkAll, severityOf } from '../rules/index.js';
 import { applyBaseline, applyDirectives, checkRuleIds, excludeMatcher, loadBaseline } from '../suppress/index.js';
-import { readTemplates, type ReadProgress, type VariableInput } from '../templates/index.js';
+import { readTemplates, type BuildFilter, type ReadProgress, type VariableInput } from '../templates/index.js';
 import { TOOL } from '../version.js';
 
 export interface LintOptions {
@@ -12,6 +12,8 @@ export interface LintOptions {
   readonly cwd?: string;
   /** `--var` and `--var-file` in command-line order. */
   readonly variables?: readonly VariableInput[];
+  /** `--only` / `--except`: the Packer builds that run. */
+  readonly builds?: BuildFilter;
   readonly useEnv?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -65,6 +67,7 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     paths,
     cwd,
     variables: options.variables ?? [],
+    ...(options.builds === undefined ? {} : { builds: options.builds }),
     useEnv: options.useEnv ?? false,
     env: options.env ?? process.env,
     ...(exclude === undefined ? {} : { exclude }),

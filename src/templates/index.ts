@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { InputError, readInputText, sourceLocation, type ImageSubject, type SuppressionDirective } from '../core/index.js';
 import { compare, discoverTemplates, UNSEARCHED_REASON, type Discovered, type SkippedPath } from './discover.js';
 import type { ReadUnit, TemplateFormat } from './format.js';
-import type { TemplateImage, TemplateProblem, VariableInput } from './model.js';
+import type { BuildFilter, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 import { progressGate, type ReadProgress } from './progress.js';
 import { FORMATS } from './registry.js';
 import { createUnitContext, type UnitLedger } from './unit-context.js';
@@ -18,6 +18,7 @@ export interface TemplateReadRequest {
   readonly paths: readonly string[];
   readonly cwd: string;
   readonly variables: readonly VariableInput[];
+  readonly builds?: BuildFilter;
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Templates not to read (`--exclude`, the policy's `exclude:`), by absolute path. */
@@ -82,7 +83,7 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   if (units.length === 0) throw noTemplateFound(request.paths, discovered, excluded, formats);
   // One thread: worker threads were measured slower on 2 cores (each loads its own modules and
   // WASM parser, and the results are copied back), 1.3-1.5x the wall time for 5,000 files (issue 11).
-  const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
+  const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env, ...(request.builds === undefined ? {} : { builds: request.builds }) };
   const total = units.reduce((sum, unit) => sum + unit.files.length, 0);
   const { onProgress } = request;
   let onRead: ((files: number) => void) | undefined;

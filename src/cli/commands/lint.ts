@@ -15,6 +15,8 @@ export const LINT_INPUT_OPTIONS = {
   'var-file': { type: 'string', multiple: true },
   parameter: { type: 'string', multiple: true },
   'use-env': { type: 'boolean' },
+  only: { type: 'string', multiple: true },
+  except: { type: 'string', multiple: true },
   config: { type: 'string', short: 'c' },
   exclude: { type: 'string', multiple: true },
 } as const;
@@ -44,6 +46,12 @@ Options:
   --parameter NAME=VALUE
                        a CloudFormation parameter only (repeatable; as --var, but no other
                        format sees it: Packer refuses a --var it does not declare)
+  --only GLOB[,GLOB]   Packer only: check the builds packer build -only would run (HCL2:
+                       globs on build-name.type.source-name, or type.source-name; legacy
+                       JSON: exact builder names); other formats ignore it (repeatable)
+  --except GLOB[,GLOB] Packer only: leave out the builds (and post-processors, by name or
+                       type) packer build -except would; a filter that leaves a Packer
+                       configuration nothing to build is an error, as in Packer
   --use-env            read env(), {{env}}, PKR_VAR_*, TF_VAR_* and scripts' environment
                        variables; without it they are unknown, so the result does not
                        depend on your shell
@@ -177,7 +185,15 @@ export function lintOptions(parsed: ParsedArgs, io: Io): LintOptions {
     useEnv: parsed.values['use-env'] === true,
     ...(typeof configPath === 'string' ? { configPath } : {}),
     ...(Array.isArray(exclude) ? { exclude: exclude.filter((glob) => typeof glob === 'string') } : {}),
+    ...buildFilter(parsed.values['only'], parsed.values['except']),
   };
+}
+
+/** `--only` / `--except`, comma-separated as Packer splits them; absent when neither is given. */
+function buildFilter(only: unknown, except: unknown): Pick<LintOptions, 'builds'> {
+  const split = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((item) => (typeof item === 'string' ? item.split(',').filter((glob) => glob !== '') : [])) : []);
+  if (only === undefined && except === undefined) return {};
+  return { builds: { only: split(only), except: split(except) } };
 }
 
 /** `--var`, `--var-file` and `--parameter` in the order given, as Packer applies them. */

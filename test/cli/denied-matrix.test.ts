@@ -15,6 +15,7 @@ import { COMMANDS, run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Estate } from '../../src/sandbox/index.js';
 import { denyingAdmin } from '../audit/helpers.js';
+import { useSampleCredentials } from './run-cli.js';
 
 /** Every command, loaded: main.ts loads a command's module only when it runs. */
 const LOADED = await Promise.all(COMMANDS.map((entry) => entry.load()));
@@ -92,9 +93,7 @@ describe('every command with every action it calls denied', () => {
     // Approving the organization makes audit and fix read Organizations too.
     writeFileSync(join(cwd, 'amiguard.yaml'), `allow:\n  organizations: ["${ORG_ARN}"]\n`);
     // The SDK takes credentials and the endpoint from the environment, as for a user.
-    process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
-    process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
-    process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+    useSampleCredentials();
     delete process.env['AWS_PROFILE'];
     delete process.env['AWS_SESSION_TOKEN'];
   });

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { COMMANDS, run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
-import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { STATE_DIR } from '../remediate/helpers.js';
-import { ROOT } from './run-cli.js';
+import { ROOT, useSampleCredentials } from './run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const POLICY = `allow:\n  organizations: ["${SAMPLE_IDS.organization.arn}"]\n`;
@@ -26,9 +26,7 @@ interface Ran {
 }
 
 async function amiguard(args: readonly string[], options: { aws?: boolean } = {}): Promise<Ran> {
-  process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
-  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  useSampleCredentials();
   let stdout = '';
   let stderr = '';
   const io: Io = {

@@ -7,8 +7,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { AmiguardError, type ErrorDetail } from '../../src/core/index.js';
 import { errorHint, errorMessage } from '../../src/cli/errors.js';
-import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runInProcess } from './run-cli.js';
+import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { runInProcess, useSampleCredentials } from './run-cli.js';
 
 /** Every kind of detail, with the message or hint the CLI prints for it (the other stays the library's): a new kind must be worded here. */
 const WORDED: { readonly [Kind in ErrorDetail['kind']]: { readonly detail: Extract<ErrorDetail, { kind: Kind }>; readonly message?: string; readonly hint?: string } } = {
@@ -71,10 +71,7 @@ describe('library errors in the CLI\'s words', () => {
     let sandbox: Sandbox;
     before(async () => {
       sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
-      // The SDK reads credentials from the environment, as for a user.
-      process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
-      process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
-      process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+      useSampleCredentials();
     });
     after(async () => {
       process.env = { ...SAVED };

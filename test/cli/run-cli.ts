@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
+import { SAMPLE_CREDENTIALS } from '../../src/sandbox/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = resolve(ROOT, 'bin/amiguard.js');
@@ -46,4 +47,11 @@ export async function runInProcess(args: readonly string[], options: { cwd?: str
     stderr: { write: (text) => void (stderr += text), isTTY: false },
   });
   return { code, stdout, stderr };
+}
+
+/** Puts the sample estate's management credentials in process.env, where the SDK reads a user's. */
+export function useSampleCredentials(): void {
+  process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
+  process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
+  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
 }

@@ -5,8 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runInProcess } from './run-cli.js';
+import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { runInProcess, useSampleCredentials } from './run-cli.js';
 
 const SAVED = { ...process.env };
 
@@ -14,10 +14,7 @@ describe('selections that change nothing', () => {
   let sandbox: Sandbox;
   before(async () => {
     sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
-    // The SDK reads credentials from the environment, as for a user.
-    process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
-    process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
-    process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+    useSampleCredentials();
   });
   after(async () => {
     process.env = { ...SAVED };

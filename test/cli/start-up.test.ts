@@ -62,6 +62,12 @@ describe('start-up', () => {
     assert.deepEqual([...packages].filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/') || name === 'yaml'), []);
   });
 
+  it('the HCL readers load web-tree-sitter only on demand (for nesting too deep for their own parser)', () => {
+    const { packages } = importGraph(['src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
+    assert.ok(packages.has('@humanwhocodes/momoa'), 'the graph walk sees the readers\' packages');
+    assert.equal(packages.has('web-tree-sitter'), false);
+  });
+
   it('the import graph walk sees what a file loads', () => {
     assert.deepEqual(
       runtimeImports(`import type { A } from './a.js';\nimport { b, type B } from './b.js';\nexport * from './c.js';\nexport type * from './d.js';\nimport './e.js';\nexport { f } from 'f';\nexport function g(x = ['.']) {}\n`),

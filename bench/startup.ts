@@ -87,7 +87,7 @@ export async function resolve(specifier, context, next) {
 }
 
 function main(): void {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run npm run build first: this measures the built CLI');
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('run npm run build first: this measures the built CLI');
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak memory (apt-get install time)`);
   const runs = option('runs', 15);
   const packer = found('packer');

@@ -20,5 +20,6 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-const { run } = await import('../dist/src/cli/main.js');
+// The bundled CLI (scripts/bundle-cli.mjs): a few files to load instead of a hundred.
+const { run } = await import('../dist/cli/main.js');
 process.exitCode = await run(process.argv.slice(2));

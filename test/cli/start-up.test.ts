@@ -62,10 +62,10 @@ describe('start-up', () => {
     assert.deepEqual([...packages].filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/') || name === 'yaml'), []);
   });
 
-  it('the HCL readers load web-tree-sitter only on demand (for nesting too deep for their own parser)', () => {
-    const { packages } = importGraph(['src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
-    assert.ok(packages.has('@humanwhocodes/momoa'), 'the graph walk sees the readers\' packages');
-    assert.equal(packages.has('web-tree-sitter'), false);
+  it('the HCL readers load web-tree-sitter (for nesting too deep for their parser) and the JSON parser only on demand', () => {
+    const { files, packages } = importGraph(['src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
+    assert.ok(files.has(resolve(ROOT, 'src/templates/hcl/json-syntax.ts')), 'the graph walk follows imports');
+    assert.deepEqual([...packages].filter((name) => name === 'web-tree-sitter' || name === '@humanwhocodes/momoa'), []);
   });
 
   it('the import graph walk sees what a file loads', () => {

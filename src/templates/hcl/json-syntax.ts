@@ -1,4 +1,5 @@
-import { parse, type MemberNode, type Node, type ObjectNode, type ValueNode } from '@humanwhocodes/momoa';
+import type { MemberNode, Node, ObjectNode, ValueNode } from '@humanwhocodes/momoa';
+import { momoa } from '../momoa.js';
 import type { SourceLocation } from '../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from './hcl-convert.js';
 import { parseHclTemplate, type HclTreeParser, type ParseOutcome } from './hcl-parser.js';
@@ -13,7 +14,7 @@ import { EVALUATION_STOPPED } from './value.js';
 export function parseHclJson(parser: HclTreeParser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
   let root: ValueNode;
   try {
-    root = parse(text, { mode: 'json' }).body;
+    root = momoa().parse(text, { mode: 'json' }).body;
   } catch (caught) {
     return { ok: false, problem: jsonProblem(file, caught) };
   }

@@ -1,10 +1,11 @@
 /**
  * Large HCL: the hand-written parser against tree-sitter, on a generated file of about 10 MB and
- * on the corpus's HCL files. Each measurement runs in a fresh process, so that its peak RSS is its
- * own (node and the loaded modules included; the idle figure is that floor).
+ * on the corpus's HCL files. Each measurement runs in a fresh process (bench/hcl-read.mjs: plain
+ * node on the built modules, as the installed CLI runs), so that its peak RSS is its own: node,
+ * the loaded modules, the warm-up and the text included; the idle figure is that floor.
  *
- *   npm run bench:hcl              # a 10 MB file
- *   npm run bench:hcl -- 50        # another size in MB
+ *   npm run build && npm run bench:hcl              # a 10 MB file
+ *   npm run bench:hcl -- 50                         # another size in MB
  *
  * Modes: tree-sitter's bare parse (the tree built and freed); tree-sitter parse + conversion to
  * the syntax tree (the reading before the switch); the hand-written parser's reading; the full
@@ -12,14 +13,9 @@
  * Prints figures; it is not a test. Output folder: .bench/hcl (ignored by git).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { performance } from 'node:perf_hooks';
-import { readHclBody } from '../src/templates/hcl/parser/index.js';
-import { CONFIGURATION_SCHEMA } from '../src/templates/packer-hcl/configuration.js';
-import { loadHclParser, parseHclBodyWithTreeSitter, parseHclTree } from '../src/templates/hcl/hcl-parser.js';
-import { readPackerHcl } from '../src/templates/packer-hcl/index.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const CORPUS = resolve(ROOT, '../shared/corpus');
@@ -108,45 +104,6 @@ function hclFiles(dir: string): string[] {
   });
 }
 
-const OPTIONS = { variables: [], useEnv: false, env: {}, readFile: (): string => '' };
-
-/** Runs `mode` once over `texts` (after a warm-up on the first), in this process: milliseconds and peak RSS. */
-async function measure(mode: Mode, texts: readonly string[], rounds: number): Promise<Measured> {
-  const parser = await loadHclParser();
-  let images = 0;
-  const once = async (text: string): Promise<void> => {
-    switch (mode) {
-      case 'idle':
-        return;
-      case 'tree-sitter parse':
-        parseHclTree(parser, text);
-        return;
-      case 'tree-sitter read':
-        if (!parseHclBodyWithTreeSitter(parser, 'f.pkr.hcl', text, CONFIGURATION_SCHEMA).ok) throw new Error('tree-sitter refused a file');
-        return;
-      case 'hand-written read': {
-        const read = readHclBody('f.pkr.hcl', text, CONFIGURATION_SCHEMA);
-        if (read === undefined || !read.ok) throw new Error('the parser refused a file');
-        return;
-      }
-      case 'full read': {
-        const result = await readPackerHcl([{ path: 'f.pkr.hcl', text }], [], OPTIONS);
-        images += result.images.length;
-        return;
-      }
-    }
-  };
-  const warmUp = hclFiles(CORPUS).map((path) => readFileSync(path, 'utf8'));
-  for (const text of warmUp) await once(text);
-  images = 0;
-  const start = performance.now();
-  const cpuStart = process.cpuUsage();
-  for (let round = 0; round < rounds; round += 1) for (const text of texts) await once(text);
-  const cpu = process.cpuUsage(cpuStart);
-  const ms = performance.now() - start;
-  return { ms, cpuMs: (cpu.user + cpu.system) / 1000, rssMb: process.resourceUsage().maxRSS / 1024, images };
-}
-
 /** Wall time, CPU time of the process (the garbage collector's threads included), peak RSS. */
 interface Measured {
   readonly ms: number;
@@ -155,14 +112,18 @@ interface Measured {
   readonly images: number;
 }
 
-async function child(mode: Mode, target: string, rounds: number): Promise<void> {
-  const texts = target === 'corpus' ? hclFiles(CORPUS).map((path) => readFileSync(path, 'utf8')) : [readFileSync(target, 'utf8')];
-  const result = await measure(mode, texts, rounds);
-  process.stdout.write(JSON.stringify(result));
+/** The newest modification time under `dir` of files ending with `suffix`. */
+function newest(dir: string, suffix: string): number {
+  return readdirSync(dir).reduce((latest, name) => {
+    const path = join(dir, name);
+    const stat = statSync(path);
+    if (stat.isDirectory()) return Math.max(latest, newest(path, suffix));
+    return name.endsWith(suffix) ? Math.max(latest, stat.mtimeMs) : latest;
+  }, 0);
 }
 
 function run(mode: Mode, target: string, rounds: number): Measured {
-  const output = execFileSync(process.execPath, ['--import', 'tsx', import.meta.filename, '--child', mode, target, String(rounds)], {
+  const output = execFileSync(process.execPath, [join(ROOT, 'bench/hcl-read.mjs'), mode, target, String(rounds)], {
     cwd: ROOT,
     encoding: 'utf8',
     maxBuffer: 1 << 20,
@@ -180,7 +141,7 @@ function report(title: string, bytes: number, rounds: number, target: string): v
     const { ms, cpuMs, rssMb, images } = run(mode, target, rounds);
     if (mode === 'idle') {
       idle = rssMb;
-      console.log(`  ${mode.padEnd(20)} ${''.padStart(9)} ${''.padStart(7)} ${''.padStart(9)} ${''.padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  (node, tsx, the modules, the warm-up)`);
+      console.log(`  ${mode.padEnd(20)} ${''.padStart(9)} ${''.padStart(7)} ${''.padStart(9)} ${''.padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  (node, the modules, the warm-up, the text)`);
       continue;
     }
     const rate = (bytes * rounds) / MIB / (ms / 1000);
@@ -193,11 +154,10 @@ function report(title: string, bytes: number, rounds: number, target: string): v
   }
 }
 
-async function main(): Promise<void> {
-  if (process.argv[2] === '--child') {
-    const [, , , mode, target, rounds] = process.argv;
-    await child(mode as Mode, target ?? '', Number(rounds ?? 1));
-    return;
+function main(): void {
+  const built = join(ROOT, 'dist/src/templates/hcl/parser/parser.js');
+  if (!existsSync(built) || statSync(built).mtimeMs < newest(join(ROOT, 'src'), '.ts')) {
+    throw new Error('run npm run build first: this measures the built modules, and src/ is newer than dist/');
   }
   const megabytes = Number(process.argv[2] ?? 10);
   const path = generate(megabytes);
@@ -210,4 +170,4 @@ async function main(): Promise<void> {
   report(`corpus: ${corpus.length} HCL files`, corpusBytes, 50, 'corpus');
 }
 
-await main();
+main();

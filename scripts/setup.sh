@@ -32,3 +32,5 @@ install_debian_package() {
 install_debian_package chromium chromium "the browser test"
 # The differential test evaluates templates with a real Packer: Debian's packer package (1.6.6).
 install_debian_package packer packer "the differential test"
+# The pre-commit hook test runs the hooks through pre-commit itself: Debian's pre-commit package.
+install_debian_package pre-commit pre-commit "the pre-commit hook test"

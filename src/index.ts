@@ -11,7 +11,7 @@
  * - the sandbox: `startSandbox` with `SAMPLE_ESTATE` or `loadEstate`
  */
 export * from './core/index.js';
-export { lint, type LintOptions, type LintResult } from './lint/index.js';
+export { lint, type LintOptions, type LintProgress, type LintResult } from './lint/index.js';
 export { DEFAULT_POLICY, findAndLoadPolicy, loadPolicy, parsePolicy, matchPublicException } from './policy/index.js';
 export { RULES, RULE_IDS, runRules, severityOf } from './rules/index.js';
 export { formatHtml, formatReport, formatJson, formatSarif, formatText, OUTPUT_FORMATS, type OutputFormat } from './report/index.js';
@@ -19,6 +19,7 @@ export {
   readTemplates,
   toImageSubject,
   type ReadOptions,
+  type ReadProgress,
   type TemplateImage,
   type TemplateReadRequest,
   type TemplatesRead,
@@ -43,6 +44,7 @@ export {
   type IrreversibleRemoval,
   type Plan,
   type PlanStep,
+  type PlanWords,
   type StepResult,
   type UndoOptions,
   type UndoResult,

@@ -73,7 +73,7 @@ export async function openAccount(context: AccountContext, account: string): Pro
     target = roleTargetFor(caller, account, { ...(scope.role === undefined ? {} : { role: scope.role }), ...(scope.externalId === undefined ? {} : { externalId: scope.externalId }), sessionName: SESSION_NAME });
   } catch (error) {
     if (!(error instanceof NoRoleForAccount)) throw error;
-    return { failure: { kind: 'account', account, reason: `account ${account} is not the credentials' account (${caller.account}) and no role was given to reach it (--role)` } };
+    return { failure: { kind: 'account', account, reason: error.message, detail: { kind: 'no-role', account, caller: caller.account } } };
   }
   if (target !== undefined) {
     const sts = clients.sts(context.own, caller.account, home);

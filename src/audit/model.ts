@@ -2,7 +2,7 @@
  * What an audit reads from an AWS estate, and what it could not read. The inventory is data:
  * the rules turn it into findings (src/audit/subjects.ts), the remediation plans from it.
  */
-import type { CoverageGap, CoverageRead, Grantee } from '../core/index.js';
+import type { CoverageGap, CoverageRead, ErrorDetail, Grantee } from '../core/index.js';
 import type { RegionBlockPublicAccess } from '../aws/block-public-access.js';
 
 export interface AuditedSnapshot {
@@ -56,6 +56,8 @@ export interface RegionInventory {
  */
 export interface AuditFailure extends CoverageGap {
   readonly account: string;
+  /** The facts behind the reason, for a caller to word (the CLI names its flags). */
+  readonly detail?: ErrorDetail;
 }
 
 export interface AuditStats {

@@ -42,6 +42,7 @@ export function meterClient<Input extends object, Output extends object>(
     const reservedAt = await limiter?.acquire(bucket, throttleClass);
     try {
       const result = await next(args);
+      limiter?.accepted(bucket, throttleClass);
       onCall({ account, region, service, action, outcome: 'ok' });
       return result;
     } catch (error) {

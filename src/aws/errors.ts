@@ -1,8 +1,9 @@
 /**
  * The one module that looks inside AWS SDK errors: turns them into AmiguardErrors whose message
- * says what failed in the user's terms (which AMI, which region, which IAM action) with a hint.
+ * says what failed in the user's terms (which AMI, which region, which IAM action) with a hint,
+ * and whose detail carries the facts for the CLI to word with its flags.
  */
-import { AmiguardError } from '../core/index.js';
+import { AmiguardError, type ErrorDetail } from '../core/index.js';
 
 export interface AwsCallContext {
   /** The EC2/STS/Organizations action, e.g. `ModifyImageAttribute`. */
@@ -11,7 +12,7 @@ export interface AwsCallContext {
   readonly region?: string;
   /** The AMI, snapshot or account the call was about. */
   readonly resource?: string;
-  /** The amiguard command, for the iam-policy hint. */
+  /** The command the call was for: the policy that command needs includes the permission. */
   readonly command?: string;
 }
 
@@ -76,19 +77,26 @@ export function toAmiguardError(error: unknown, given: AwsCallContext): Amiguard
   const code = sdk.code ?? sdk.name;
   const attempts = sdk.$metadata?.attempts;
   const awsSaid = sdk.message === '' ? code : `${code}: ${sdk.message}`;
-  const fail = (message: string, hint?: string) =>
-    new AmiguardError(CREDENTIAL_ERRORS.has(sdk.name) ? 'CREDENTIALS' : 'AWS', message, { cause: error, ...(hint === undefined ? {} : { hint }) });
+  const fail = (message: string, hint?: string, detail?: ErrorDetail) =>
+    new AmiguardError(CREDENTIAL_ERRORS.has(sdk.name) ? 'CREDENTIALS' : 'AWS', message, {
+      cause: error,
+      ...(hint === undefined ? {} : { hint }),
+      ...(detail === undefined ? {} : { detail }),
+    });
+  const region = context.region === undefined ? {} : { region: context.region };
 
   if (CREDENTIAL_ERRORS.has(sdk.name)) {
     return fail(
       `no usable AWS credentials for ${context.action}${where} (${awsSaid})`,
-      'set credentials the usual way (AWS_PROFILE or --profile, environment variables, SSO), or try amiguard against the local sandbox: amiguard sandbox',
+      'set credentials the usual way (a profile, environment variables, SSO), or try amiguard against its local sandbox endpoint',
+      { kind: 'no-credentials' },
     );
   }
   if (DENIED.has(sdk.name)) {
     return fail(
       `not allowed to call ${permission}${about}${where}: the credentials lack the IAM permission ${permission}`,
-      `amiguard iam-policy${context.command === undefined ? '' : ` ${context.command}`} prints the least-privilege policy this command needs`,
+      `grant ${permission} to the credentials (iamPolicyFor builds the least-privilege policy for a list of operations)`,
+      { kind: 'not-permitted', permission, ...(context.command === undefined ? {} : { command: context.command }) },
     );
   }
   if (THROTTLED.has(sdk.name)) {
@@ -98,11 +106,15 @@ export function toAmiguardError(error: unknown, given: AwsCallContext): Amiguard
     );
   }
   if (NETWORK.has(sdk.name) || NETWORK.has(code)) {
-    return fail(`cannot reach the ${context.service.toUpperCase()} endpoint${where}: ${awsSaid}`, 'check the network, --region and --endpoint-url');
+    return fail(`cannot reach the ${context.service.toUpperCase()} endpoint${where}: ${awsSaid}`, 'check the network, the region and the endpoint URL', { kind: 'unreachable', ...region });
   }
   switch (sdk.name) {
     case 'InvalidAMIID.NotFound':
-      return fail(`AMI${about} not found${where} (${code})`, 'AMIs are regional: pass the AMI\'s --region, or select by --name across --regions');
+      return fail(`AMI${about} not found${where} (${code})`, 'AMIs are regional: look in the AMI\'s own region, or select AMIs by name across regions', {
+        kind: 'ami-not-found',
+        amis: context.resource === undefined ? [] : context.resource.split(', '),
+        regions: context.region === undefined ? [] : [context.region],
+      });
     case 'InvalidAMIID.Malformed':
       return fail(`"${context.resource ?? ''}" is not an AMI id (${code}): expected ami- and 8 or 17 hex characters`);
     case 'InvalidAMIID.Unavailable':
@@ -115,11 +127,13 @@ export function toAmiguardError(error: unknown, given: AwsCallContext): Amiguard
       return /Attribute$/.test(context.action)
         ? fail(
             `AWS refused ${context.action}${about}${where}: ${sdk.message || 'not authorized'} (AuthFailure)`,
-            'only the AMI\'s owner can read or change its permissions: run this with the owning account\'s credentials (e.g. --profile)',
+            'only the AMI\'s owner can read or change its permissions: use the owning account\'s credentials',
+            { kind: 'not-owner' },
           )
         : fail(
             `AWS refused ${context.action}${where}: ${sdk.message || 'not authorized'} (AuthFailure)`,
-            `check that ${context.region ?? 'the region'} is enabled for the account (amiguard block-public-access status --regions all lists the enabled ones) and that the credentials are valid`,
+            `check that ${context.region ?? 'the region'} is enabled for the account and that the credentials are valid`,
+            { kind: 'region-refused', ...region },
           );
     case 'OperationNotPermitted':
       return fail(`AWS refused ${context.action}${about}${where}: ${sdk.message} (OperationNotPermitted)`);
@@ -134,7 +148,10 @@ export function toAmiguardError(error: unknown, given: AwsCallContext): Amiguard
       }
       return fail(`${context.action}${about}${where} failed: ${awsSaid}`);
     case 'OptInRequired':
-      return fail(`${context.region ?? 'this region'} is not enabled for the account (${code})`, 'enable the region, or leave it out of --regions');
+      return fail(`${context.region ?? 'this region'} is not enabled for the account (${code})`, 'enable the region, or leave it out of the regions to read', {
+        kind: 'region-not-enabled',
+        regions: context.region === undefined ? [] : [context.region],
+      });
     default:
       return fail(`${context.action}${about}${where} failed: ${awsSaid}`);
   }

@@ -1,6 +1,6 @@
 /**
- * Errors the CLI words with its flags (src/cli/errors.ts), kept apart from the modules that load
- * the SDK: the CLI's error boundary is loaded by every command.
+ * Errors the CLI words with its flags (src/cli/errors.ts, from their detail), kept apart from the
+ * modules that load the SDK.
  */
 import { AmiguardError, UsageError } from '../core/index.js';
 
@@ -10,7 +10,7 @@ export class NoRoleForAccount extends AmiguardError {
     readonly account: string,
     readonly caller: string,
   ) {
-    super('USAGE', `account ${account} is not the credentials' account (${caller}) and no role was given to reach it`);
+    super('USAGE', `account ${account} is not the credentials' account (${caller}) and no role was given to reach it`, { detail: { kind: 'no-role', account, caller } });
     this.name = 'NoRoleForAccount';
   }
 }
@@ -18,7 +18,7 @@ export class NoRoleForAccount extends AmiguardError {
 /** No region given and none configured (AWS_REGION, the profile). */
 export class NoRegion extends UsageError {
   constructor() {
-    super('no AWS region: name one, or set AWS_REGION or a region in your profile');
+    super('no AWS region: name one, or set AWS_REGION or a region in your profile', undefined, { kind: 'no-region' });
     this.name = 'NoRegion';
   }
 }

@@ -125,8 +125,20 @@ export class TokenBucket {
  * throttle, to find a high limit within seconds, a longer one after, to throttle seldom.
  */
 const RAISE_INTERVAL_MS = { start: 500, after: 1000 } as const;
-/** On a throttle the rate is cut to this share, the AWS SDK's adaptive mode's (CUBIC's) beta. */
+/**
+ * On a throttle the rate is cut towards what the endpoint accepted in the last second (when the
+ * endpoint's bucket is empty it accepts exactly its refill rate), less this share, so that its
+ * bucket refills a little; never by more than half at once (a stalled event loop makes the
+ * accepted count low for reasons of its own), and never by less than this share.
+ */
+const CUT_MARGIN = 0.05;
+const DEEPEST_CUT = 0.5;
+/** Without any accepted request to measure (none in the last second), the rate is cut to this share, the AWS SDK's adaptive mode's (CUBIC's) beta. */
 const CUT = 0.7;
+/** At most one cut per this many milliseconds: requests reserved at the old rate, or queued behind them, are throttled too, and say nothing new. */
+const CUT_SPACING_MS = 1000;
+/** The accepted rate is measured over this many milliseconds. */
+const ACCEPTED_WINDOW_MS = 1000;
 /** Past the rate last throttled at, a raise adds this share: a slow probe for a higher limit. */
 const PROBE = 0.05;
 /** No bucket is cut below this many requests per second (the SDK's minimum), or its base rate if lower. */
@@ -135,11 +147,12 @@ const MIN_RATE = 0.5;
 /**
  * A token bucket whose rate follows what the endpoint accepts. Until the first throttle the rate
  * doubles each half second in which callers had to wait (AWS's documented rate is a default that
- * accounts may have raised, and a slow start finds a higher limit in a few seconds); a throttle
- * cuts it to 0.7x and remembers the rate that was too fast; later raises, once a second, close half
- * the distance to that rate, then probe past it by 5%. A raise never goes past four times the rate
- * the callers used in the interval (what they use lags a raise by a queue of reservations), so a
- * bucket does not save up a rate nobody asked for.
+ * accounts may have raised, and a slow start finds a higher limit in a few seconds). A throttle
+ * cuts it, at most once a second, to 5% under the rate the endpoint accepted in the last second
+ * (within half and 95% of the rate), and remembers the rate that was too fast; later raises, once
+ * a second, close half the distance to that rate, then probe past it by 5%. A raise never goes
+ * past four times the rate the callers used in the interval (what they use lags a raise by a
+ * queue of reservations), so a bucket does not save up a rate nobody asked for.
  */
 export class AdaptiveBucket {
   /** The rate of the last throttle; Infinity until the first. */
@@ -149,12 +162,17 @@ export class AdaptiveBucket {
   /** Requests reserved before this time were paced by the rate a throttle has since cut. */
   private cutAt = Number.NEGATIVE_INFINITY;
   private readonly floor: number;
+  /** When accepted requests were answered, oldest first; those before `acceptedFrom` are forgotten. */
+  private readonly acceptedAt: number[] = [];
+  private acceptedFrom = 0;
+  private readonly createdAt: number;
 
   constructor(
     private readonly bucket: TokenBucket,
     now: number,
   ) {
     this.changedAt = now;
+    this.createdAt = now;
     this.floor = Math.min(MIN_RATE, bucket.refillPerSecond);
   }
 
@@ -170,13 +188,32 @@ export class AdaptiveBucket {
     return wait;
   }
 
+  /** The endpoint accepted a request of this bucket. */
+  accepted(now: number): void {
+    this.acceptedAt.push(now);
+    this.forgetAccepted(now);
+  }
+
   /** A request reserved at `reservedAt` was throttled: cut the rate, once per episode. */
   throttled(reservedAt: number, now: number): void {
-    if (reservedAt < this.cutAt) return;
+    if (reservedAt < this.cutAt || now - this.cutAt < CUT_SPACING_MS) return;
     const rate = this.bucket.refillPerSecond;
+    this.forgetAccepted(now);
+    const accepted = this.acceptedAt.length - this.acceptedFrom;
+    const window = Math.min(ACCEPTED_WINDOW_MS, now - this.createdAt);
+    const target = accepted === 0 || window <= 0 ? rate * CUT : ((accepted * 1000) / window) * (1 - CUT_MARGIN);
     this.ceiling = rate;
-    this.change(Math.max(this.floor, rate * CUT), now);
+    this.change(Math.max(this.floor, Math.min(rate * (1 - CUT_MARGIN), Math.max(rate * DEEPEST_CUT, target))), now);
     this.cutAt = now;
+  }
+
+  private forgetAccepted(now: number): void {
+    while (this.acceptedFrom < this.acceptedAt.length && (this.acceptedAt[this.acceptedFrom] ?? now) <= now - ACCEPTED_WINDOW_MS) this.acceptedFrom += 1;
+    // Compacted now and then rather than shifted per request (an open endpoint accepts hundreds a second).
+    if (this.acceptedFrom >= 1024 && this.acceptedFrom * 2 >= this.acceptedAt.length) {
+      this.acceptedAt.splice(0, this.acceptedFrom);
+      this.acceptedFrom = 0;
+    }
   }
 
   private raise(now: number): void {
@@ -238,6 +275,12 @@ export class RateLimiter {
     const wait = this.bucket(key, throttleClass).reserve(reservedAt);
     if (wait > 0) await this.sleep(wait);
     return reservedAt;
+  }
+
+  /** AWS accepted a request of bucket `key`: an adaptive bucket measures the rate it accepts. */
+  accepted(key: string, throttleClass: ThrottleClass): void {
+    const bucket = this.buckets.get(`${key}/${throttleClass}`);
+    if (bucket instanceof AdaptiveBucket) bucket.accepted(this.clock());
   }
 
   /** AWS throttled a request that `acquire` let through at `reservedAt`: an adaptive bucket slows down. */

@@ -1,7 +1,7 @@
 import { AmiguardError } from '../core/index.js';
 import { TOOL } from '../version.js';
 import type { Command } from './commands/command.js';
-import { errorMessage } from './errors.js';
+import { errorHint, errorMessage } from './errors.js';
 import { printable, processIo, type Io } from './io.js';
 import { nearest } from './suggest.js';
 
@@ -150,7 +150,8 @@ export async function run(argv: readonly string[], io: Io = processIo()): Promis
     if (error instanceof AmiguardError) {
       // Messages carry paths, policy keys and AWS text: escaped, so a terminal obeys none of their control characters.
       io.stderr.write(`amiguard ${command.name}: error: ${printable(errorMessage(error))}\n`);
-      if (error.hint !== undefined) io.stderr.write(`  hint: ${printable(error.hint)}\n`);
+      const hint = errorHint(error);
+      if (hint !== undefined) io.stderr.write(`  hint: ${printable(hint)}\n`);
       if (io.env['AMIGUARD_DEBUG'] !== undefined && error.cause !== undefined) {
         io.stderr.write(`  cause: ${printableLines(error.cause instanceof Error ? (error.cause.stack ?? error.cause.message) : String(error.cause))}\n`);
       }

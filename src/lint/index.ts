@@ -3,7 +3,7 @@ import type { Finding, Report, ResolvedPolicy, Rule } from '../core/index.js';
 import { findAndLoadPolicy } from '../policy/index.js';
 import { RULES, RULE_IDS, checkAll, severityOf } from '../rules/index.js';
 import { applyBaseline, applyDirectives, checkRuleIds, excludeMatcher, loadBaseline } from '../suppress/index.js';
-import { readTemplates, type VariableInput } from '../templates/index.js';
+import { readTemplates, type BuildFilter, type ReadProgress, type VariableInput } from '../templates/index.js';
 import { TOOL } from '../version.js';
 
 export interface LintOptions {
@@ -12,6 +12,8 @@ export interface LintOptions {
   readonly cwd?: string;
   /** `--var` and `--var-file` in command-line order. */
   readonly variables?: readonly VariableInput[];
+  /** `--only` / `--except`: the Packer builds that run. */
+  readonly builds?: BuildFilter;
   readonly useEnv?: boolean;
   readonly env?: Readonly<Record<string, string | undefined>>;
   /**
@@ -25,12 +27,18 @@ export interface LintOptions {
   readonly exclude?: readonly string[];
   /** `--baseline FILE`: findings it records are reported as suppressed. */
   readonly baselinePath?: string;
-  /** Told as each stage of a long run starts, for a progress display. */
+  /** Told as each stage of a long run starts, and how far reading is, for a progress display. */
   readonly onProgress?: (progress: LintProgress) => void;
 }
 
-/** The stage a lint run is in: reading the templates, then checking what they build. */
-export type LintProgress = { readonly stage: 'reading' } | { readonly stage: 'checking'; readonly images: number; readonly files: number };
+/**
+ * The stage a lint run is in: finding and reading the templates (`files`: how many are read, of
+ * how many, at most every 100 ms), then checking what they build.
+ */
+export type LintProgress =
+  | { readonly stage: 'reading' }
+  | { readonly stage: 'files'; readonly read: number; readonly total: number }
+  | { readonly stage: 'checking'; readonly images: number; readonly files: number };
 
 export interface LintResult {
   /** The findings that count: not allowed by a public-exception, an inline directive or the baseline. */
@@ -59,9 +67,11 @@ export async function lint(options: LintOptions = {}): Promise<LintResult> {
     paths,
     cwd,
     variables: options.variables ?? [],
+    ...(options.builds === undefined ? {} : { builds: options.builds }),
     useEnv: options.useEnv ?? false,
     env: options.env ?? process.env,
     ...(exclude === undefined ? {} : { exclude }),
+    ...(options.onProgress === undefined ? {} : { onProgress: ({ read, total }: ReadProgress) => options.onProgress?.({ stage: 'files', read, total }) }),
   });
   options.onProgress?.({ stage: 'checking', images: read.subjects.length, files: read.artifacts.length });
   const now = options.now ?? new Date();

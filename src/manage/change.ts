@@ -1,4 +1,4 @@
-import { AmiguardError, describeGrantee, difference, intersection, type Grantee } from '../core/index.js';
+import { AmiguardError, describeGrantee, difference, intersection, type ErrorDetail, type Grantee } from '../core/index.js';
 import { toAmiguardError } from '../aws/errors.js';
 import { getLaunchPermissions, getVolumePermissions, modifyLaunchPermissions, modifyVolumePermissions, type ImageInfo } from '../aws/images.js';
 import type { AwsSession } from '../aws/session.js';
@@ -46,7 +46,7 @@ function checkReadBack(resource: ChangeOutcome['resource'], region: string, dire
   throw new AmiguardError(
     'AWS',
     `${what} in ${region}, read back after the change, ${direction === 'add' ? 'lacks' : 'still has'} ${wrong.map(describeGrantee).join(', ')}`,
-    { hint: 'AWS accepted the change but does not show it: run the command again, then check with amiguard show' },
+    { hint: 'AWS accepted the change but does not show it: make the change again, then read the permissions back', detail: { kind: 'change-not-shown' } },
   );
 }
 
@@ -60,7 +60,7 @@ export function checkOwner(image: ImageInfo, account: string): void {
     throw new AmiguardError(
       'USAGE',
       `AMI ${image.id} in ${image.region} is owned by account ${image.ownerId}, not by ${account} (these credentials): only its owner can change who may launch it`,
-      { hint: 'run with the owning account\'s credentials (--profile), or ask its owner' },
+      { hint: 'use the owning account\'s credentials, or ask its owner', detail: { kind: 'not-owner' } },
     );
   }
 }
@@ -184,7 +184,7 @@ async function changeSnapshots(
  * Why AWS would refuse to make this AMI public, in words a user can act on; undefined when it
  * would not. Checked before any call so the user gets the reason, not a raw error.
  */
-export function publicBlocker(view: ImageView): { message: string; hint: string } | undefined {
+export function publicBlocker(view: ImageView): { message: string; hint: string; detail?: ErrorDetail } | undefined {
   const bpa = view.blockPublicAccess.images;
   if (bpa.state === 'block-new-sharing') {
     return bpa.managedBy === 'declarative-policy'
@@ -194,7 +194,8 @@ export function publicBlocker(view: ImageView): { message: string; hint: string 
         }
       : {
           message: `block public access for AMIs is on in ${view.image.region}: AWS refuses to make any AMI public there`,
-          hint: `if this AMI really must be public: amiguard block-public-access disable --images --regions ${view.image.region} (takes up to 10 minutes to apply), then run make-public again`,
+          hint: `if this AMI really must be public: turn off block public access for AMIs in ${view.image.region} (takes up to 10 minutes to apply), then make it public again`,
+          detail: { kind: 'image-block-public-access-on', region: view.image.region },
         };
   }
   if (view.image.productCodes.length > 0) {

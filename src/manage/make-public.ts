@@ -38,7 +38,7 @@ export async function makeImagesPublic(session: AwsSession, request: MakePublicR
   for (const image of images) checkOwner(image, account);
   for (const view of views) {
     const blocker = publicBlocker(view);
-    if (blocker !== undefined) throw new AmiguardError('AWS', blocker.message, { hint: blocker.hint });
+    if (blocker !== undefined) throw new AmiguardError('AWS', blocker.message, { hint: blocker.hint, ...(blocker.detail === undefined ? {} : { detail: blocker.detail }) });
   }
   if (!request.consent) throw new PublicConsentMissing(images, views.flatMap(exposureSummary));
   const outcomes: ChangeOutcome[] = [];

@@ -8,7 +8,7 @@ import { toAmiguardError } from '../aws/errors.js';
 export interface ImageSelection {
   readonly ids: readonly string[];
   readonly namePattern?: string;
-  /** `--regions a,b` or `all`; empty means the default region. */
+  /** Region names, or `all`; empty means the default region. */
   readonly regions: readonly string[];
 }
 
@@ -21,10 +21,10 @@ export function checkSelection(selection: ImageSelection): void {
     );
   }
   if (selection.ids.length === 0 && selection.namePattern === undefined) {
-    throw new UsageError('name the AMIs: give AMI ids, or --name PATTERN');
+    throw new UsageError('name the AMIs: give AMI ids, or a name pattern', undefined, { kind: 'no-selection' });
   }
   if (selection.ids.length > 0 && selection.namePattern !== undefined) {
-    throw new UsageError('give AMI ids or --name, not both');
+    throw new UsageError('give AMI ids or a name pattern, not both', undefined, { kind: 'ids-and-name' });
   }
 }
 
@@ -53,7 +53,10 @@ export async function resolveRegions(session: AwsSession, requested: readonly st
   }
   const disabled = requested.filter((region) => !enabled.includes(region));
   if (disabled.length > 0) {
-    throw new UsageError(`region${disabled.length === 1 ? '' : 's'} not enabled for this account: ${disabled.join(', ')}`, 'enable the region, or leave it out of --regions');
+    throw new UsageError(`region${disabled.length === 1 ? '' : 's'} not enabled for this account: ${disabled.join(', ')}`, 'enable the region, or leave it out of the regions to read', {
+      kind: 'region-not-enabled',
+      regions: disabled,
+    });
   }
   return [...requested];
 }
@@ -88,12 +91,16 @@ export async function selectImages(
   }
   // A change command that matches nothing is a mistake to report; a look (`show`) just finds nothing.
   if (selection.namePattern !== undefined && images.length === 0 && options.allowNoMatch !== true) {
-    throw new UsageError(`no AMI owned by this account matches --name "${selection.namePattern}" in ${regions.join(', ')}`, 'names match AWS\'s name filter: * and ? are wildcards');
+    throw new UsageError(`no AMI owned by this account matches the name "${selection.namePattern}" in ${regions.join(', ')}`, 'names match AWS\'s name filter: * and ? are wildcards', {
+      kind: 'no-name-match',
+      pattern: selection.namePattern,
+      regions,
+    });
   }
   const found = new Set(images.map((image) => image.id));
   const missing = selection.ids.filter((id) => !found.has(id));
   if (missing.length > 0) {
-    throw new UsageError(`AMI ${missing.join(', ')} not found in ${regions.join(', ')}`, 'AMIs are regional: pass the AMI\'s --region');
+    throw new UsageError(`AMI ${missing.join(', ')} not found in ${regions.join(', ')}`, 'AMIs are regional: look in the AMI\'s own region', { kind: 'ami-not-found', amis: missing, regions });
   }
   return images.sort((a, b) => (a.region === b.region ? a.id.localeCompare(b.id) : a.region.localeCompare(b.region)));
 }

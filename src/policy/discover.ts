@@ -40,7 +40,8 @@ export function findPolicyFile(scanned: readonly string[], cwd: string): FoundPo
   if (found.size > 1) {
     const list = [...found].map(([policy, path]) => `${path} -> ${shownPath(policy, cwd)}`).join(', ');
     throw new ConfigurationError(`the paths given are governed by different policy files (${list})`, {
-      hint: 'lint them in separate runs, or pass one policy with --config',
+      hint: 'lint them in separate runs, or name one policy file for all of them',
+      detail: { kind: 'several-policies' },
     });
   }
   const [policy] = found.keys();

@@ -38,7 +38,8 @@ export function loadPolicy(path: string, knownRules: readonly string[], displayP
   const read = tryReadInputFile(path, MAX_INPUT_BYTES.policy);
   if (!read.ok) {
     throw new ConfigurationError(`cannot read policy file ${displayPath}: ${read.reason}`, {
-      hint: 'pass a regular file with --config, or run without one to use the built-in default policy',
+      hint: 'name a regular file, or none to use the built-in default policy',
+      detail: { kind: 'policy-unreadable' },
     });
   }
   const text = read.bytes.toString('utf8');

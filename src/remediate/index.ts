@@ -12,6 +12,7 @@ export {
   type Plan,
   type PlanOptions,
   type PlanStep,
+  type PlanWords,
   type RemoveGrantAction,
   type RemoveGrantsStep,
   type ResourceRef,

@@ -249,8 +249,17 @@ function describeTarget(target: BlockPublicAccessTarget): string {
   return target === 'images' ? 'AMIs' : 'snapshots';
 }
 
-/** The plan as text for the CLI: one line per change, grouped by account and region. */
-export function describePlan(plan: Plan): string {
+/** How the caller names the options a plan's text points to: the CLI names its flags. */
+export interface PlanWords {
+  /** Asking for every unapproved share to be removed when no policy approves any grantee. */
+  readonly removeUnapprovedShares: string;
+}
+
+/** The library's own words: its option names. */
+const OPTION_WORDS: PlanWords = { removeUnapprovedShares: 'set the removeUnapprovedShares option' };
+
+/** The plan as text: one line per change, grouped by account and region. */
+export function describePlan(plan: Plan, words: PlanWords = OPTION_WORDS): string {
   const lines: string[] = [];
   if (plan.steps.length === 0) {
     lines.push('Nothing to fix.');
@@ -294,7 +303,7 @@ export function describePlan(plan: Plan): string {
     const count = plan.sharesWithheld.length;
     lines.push(
       '',
-      `${count} ${count === 1 ? 'share is' : 'shares are'} reported only because no policy approves any account, organization or OU: not planned, since fix would remove every share. List the grantees you mean under allow: in amiguard.yaml, or pass --remove-unapproved-shares to remove them all.`,
+      `${count} ${count === 1 ? 'share is' : 'shares are'} reported only because no policy approves any account, organization or OU: not planned, since fix would remove every share. List the grantees you mean under allow: in amiguard.yaml, or ${words.removeUnapprovedShares} to remove them all.`,
     );
   }
   if (plan.blockPublicAccessWithheld.length > 0) {

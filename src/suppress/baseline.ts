@@ -45,14 +45,14 @@ export function formatBaseline(findings: readonly Finding[]): string {
 export function loadBaseline(path: string, shown: string): Baseline {
   const read = tryReadInputFile(path, MAX_INPUT_BYTES.baseline);
   if (!read.ok) {
-    throw new ConfigurationError(`cannot read baseline ${shown}: ${read.reason}`, { hint: 'record one with: amiguard baseline --output FILE' });
+    throw new ConfigurationError(`cannot read baseline ${shown}: ${read.reason}`, { hint: 'record one from the findings of a lint run', detail: { kind: 'baseline-unreadable' } });
   }
   return parseBaseline(read.bytes.toString('utf8'), shown);
 }
 
 export function parseBaseline(text: string, file: string): Baseline {
   const invalid = (what: string): ConfigurationError =>
-    new ConfigurationError(`${file}: not an amiguard baseline: ${what}`, { hint: 'record it again with: amiguard baseline --output FILE' });
+    new ConfigurationError(`${file}: not an amiguard baseline: ${what}`, { hint: 'record it again from the findings of a lint run', detail: { kind: 'not-a-baseline' } });
   let document: unknown;
   try {
     document = JSON.parse(text);

@@ -1,6 +1,6 @@
 import type { ImageSubject, InputKind, SourceLocation } from '../core/index.js';
 import type { DirectiveSyntax } from '../suppress/inline.js';
-import type { SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
+import type { BuildFilter, SourceFile, TemplateImage, TemplateProblem, VariableInput } from './model.js';
 
 /**
  * The reader seam: every format (Packer HCL2, legacy Packer JSON, Terraform, CloudFormation,
@@ -88,6 +88,8 @@ export interface UnitContext {
   readonly cwd: string;
   /** `--var` and `--var-file` in command-line order; each format applies those that are its own. */
   readonly variables: readonly VariableInput[];
+  /** `--only` / `--except` (Packer's build filter); the formats that have no builds ignore it. */
+  readonly builds?: BuildFilter;
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /**

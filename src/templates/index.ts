@@ -2,7 +2,8 @@ import { resolve } from 'node:path';
 import { InputError, readInputText, sourceLocation, type ImageSubject, type SuppressionDirective } from '../core/index.js';
 import { compare, discoverTemplates, UNSEARCHED_REASON, type Discovered, type SkippedPath } from './discover.js';
 import type { ReadUnit, TemplateFormat } from './format.js';
-import type { TemplateImage, TemplateProblem, VariableInput } from './model.js';
+import type { BuildFilter, TemplateImage, TemplateProblem, VariableInput } from './model.js';
+import { progressGate, type ReadProgress } from './progress.js';
 import { FORMATS } from './registry.js';
 import { createUnitContext, type UnitLedger } from './unit-context.js';
 
@@ -10,18 +11,25 @@ export * from './model.js';
 export { discoverTemplates, type Discovered, type SkippedPath } from './discover.js';
 export type * from './format.js';
 export { FORMATS } from './registry.js';
+export { progressGate, PROGRESS_INTERVAL_MS, type ReadProgress } from './progress.js';
 export { sharingFromCalls, toImageSubject, type GrantCall } from './subject.js';
 
 export interface TemplateReadRequest {
   readonly paths: readonly string[];
   readonly cwd: string;
   readonly variables: readonly VariableInput[];
+  readonly builds?: BuildFilter;
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
   /** Templates not to read (`--exclude`, the policy's `exclude:`), by absolute path. */
   readonly exclude?: (absolutePath: string) => boolean;
   /** The formats to read; every format amiguard has by default. */
   readonly formats?: readonly TemplateFormat[];
+  /**
+   * Told how many template files are read, of how many: once found (0 read), then at most every
+   * PROGRESS_INTERVAL_MS while reading, and once all are read.
+   */
+  readonly onProgress?: (progress: ReadProgress) => void;
 }
 
 export interface TemplatesRead {
@@ -59,7 +67,7 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   const discovered = await discoverTemplates(request.paths, request.cwd, formats);
   const first = discovered.unreadable[0];
   if (first !== undefined) {
-    throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; run amiguard lint with no path to scan the current folder' });
+    throw new InputError(`cannot read ${first.path}: ${first.reason}`, { hint: 'check the path; give no path to scan the current folder' });
   }
   const excluded: string[] = [];
   const keep = (path: string): boolean => {
@@ -75,8 +83,18 @@ export async function readTemplates(request: TemplateReadRequest): Promise<Templ
   if (units.length === 0) throw noTemplateFound(request.paths, discovered, excluded, formats);
   // One thread: worker threads were measured slower on 2 cores (each loads its own modules and
   // WASM parser, and the results are copied back), 1.3-1.5x the wall time for 5,000 files (issue 11).
-  const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env };
-  const read = await readUnits(units, context, formats);
+  const context: ReadContext = { cwd: request.cwd, variables: request.variables, useEnv: request.useEnv, env: request.env, ...(request.builds === undefined ? {} : { builds: request.builds }) };
+  const total = units.reduce((sum, unit) => sum + unit.files.length, 0);
+  const { onProgress } = request;
+  let onRead: ((files: number) => void) | undefined;
+  if (onProgress !== undefined) {
+    const due = progressGate();
+    onProgress({ read: 0, total });
+    onRead = (files) => {
+      if (files === total || due()) onProgress({ read: files, total });
+    };
+  }
+  const read = await readUnits(units, context, formats, onRead);
   const unlisted = discovered.skipped
     .filter((entry) => entry.kind === 'unreadable')
     .map((entry): TemplateProblem => ({ message: entry.reason, location: sourceLocation(entry.path, 1, 1) }));
@@ -109,12 +127,12 @@ function noTemplateFound(paths: readonly string[], discovered: Discovered, exclu
   const shown = skipped.slice(0, 5).map((entry) => `${entry.path} (${entry.reason})`);
   if (skipped.length > shown.length) shown.push(`${skipped.length - shown.length} more`);
   return new InputError(
-    `no template found in ${where}: amiguard lint reads ${formats.map((format) => format.reads).join('; ')}${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
-    { hint: `name the folder or files that hold the templates, e.g. amiguard lint packer/; ${UNSEARCHED_REASON}` },
+    `no template found in ${where}: amiguard reads ${formats.map((format) => format.reads).join('; ')}${shown.length === 0 ? '' : `; skipped: ${shown.join(', ')}`}`,
+    { hint: `name the folder or files that hold the templates, e.g. packer/; ${UNSEARCHED_REASON}` },
   );
 }
 
-export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'exclude' | 'formats'>;
+export type ReadContext = Omit<TemplateReadRequest, 'paths' | 'exclude' | 'formats' | 'onProgress'>;
 
 export interface UnitsRead {
   readonly images: readonly TemplateImage[];
@@ -126,9 +144,15 @@ export interface UnitsRead {
   readonly directives: readonly SuppressionDirective[];
 }
 
-/** Reads the units one after another, in order. */
-export async function readUnits(units: readonly ReadUnit[], context: ReadContext, formats: readonly TemplateFormat[] = FORMATS): Promise<UnitsRead> {
+/** Reads the units one after another, in order; `onRead` is told the files read so far after each unit. */
+export async function readUnits(
+  units: readonly ReadUnit[],
+  context: ReadContext,
+  formats: readonly TemplateFormat[] = FORMATS,
+  onRead?: (files: number) => void,
+): Promise<UnitsRead> {
   const results: UnitsRead[] = [];
+  let files = 0;
   for (const unit of units) {
     const ledger: UnitLedger = { problems: [], artifacts: [], unread: [], directives: [] };
     const read = await unit.read(unit.files, createUnitContext(context, formats, ledger));
@@ -141,6 +165,8 @@ export async function readUnits(units: readonly ReadUnit[], context: ReadContext
       unread: ledger.unread,
       directives: ledger.directives,
     });
+    files += unit.files.length;
+    onRead?.(files);
   }
   return joinReads(results);
 }

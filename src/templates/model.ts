@@ -113,8 +113,20 @@ export interface SourceFile {
   readonly text: string;
 }
 
+/**
+ * `packer build -only` / `-except`: which builds run. HCL2 matches the globs against
+ * `build-name.source-type.source-name`, legacy JSON the exact builder names; `except` also
+ * names post-processors. Only the Packer readers apply it.
+ */
+export interface BuildFilter {
+  readonly only: readonly string[];
+  readonly except: readonly string[];
+}
+
 export interface ReadOptions {
   readonly variables: readonly VariableInput[];
+  /** `--only` / `--except`; absent: every build runs. */
+  readonly builds?: BuildFilter;
   /** Resolve `env()`, `{{env}}` and `PKR_VAR_x` from `env`; otherwise they are unknown. */
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;

@@ -3,11 +3,12 @@ import { readInputText, sourceLocation, tryReadInputFile, MAX_INPUT_BYTES, type 
 import { scanDirectives } from '../suppress/inline.js';
 import type { SkippedPath } from './discover.js';
 import type { CodeLanguage, EmbeddedCode, TemplateFormat, UnitContext, UnitRead } from './format.js';
-import type { SourceFile, TemplateProblem, VariableInput } from './model.js';
+import type { BuildFilter, SourceFile, TemplateProblem, VariableInput } from './model.js';
 
 export interface RunInputs {
   readonly cwd: string;
   readonly variables: readonly VariableInput[];
+  readonly builds?: BuildFilter;
   readonly useEnv: boolean;
   readonly env: Readonly<Record<string, string | undefined>>;
 }

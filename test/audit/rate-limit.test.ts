@@ -204,10 +204,11 @@ const KEY = '111111111111/us-east-1/DescribeImageAttribute';
 
 /**
  * `calls` DescribeImageAttribute requests by 16 workers through an adaptive limiter to an endpoint
- * that throttles as EC2 does at `endpointSpeed` (Infinity: never), 50 ms away. A throttled request
+ * that throttles as EC2 does at `endpointSpeed` (Infinity: never), 50 ms away (plus up to `jitterMs`
+ * more, at random: a loaded machine or network). A throttled request
  * is retried as the SDK does (a random wait up to 500 ms x 2^retry, through the limiter again).
  */
-async function simulate(endpointSpeed: number, calls: number) {
+async function simulate(endpointSpeed: number, calls: number, jitterMs = 0) {
   const loop = eventLoop();
   const limiter = new RateLimiter({ adaptive: true, clock: loop.clock, sleep: loop.sleep });
   const endpoint = new Throttle(endpointSpeed, loop.clock);
@@ -220,8 +221,9 @@ async function simulate(endpointSpeed: number, calls: number) {
       for (let attempt = 1; ; attempt += 1) {
         const reservedAt = await limiter.acquire(KEY, 'non-mutating');
         const accepted = endpoint.take(KEY, 'non-mutating');
-        await loop.sleep(50);
+        await loop.sleep(jitterMs === 0 ? 50 : 50 + Math.floor(next() * jitterMs));
         if (accepted) {
+          limiter.accepted(KEY, 'non-mutating');
           mostAttempts = Math.max(mostAttempts, attempt);
           break;
         }
@@ -265,7 +267,7 @@ describe('adaptive RateLimiter', () => {
     assert.equal(limiter.currentRate(KEY, 'non-mutating'), 20);
   });
 
-  it('cuts the rate to 0.7x at a throttle, once for the requests paced before the cut', async () => {
+  it('cuts the rate to 0.7x at a throttle when nothing was accepted, once for the requests paced before the cut and once a second', async () => {
     const { time, clock, sleep } = virtualTime();
     const limiter = new RateLimiter({ adaptive: true, clock, sleep });
     await send(limiter, 101);
@@ -277,9 +279,37 @@ describe('adaptive RateLimiter', () => {
     // Another throttled request reserved before the cut is the same episode.
     limiter.throttled(KEY, 'non-mutating', before);
     assert.equal(limiter.currentRate(KEY, 'non-mutating'), 28);
-    const after = await limiter.acquire(KEY, 'non-mutating');
-    limiter.throttled(KEY, 'non-mutating', after);
+    // So is one reserved after it, within a second: it queued behind the old rate's reservations.
+    time.now += 999;
+    limiter.throttled(KEY, 'non-mutating', time.now);
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 28);
+    time.now += 1;
+    limiter.throttled(KEY, 'non-mutating', time.now);
     assert.ok(Math.abs(limiter.currentRate(KEY, 'non-mutating') - 19.6) < 1e-9);
+  });
+
+  it('cuts to 5% under the rate the endpoint accepted in the last second, by at most half and at least 5%', async () => {
+    const { time, clock, sleep } = virtualTime();
+    const limiter = new RateLimiter({ adaptive: true, clock, sleep });
+    await send(limiter, 121);
+    assert.equal(limiter.currentRate(KEY, 'non-mutating'), 80);
+    /** The endpoint accepts `perSecond` requests a second for a second, then throttles one. */
+    const acceptThenThrottle = (perSecond: number): number => {
+      for (let i = 0; i < perSecond; i += 1) {
+        time.now += 1000 / perSecond;
+        limiter.accepted(KEY, 'non-mutating');
+      }
+      time.now += 1;
+      limiter.throttled(KEY, 'non-mutating', time.now);
+      return Math.round(limiter.currentRate(KEY, 'non-mutating') * 100) / 100;
+    };
+    // At 80 a second against an endpoint that accepts 20: by half, twice (95% of 20 is lower).
+    assert.equal(acceptThenThrottle(20), 40);
+    assert.equal(acceptThenThrottle(20), 20);
+    // Throttled at 20 with 19 accepted: 95% of 19.
+    assert.equal(acceptThenThrottle(19), 18.05);
+    // More accepted than the rate (the endpoint's burst): still 5% less, never a raise.
+    assert.equal(acceptThenThrottle(40), 17.15);
   });
 
   it('after a throttle climbs back each second by half the way to the throttled rate (at least 5%), then by 5%', async () => {
@@ -307,8 +337,8 @@ describe('adaptive RateLimiter', () => {
   });
 
   it('against EC2\'s own buckets, finishes within 1.05x the token-bucket bound, every request accepted within 6 attempts', async () => {
-    for (const calls of [1250, 5000]) {
-      const run = await simulate(1, calls);
+    for (const [calls, jitter] of [[1250, 0], [5000, 0], [1250, 500]] as const) {
+      const run = await simulate(1, calls, jitter);
       const bound = tokenBucketLowerBoundMs(calls, EC2_RATE_LIMITS['non-mutating']);
       assert.ok(run.ms <= bound * 1.05, `${calls} calls: ${run.ms} ms, bound ${bound} ms`);
       assert.ok(run.mostAttempts <= 6, `a request needed ${run.mostAttempts} attempts`);

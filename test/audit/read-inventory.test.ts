@@ -225,7 +225,9 @@ describe('readInventory names what it cannot read', () => {
       });
       assert.equal(inventory.regions.length, 0);
       assert.deepEqual(inventory.failures.map((failure) => failure.account), [accounts.prod]);
-      assert.match(inventory.failures[0]?.reason ?? '', /no role was given to reach it \(--role\)/);
+      // In the library's words, with the facts the CLI words as "pass --role" (test/cli/library-words.test.ts).
+      assert.equal(inventory.failures[0]?.reason, `account ${accounts.prod} is not the credentials' account (${accounts.management}) and no role was given to reach it`);
+      assert.deepEqual(inventory.failures[0]?.detail, { kind: 'no-role', account: accounts.prod, caller: accounts.management });
     });
   });
 

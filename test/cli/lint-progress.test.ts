@@ -18,19 +18,29 @@ async function lintWith(args: readonly string[], stderrIsTTY: boolean): Promise<
 }
 
 describe('lint progress', () => {
-  it('on a terminal: says it reads, then what it checks, and clears the line', async () => {
+  it('on a terminal: says it reads, how many files of how many, then what it checks, and clears the line', async () => {
     const { stderr, stdout } = await lintWith([], true);
     const lines = stderr.split('\r\u001b[K');
     assert.equal(lines[0], '');
     assert.equal(lines[1], 'amiguard lint: reading templates...');
-    assert.match(lines[2] ?? '', /^amiguard lint: checking \d+ AMI builds from \d+ files\.\.\.$/);
-    assert.ok(stderr.endsWith('\r\u001b[K'), 'the line is cleared');
+    const files = lines.slice(2, -2).map((line) => /^amiguard lint: reading templates: (\d+)\/(\d+) files\.\.\.$/.exec(line));
+    assert.ok(files.length >= 2, stderr);
+    const counts = files.map((match) => {
+      assert.ok(match !== null, stderr);
+      return [Number(match[1]), Number(match[2])];
+    });
+    const total = counts[0]?.[1] ?? 0;
+    assert.ok(total > 0);
+    assert.deepEqual(counts[0], [0, total]);
+    assert.deepEqual(counts.at(-1), [total, total]);
+    assert.match(lines.at(-2) ?? '', /^amiguard lint: checking \d+ AMI builds from \d+ files\.\.\.$/);
+    assert.equal(lines.at(-1), '', 'the line is cleared');
     assert.doesNotMatch(stdout, /reading templates/);
   });
 
   it('nothing in a pipe, with --quiet, or when json goes to standard output', async () => {
-    assert.doesNotMatch((await lintWith([], false)).stderr, /reading templates/);
-    assert.doesNotMatch((await lintWith(['-q'], true)).stderr, /reading templates/);
-    assert.doesNotMatch((await lintWith(['-f', 'json'], true)).stderr, /reading templates/);
+    assert.doesNotMatch((await lintWith([], false)).stderr, /reading templates|files\.\.\./);
+    assert.doesNotMatch((await lintWith(['-q'], true)).stderr, /reading templates|files\.\.\./);
+    assert.doesNotMatch((await lintWith(['-f', 'json'], true)).stderr, /reading templates|files\.\.\./);
   });
 });

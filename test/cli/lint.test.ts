@@ -124,7 +124,7 @@ describe('amiguard lint (CLI) on hostile input', () => {
     const empty = project({ 'package.json': '{"name": "x"}', 'notes.md': 'hello' });
     const result = await runCli(['lint'], { cwd: empty });
     assert.equal(result.code, 2, result.stderr);
-    assert.match(result.stderr, /no template found in the current folder: amiguard lint reads .*\*\.json files with a top-level "builders" key \(Packer legacy JSON\); \*\.pkr\.hcl and \*\.pkr\.json files \(Packer HCL2\).*; skipped: package\.json \(a \.json file without a top-level "builders" key\)/);
+    assert.match(result.stderr, /no template found in the current folder: amiguard reads .*\*\.json files with a top-level "builders" key \(Packer legacy JSON\); \*\.pkr\.hcl and \*\.pkr\.json files \(Packer HCL2\).*; skipped: package\.json \(a \.json file without a top-level "builders" key\)/);
     const named = await runCli(['lint', 'packer/'], { cwd: project({ 'a.pkr.hcl': PUBLIC_HCL }) });
     assert.equal(named.code, 2);
     assert.match(named.stderr, /cannot read packer: no such file or folder/);

@@ -199,7 +199,8 @@ describe('planRemediation acts only on what it knows', () => {
     const publicOnly = REMOVALS.filter((removal) => removal.grantee.kind === 'public').map((removal) => removal.resource.id).sort();
     assert.deepEqual(plan.steps.map((step) => (step.kind === 'remove-grants' ? step.resource.id : step.key)).sort(), publicOnly);
     assert.equal(plan.sharesWithheld.length, REMOVALS.length - publicOnly.length);
-    assert.match(describePlan(plan), /5 shares are reported only because no policy approves any account, organization or OU: not planned.*--remove-unapproved-shares/);
+    assert.match(describePlan(plan), /5 shares are reported only because no policy approves any account, organization or OU: not planned.*set the removeUnapprovedShares option to remove them all\.$/m);
+    assert.match(describePlan(plan, { removeUnapprovedShares: 'pass --remove-unapproved-shares' }), /pass --remove-unapproved-shares to remove them all\.$/m);
     assert.equal(planRemediation(findings, { hasAllowList: false, removeUnapprovedShares: true }).steps.length, 8);
   });
 });

@@ -5,6 +5,7 @@ import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
 import { RULE_IDS } from '../../rules/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
+import { detailMessage } from '../errors.js';
 import { printable, writeOutputFile, type Io } from '../io.js';
 import { colorFor, OUTPUT_OPTIONS, outputFrom, outputHelp } from '../output.js';
 import { AWS_OPTIONS, AWS_OPTIONS_HELP, openSession } from './aws-common.js';
@@ -53,11 +54,13 @@ export async function runAudit(parsed: ParsedArgs, io: Io): Promise<AuditResult>
 
 /** Names everything that could not be read, on stderr: where, what, why, and the IAM action. */
 export function reportFailures(result: AuditResult, io: Io, command: string): void {
-  for (const gap of result.coverage.unread) {
+  // The inventory's failures are the coverage's gaps, with the facts (detail) the CLI words with its flags.
+  for (const gap of result.inventory.failures) {
     const place = gapPlace(gap);
     const what = gap.kind === 'account' || gap.kind === 'region' ? '' : ` (${describeGap(gap)})`;
     const action = gap.action === undefined ? '' : ` [${gap.action}]`;
-    io.stderr.write(`amiguard ${command}: could not read ${printable(place === '' ? describeGap(gap) : place)}${what}: ${printable(gap.reason)}${printable(action)}\n`);
+    const reason = detailMessage(gap.detail, gap.reason);
+    io.stderr.write(`amiguard ${command}: could not read ${printable(place === '' ? describeGap(gap) : place)}${what}: ${printable(reason)}${printable(action)}\n`);
   }
 }
 

@@ -23,7 +23,7 @@ Options:
   -f, --format json    the baseline's format (JSON, the only one)
   -q, --quiet          do not say what was recorded
   --color, --no-color  accepted as by every command (the baseline has no colours)
-  --var, --var-file, --parameter, --use-env, -c/--config, --exclude
+  --var, --var-file, --parameter, --use-env, --only, --except, -c/--config, --exclude
                        as for amiguard lint: record with the options the check runs with
   -h, --help           show this help
 

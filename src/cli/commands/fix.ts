@@ -184,7 +184,7 @@ async function runFix(parsed: ParsedArgs, out: OutputChoice<'text' | 'json'>, io
   }
   const { plan } = planned;
   const notes = planned.irreversible.map(irreversibleNote);
-  say(describePlan(plan));
+  say(describePlan(plan, { removeUnapprovedShares: 'pass --remove-unapproved-shares' }));
   for (const warning of notes) say(`${warning}\n`);
   const partial = result.inventory.failures.length > 0 && parsed.values['allow-partial'] !== true;
   if (!apply) {

@@ -15,6 +15,8 @@ export const LINT_INPUT_OPTIONS = {
   'var-file': { type: 'string', multiple: true },
   parameter: { type: 'string', multiple: true },
   'use-env': { type: 'boolean' },
+  only: { type: 'string', multiple: true },
+  except: { type: 'string', multiple: true },
   config: { type: 'string', short: 'c' },
   exclude: { type: 'string', multiple: true },
 } as const;
@@ -44,6 +46,12 @@ Options:
   --parameter NAME=VALUE
                        a CloudFormation parameter only (repeatable; as --var, but no other
                        format sees it: Packer refuses a --var it does not declare)
+  --only GLOB[,GLOB]   Packer only: check the builds packer build -only would run (HCL2:
+                       globs on build-name.type.source-name, or type.source-name; legacy
+                       JSON: exact builder names); other formats ignore it (repeatable)
+  --except GLOB[,GLOB] Packer only: leave out the builds (and post-processors, by name or
+                       type) packer build -except would; a filter that leaves a Packer
+                       configuration nothing to build is an error, as in Packer
   --use-env            read env(), {{env}}, PKR_VAR_*, TF_VAR_* and scripts' environment
                        variables; without it they are unknown, so the result does not
                        depend on your shell
@@ -63,8 +71,9 @@ Options:
   --color, --no-color  force colours on or off (default: on a terminal, off with NO_COLOR)
   -h, --help           show this help
 
-On a terminal, a progress line on standard error says what the run is doing (never in a
-pipe, nor when the report is json, sarif or html on standard output).
+On a terminal, a progress line on standard error says what the run is doing and how many
+files it has read (never in a pipe, nor when the report is json, sarif or html on standard
+output).
 
 Exit codes: 0 no finding at or above --fail-on, 1 findings (or more warnings than
 --max-warnings), 2 could not do the job.
@@ -136,8 +145,7 @@ function lintProgress(io: Io, wanted: boolean): { options: Pick<LintOptions, 'on
   let shown = false;
   const show = (progress: LintProgress): void => {
     shown = true;
-    const line = progress.stage === 'reading' ? 'reading templates...' : `checking ${progress.images} AMI build${progress.images === 1 ? '' : 's'} from ${progress.files} file${progress.files === 1 ? '' : 's'}...`;
-    io.stderr.write(`\r\u001b[Kamiguard lint: ${line}`);
+    io.stderr.write(`\r\u001b[Kamiguard lint: ${progressLine(progress)}`);
   };
   return {
     options: { onProgress: show },
@@ -145,6 +153,17 @@ function lintProgress(io: Io, wanted: boolean): { options: Pick<LintOptions, 'on
       if (shown) io.stderr.write('\r\u001b[K');
     },
   };
+}
+
+function progressLine(progress: LintProgress): string {
+  switch (progress.stage) {
+    case 'reading':
+      return 'reading templates...';
+    case 'files':
+      return `reading templates: ${progress.read}/${progress.total} file${progress.total === 1 ? '' : 's'}...`;
+    case 'checking':
+      return `checking ${progress.images} AMI build${progress.images === 1 ? '' : 's'} from ${progress.files} file${progress.files === 1 ? '' : 's'}...`;
+  }
 }
 
 /** `--max-warnings N`, as ESLint's: more than N warnings fail the run. */
@@ -166,7 +185,15 @@ export function lintOptions(parsed: ParsedArgs, io: Io): LintOptions {
     useEnv: parsed.values['use-env'] === true,
     ...(typeof configPath === 'string' ? { configPath } : {}),
     ...(Array.isArray(exclude) ? { exclude: exclude.filter((glob) => typeof glob === 'string') } : {}),
+    ...buildFilter(parsed.values['only'], parsed.values['except']),
   };
+}
+
+/** `--only` / `--except`, comma-separated as Packer splits them; absent when neither is given. */
+function buildFilter(only: unknown, except: unknown): Pick<LintOptions, 'builds'> {
+  const split = (value: unknown): string[] => (Array.isArray(value) ? value.flatMap((item) => (typeof item === 'string' ? item.split(',').filter((glob) => glob !== '') : [])) : []);
+  if (only === undefined && except === undefined) return {};
+  return { builds: { only: split(only), except: split(except) } };
 }
 
 /** `--var`, `--var-file` and `--parameter` in the order given, as Packer applies them. */

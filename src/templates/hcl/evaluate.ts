@@ -1,7 +1,7 @@
 import type { SourceLocation } from '../../core/index.js';
 import { callFunction, type FunctionSet } from './functions.js';
 import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr, TemplatePart } from './syntax.js';
-import { convert, describeType, typeSpec, type TypeSpec } from './types.js';
+import { convert, DYNAMIC, describeType, typeOf, typeSpec, unify, type TypeSpec } from './types.js';
 import {
   asString,
   BUDGET_EXHAUSTED,
@@ -300,12 +300,23 @@ export class Evaluator {
     return converted.value;
   }
 
+  /**
+   * `c ? a : b` as HCL evaluates it: both arms are evaluated and unified to one type (cty's
+   * UnifyUnsafe), and the chosen one is converted to it: a set arm and a tuple arm make a set.
+   * Arms with no type in common are an error whatever the condition; an error in the arm not
+   * chosen is not one, but its type still counts.
+   */
   private conditional(condition: Expr, whenTrue: Expr, whenFalse: Expr, loc: SourceLocation, scope: Scope | undefined): Value {
     const test = this.evaluate(condition, scope);
     if (test.kind === 'error') return test;
+    const a = this.evaluate(whenTrue, scope);
+    const b = this.evaluate(whenFalse, scope);
+    // A literal null, or a value of unknown type, takes the other arm's type (hclsyntax ConditionalExpr).
+    const type = a.kind === 'null' ? typeOf(b) : b.kind === 'null' ? typeOf(a) : bothTyped(typeOf(a), typeOf(b));
+    if (type === undefined) {
+      return at(error(`inconsistent conditional result types: the true and false results must have consistent types (${describeType(typeOf(a))} and ${describeType(typeOf(b))})`), whenTrue.loc);
+    }
     if (test.kind === 'unknown') {
-      const a = this.evaluate(whenTrue, scope);
-      const b = this.evaluate(whenFalse, scope);
       if (a.kind !== 'error' && b.kind !== 'error' && firstUnknown(a) === undefined && firstUnknown(b) === undefined && equal(a, b)) {
         return a;
       }
@@ -316,7 +327,13 @@ export class Evaluator {
     }
     const value = toBool(test);
     if (value === undefined) return at(error(`a condition must be a bool, found ${describeKind(test)}`), condition.loc);
-    return this.evaluate(value ? whenTrue : whenFalse, scope);
+    const chosen = value ? a : b;
+    if (chosen.kind === 'error') return chosen;
+    const converted = convert(chosen, type);
+    if ('mismatch' in converted) {
+      return at(error(`inconsistent conditional result types: the ${value ? 'true' : 'false'} result value has the wrong type: ${converted.mismatch}`), (value ? whenTrue : whenFalse).loc);
+    }
+    return converted.value;
   }
 
   private binary(expr: BinaryExpr, scope: Scope | undefined): Value {
@@ -444,7 +461,8 @@ export class Evaluator {
   iterate(collectionExpr: Expr, scope: Scope | undefined, loc: SourceLocation): [Value, Value][] | Value {
     const collection = this.evaluate(collectionExpr, scope);
     if (collection.kind === 'error' || collection.kind === 'unknown') return propagate(collection, loc);
-    if (collection.kind === 'list') return collection.items.map((item, index) => [num(index), item]);
+    // A set's elements have no index: each one is its own key.
+    if (collection.kind === 'list') return collection.items.map((item, index) => [collection.collection === 'set' ? item : num(index), item]);
     if (collection.kind === 'object') return sortedEntries(collection).map(([key, value]) => [str(key), value]);
     return at(error(`cannot iterate over ${describeKind(collection)}`), collectionExpr.loc);
   }
@@ -613,6 +631,9 @@ function getIndex(target: Value, key: Value, loc: SourceLocation): Value {
   if (target.kind === 'error' || target.kind === 'unknown') return target;
   if (key.kind === 'error') return key;
   if (key.kind === 'unknown') return propagate(key, loc);
+  if (target.kind === 'list' && target.collection === 'set') {
+    return at(error('invalid index: elements of a set are identified only by their value and have no index or key to select with'), loc);
+  }
   if (target.kind === 'list') {
     const index = toNumber(key);
     if (index === undefined || !Number.isInteger(index)) return at(error(`a list index must be a whole number, found ${describeKind(key)}`), loc);
@@ -668,6 +689,11 @@ function cannotBeEqual(left: Value, right: Value, pendingLeft: Value | undefined
   if (pendingLeft?.kind === 'error' || pendingRight?.kind === 'error') return false;
   if (left.kind === 'unknown' || right.kind === 'unknown') return false;
   return left.kind !== right.kind;
+}
+
+/** The type two arms unify to; `any` when either arm's type is not known, as HCL passes those through. */
+function bothTyped(a: TypeSpec, b: TypeSpec): TypeSpec | undefined {
+  return a.kind === 'dynamic' || b.kind === 'dynamic' ? DYNAMIC : unify([a, b]);
 }
 
 /** HCL converts the strings "true" and "false" to bools. */

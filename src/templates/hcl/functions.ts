@@ -1,17 +1,19 @@
 import type { SourceLocation } from '../../core/index.js';
-import { asSet, COLLECTION_FUNCTIONS, unifyPrimitives } from './functions/collections.js';
+import { COLLECTION_FUNCTIONS, setArguments } from './functions/collections.js';
 import { ENCODING_FUNCTIONS } from './functions/encoding.js';
 import { FILE_FUNCTIONS } from './functions/files.js';
 import { FORMAT_FUNCTIONS } from './functions/format.js';
 import { REGEX_FUNCTIONS } from './functions/regex.js';
 import { TEMPLATE_FUNCTIONS } from './functions/templatefile.js';
-import { isValue, needList, needObject, needString, strict, type CallContext, type FunctionSpec } from './functions/spec.js';
+import { argumentError, isValue, needList, needObject, needString, strict, type CallContext, type FunctionSpec } from './functions/spec.js';
 import { graphemeClusters, STRING_FUNCTIONS } from './functions/strings.js';
+import { convert, DYNAMIC, setOrder, typeOf, unify } from './types.js';
 import {
   BUDGET_EXHAUSTED,
   at,
   asString,
   bool,
+  collection,
   describeKind,
   EMPTY_LIST,
   error,
@@ -22,6 +24,7 @@ import {
   object,
   sortedEntries,
   str,
+  stringList,
   unknown,
   type Value,
 } from './value.js';
@@ -127,14 +130,21 @@ function joinLists(name: string, args: readonly Value[]): Value[] | Value {
   const items: Value[] = [];
   for (const [position, arg] of args.entries()) {
     if (arg.kind === 'unknown') {
-      items.push({ ...unknown(arg.reason, { spread: true }), ...provenanceOf(arg) });
+      items.push(spreadUnknown(arg));
       continue;
     }
     const value = needList(name, arg, position + 1);
     if (value.kind !== 'list') return value;
+    // go-cty's concat takes lists and tuples only.
+    if (value.collection === 'set') return argumentError(name, position + 1, 'all arguments must be lists or tuples; got a set');
     items.push(...value.items);
   }
   return items;
+}
+
+/** An argument unknown as a whole, as elements of a result: any number of them. */
+function spreadUnknown(arg: Value & { kind: 'unknown' }): Value {
+  return { ...unknown(arg.reason, { spread: true }), ...provenanceOf(arg) };
 }
 
 function provenanceOf(value: Value): { site?: SourceLocation; via?: string; origin?: SourceLocation } {
@@ -181,7 +191,12 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     mode: 'lenient',
     run: (args) => {
       const items = joinLists('concat', args);
-      return isValue(items) ? items : list(items);
+      if (isValue(items)) return items;
+      // Lists alone concatenate to a list of their common element type, anything else to a tuple.
+      const element = args.every((arg) => arg.kind === 'list' && arg.collection === 'list') ? unify(args.map((arg) => (arg.kind === 'list' ? (arg.element ?? DYNAMIC) : DYNAMIC))) : undefined;
+      if (element === undefined) return list(items);
+      const converted = convert(collection('list', items, DYNAMIC), { kind: 'list', element });
+      return 'mismatch' in converted ? list(items) : converted.value;
     },
   }],
   ['setunion', {
@@ -189,8 +204,10 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     maxArgs: undefined,
     mode: 'lenient',
     run: (args) => {
-      const items = joinLists('setunion', args);
-      return isValue(items) ? items : list(asSet(items));
+      const given = setArguments('setunion', args);
+      if (!('sets' in given)) return given;
+      const pending = args.flatMap((arg) => (arg.kind === 'unknown' ? [spreadUnknown(arg)] : []));
+      return collection('set', setOrder([...given.sets.flatMap((set) => set.items), ...pending]), given.element);
     },
   }],
   ['flatten', {
@@ -210,14 +227,21 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     maxArgs: 1,
     mode: 'lenient',
     run: ([input]) => {
-      const value = needList('compact', input, 1);
-      if (value.kind !== 'list') return value;
-      return list(value.items.filter((item) => item.kind !== 'null' && !(item.kind === 'string' && item.value === '')));
+      const given = needList('compact', input, 1);
+      if (given.kind !== 'list') return given;
+      // Its parameter is a list(string): numbers and bools become strings.
+      const value = convert(given, { kind: 'list', element: { kind: 'string' } });
+      if ('mismatch' in value) return argumentError('compact', 1, `list of string required: ${value.mismatch}`);
+      const items = value.value.kind === 'list' ? value.value.items : [];
+      return stringList(items.filter((item) => item.kind !== 'null' && !(item.kind === 'string' && item.value === '')));
     },
   }],
   ['reverse', strict(1, 1, ([input]) => {
     const value = needList('reverse', input, 1);
-    return value.kind === 'list' ? list([...value.items].reverse()) : value;
+    if (value.kind !== 'list') return value;
+    // A list or a set reverses to a list, a tuple to a tuple.
+    const items = [...value.items].reverse();
+    return value.collection === undefined ? list(items) : collection('list', items, value.element ?? DYNAMIC);
   })],
   ['length', {
     minArgs: 1,
@@ -246,6 +270,7 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
       if (position.kind !== 'number' || !Number.isInteger(position.value) || position.value < 0) {
         return error('function element() needs a whole, non-negative index');
       }
+      if (value.collection === 'set') return error('function element(): cannot read elements from a set');
       const spread = hasSpread(value.items);
       if (spread !== undefined) return spread;
       if (value.items.length === 0) return error('function element() cannot take an element of an empty list');
@@ -320,9 +345,14 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     minArgs: 1,
     maxArgs: undefined,
     mode: 'lenient',
-    // The arguments take one type first: coalesce(1, "a") is "1".
+    // The arguments take one type first: coalesce(1, "a") is "1", coalesce(1, true) an error.
     run: (args) => {
-      for (const arg of unifyPrimitives(args)) {
+      const type = unify(args.map(typeOf));
+      if (type === undefined) return error('function coalesce(): all arguments must have the same type');
+      for (const given of args) {
+        const converted = convert(given, type);
+        if ('mismatch' in converted) return error(`function coalesce(): ${converted.mismatch}`);
+        const arg = converted.value;
         if (arg.kind === 'unknown') return arg;
         if (arg.kind === 'null' || (arg.kind === 'string' && arg.value === '')) continue;
         return arg;
@@ -339,6 +369,7 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
         const value = needList('coalescelist', arg, position + 1);
         if (value.kind === 'unknown') return value;
         if (value.kind !== 'list') return value;
+        if (value.collection === 'set') return error('function coalescelist(): coalescelist arguments must be lists or tuples');
         if (value.items.length > 0) return value;
       }
       return EMPTY_LIST;
@@ -357,8 +388,8 @@ const CORE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, Functi
     mode: 'lenient',
     run: ([arg]) => (arg === undefined || arg.kind === 'error' ? bool(false) : arg.kind === 'unknown' ? arg : bool(true)),
   }],
-  // The type argument is a type expression, not a value; lists, sets and tuples are one kind
-  // here and strings, numbers and bools convert where they are used, so the value stays.
+  // The evaluator converts `convert(value, type)` itself, its type being an expression and not a
+  // value; this is reached only when the type cannot be read (`convert(args...)`): the value stays.
   ['convert', {
     minArgs: 2,
     maxArgs: 2,

@@ -11,6 +11,31 @@ import type {
   SplatStep,
 } from './syntax.js';
 import { LineIndex } from '../line-index.js';
+import {
+  AttributeNode,
+  BinaryNode,
+  BlockNode,
+  CallNode,
+  ConditionalNode,
+  exact,
+  FixedLocator,
+  ForObjectNode,
+  ForTupleNode,
+  GetAttributeNode,
+  IndexNode,
+  LiteralNode,
+  type Locator,
+  ObjectNode,
+  ReferenceNode,
+  SplatNode,
+  startOf,
+  TemplateForNode,
+  TemplateIfNode,
+  TemplateNode,
+  TupleNode,
+  UnaryNode,
+  UnsupportedNode,
+} from './nodes.js';
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './parser/template-text.js';
 import { EVALUATION_STOPPED } from './value.js';
 
@@ -21,6 +46,8 @@ import { EVALUATION_STOPPED } from './value.js';
 export const MAX_EXPRESSION_DEPTH = 200;
 
 const EMPTY_BODY: Body = { attributes: [], blocks: [] };
+
+const TOO_DEEP = `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`;
 
 const BINARY_OPERATORS: ReadonlySet<string> = new Set([
   '==', '!=', '<', '>', '<=', '>=', '&&', '||', '+', '-', '*', '/', '%',
@@ -34,16 +61,16 @@ const BINARY_OPERATORS: ReadonlySet<string> = new Set([
 export class HclConverter {
   private depth = 0;
   private currentType: string | undefined;
-  private readonly lines: LineIndex;
+  private readonly locator: Locator;
 
   constructor(
     private readonly cursor: TreeCursor,
     private readonly text: string,
     file: string,
     /** Every node gets this location (an expression parsed out of a JSON string). */
-    private readonly fixedLoc?: SourceLocation,
+    fixedLoc?: SourceLocation,
   ) {
-    this.lines = new LineIndex(fixedLoc === undefined ? text : '', file);
+    this.locator = fixedLoc === undefined ? new LineIndex(text, file) : new FixedLocator(fixedLoc);
   }
 
   /** Cursor on a `body` node. */
@@ -63,12 +90,12 @@ export class HclConverter {
       } while (this.nextSibling());
       this.parent();
     }
-    return { attributes, blocks };
+    return { attributes: exact(attributes), blocks: exact(blocks) };
   }
 
   /** Cursor on an `expression` node. */
   expression(): Expr {
-    if (this.depth >= MAX_EXPRESSION_DEPTH) return tooDeep(this.loc());
+    if (this.depth >= MAX_EXPRESSION_DEPTH) return tooDeep(this.locator, this.cursor.startIndex, this.cursor.endIndex);
     this.depth += 1;
     try {
       this.firstChild();
@@ -90,7 +117,7 @@ export class HclConverter {
       while (this.nextSibling()) {
         if (this.nodeType() === 'expression') {
           const expr = this.expression();
-          result = { name, expr, loc: this.fixedLoc ?? this.lines.location(start, this.cursor.endIndex) };
+          result = new AttributeNode(this.locator, start, this.cursor.endIndex, name, expr);
           break;
         }
       }
@@ -123,8 +150,7 @@ export class HclConverter {
         }
       }
       if (bodySchema !== undefined) {
-        const loc = this.fixedLoc ?? this.lines.location(start, headerEnd);
-        result = { type, labels, body, loc };
+        result = new BlockNode(this.locator, start, headerEnd, type, exact(labels), body);
       }
     }
     this.parent();
@@ -132,7 +158,8 @@ export class HclConverter {
   }
 
   private conditional(): Expr {
-    const loc = this.loc();
+    const start = this.cursor.startIndex;
+    const end = this.cursor.endIndex;
     this.firstChild();
     const parts: Expr[] = [];
     do {
@@ -141,9 +168,9 @@ export class HclConverter {
     this.parent();
     const [condition, whenTrue, whenFalse] = parts;
     if (condition === undefined || whenTrue === undefined || whenFalse === undefined) {
-      return unsupported('an incomplete conditional expression', loc);
+      return unsupported('an incomplete conditional expression', this.locator, start, end);
     }
-    return { type: 'conditional', condition, whenTrue, whenFalse, loc };
+    return new ConditionalNode(this.locator, start, end, condition, whenTrue, whenFalse);
   }
 
   /**
@@ -174,32 +201,31 @@ export class HclConverter {
   private termNode(): Expr {
     const start = this.cursor.startIndex;
     const end = this.cursor.endIndex;
-    const loc = this.fixedLoc ?? this.lines.location(start, end);
-    if (this.depth >= MAX_EXPRESSION_DEPTH) return tooDeep(loc);
+    if (this.depth >= MAX_EXPRESSION_DEPTH) return tooDeep(this.locator, start, end);
     this.depth += 1;
     const type = this.nodeType();
     try {
       switch (type) {
         case 'variable_expr':
-          return { type: 'reference', name: this.text.slice(start, end), loc };
+          return new ReferenceNode(this.locator, start, end, this.text.slice(start, end));
         case 'literal_value':
-          return literal(this.text.slice(start, end), loc);
+          return literal(this.text.slice(start, end), this.locator, start, end);
         case 'template_expr':
           return this.inFirstChild(() =>
-            this.nodeType() === 'heredoc_template' ? this.heredoc(loc) : this.quotedTemplate(loc),
+            this.nodeType() === 'heredoc_template' ? this.heredoc(start, end) : this.quotedTemplate(start, end),
           );
         case 'collection_value':
-          return this.inFirstChild(() => (this.nodeType() === 'tuple' ? this.tuple(loc) : this.object(loc)));
+          return this.inFirstChild(() => (this.nodeType() === 'tuple' ? this.tuple(start, end) : this.object(start, end)));
         case 'function_call':
-          return this.call(loc);
+          return this.call(start, end);
         case 'for_expr':
-          return this.inFirstChild(() => this.forExpression(loc));
+          return this.inFirstChild(() => this.forExpression(start, end));
         case 'operation':
           return this.inFirstChild(() =>
-            this.nodeType() === 'unary_operation' ? this.unary(loc) : this.binary(loc),
+            this.nodeType() === 'unary_operation' ? this.unary(start, end) : this.binary(start, end),
           );
         default:
-          return unsupported(`the syntax "${type}"`, loc);
+          return unsupported(`the syntax "${type}"`, this.locator, start, end);
       }
     } finally {
       this.depth -= 1;
@@ -211,17 +237,17 @@ export class HclConverter {
     return unescapeQuoted(this.nodeText().slice(1, -1));
   }
 
-  private tuple(loc: SourceLocation): Expr {
+  private tuple(start: number, end: number): Expr {
     const items: Expr[] = [];
     this.firstChild();
     do {
       if (this.nodeType() === 'expression') items.push(this.expression());
     } while (this.nextSibling());
     this.parent();
-    return { type: 'tuple', items, loc };
+    return new TupleNode(this.locator, start, end, exact(items));
   }
 
-  private object(loc: SourceLocation): Expr {
+  private object(start: number, end: number): Expr {
     const items: ObjectItem[] = [];
     this.firstChild();
     do {
@@ -237,23 +263,24 @@ export class HclConverter {
       }
     } while (this.nextSibling());
     this.parent();
-    return { type: 'object', items, loc };
+    return new ObjectNode(this.locator, start, end, exact(items));
   }
 
   /** A bare identifier key is the literal name; anything else (`(k)`, `"${k}"`) is evaluated. */
   private objectKey(): Expr {
-    const loc = this.loc();
+    const start = this.cursor.startIndex;
+    const end = this.cursor.endIndex;
     this.firstChild();
     if (this.nodeType() === 'variable_expr' && !this.nextSibling()) {
       const name = this.nodeText();
       this.parent();
-      return { type: 'literal', value: name, loc };
+      return new LiteralNode(this.locator, start, end, name);
     }
     this.parent();
     return this.expression();
   }
 
-  private call(loc: SourceLocation): Expr {
+  private call(start: number, end: number): Expr {
     this.firstChild();
     const name = this.nodeText();
     const args: Expr[] = [];
@@ -269,10 +296,10 @@ export class HclConverter {
       this.parent();
     }
     this.parent();
-    return { type: 'call', name, args, expandFinal, loc };
+    return new CallNode(this.locator, start, end, name, exact(args), expandFinal);
   }
 
-  private forExpression(loc: SourceLocation): Expr {
+  private forExpression(start: number, end: number): Expr {
     const isObject = this.nodeType() === 'for_object_expr';
     const names: string[] = [];
     const bodies: Expr[] = [];
@@ -313,25 +340,25 @@ export class HclConverter {
     const valueName = second ?? first;
     const [body, objectValue] = bodies;
     if (valueName === undefined || collection === undefined || body === undefined) {
-      return unsupported('an incomplete for expression', loc);
+      return unsupported('an incomplete for expression', this.locator, start, end);
     }
     if (!isObject) {
-      return { type: 'for-tuple', keyName, valueName, collection, value: body, condition, loc };
+      return new ForTupleNode(this.locator, start, end, keyName, valueName, collection, body, condition);
     }
-    if (objectValue === undefined) return unsupported('an incomplete for expression', loc);
-    return { type: 'for-object', keyName, valueName, collection, key: body, value: objectValue, grouped, condition, loc };
+    if (objectValue === undefined) return unsupported('an incomplete for expression', this.locator, start, end);
+    return new ForObjectNode(this.locator, start, end, keyName, valueName, collection, body, objectValue, grouped, condition);
   }
 
-  private unary(loc: SourceLocation): Expr {
+  private unary(start: number, end: number): Expr {
     this.firstChild();
     const operator = this.nodeType() === '!' ? '!' : '-';
     this.nextSibling();
     const operand = this.term().expr;
     this.parent();
-    return { type: 'unary', operator, operand, loc };
+    return new UnaryNode(this.locator, start, end, operator, operand);
   }
 
-  private binary(loc: SourceLocation): Expr {
+  private binary(start: number, end: number): Expr {
     this.firstChild();
     const left = this.term();
     const operator = this.nodeType();
@@ -339,19 +366,20 @@ export class HclConverter {
     if (left.more && this.nextSibling()) right = this.term().expr;
     this.parent();
     if (right === undefined || !isBinaryOperator(operator)) {
-      return unsupported(`the operator "${operator}"`, loc);
+      return unsupported(`the operator "${operator}"`, this.locator, start, end);
     }
-    return { type: 'binary', operator, left: left.expr, right, loc };
+    return new BinaryNode(this.locator, start, end, operator, left.expr, right);
   }
 
   /** Cursor on a `get_attr`, `index` or `splat` node following `target`. */
   private postfix(target: Expr, type: 'get_attr' | 'index' | 'splat'): Expr {
-    const loc = this.fixedLoc ?? this.spanFrom(target.loc, this.cursor.endIndex);
+    const start = startOf(target);
+    const end = this.cursor.endIndex;
     if (type === 'get_attr') {
-      return { type: 'attribute', target, name: this.inFirstChild(() => this.identifierAfter()), loc };
+      return new GetAttributeNode(this.locator, start, end, target, this.inFirstChild(() => this.identifierAfter()));
     }
     if (type === 'index') {
-      return { type: 'index', target, key: this.inFirstChild(() => this.indexKey()), loc };
+      return new IndexNode(this.locator, start, end, target, this.inFirstChild(() => this.indexKey()));
     }
     const steps: SplatStep[] = [];
     this.firstChild();
@@ -366,7 +394,7 @@ export class HclConverter {
     }
     this.parent();
     this.parent();
-    return { type: 'splat', target, steps, loc };
+    return new SplatNode(this.locator, start, end, target, exact(steps));
   }
 
   /** Cursor on the `.` of a `get_attr`: the name that follows. */
@@ -377,12 +405,13 @@ export class HclConverter {
 
   /** Cursor on `new_index` (`[expr]`) or `legacy_index` (`.0`). */
   private indexKey(): Expr {
-    const loc = this.loc();
+    const start = this.cursor.startIndex;
+    const end = this.cursor.endIndex;
     if (this.nodeType() === 'legacy_index') {
-      return { type: 'literal', value: Number(this.nodeText().slice(1)), loc };
+      return new LiteralNode(this.locator, start, end, Number(this.nodeText().slice(1)));
     }
     this.firstChild();
-    let key: Expr = unsupported('an empty index', loc);
+    let key: Expr = unsupported('an empty index', this.locator, start, end);
     do {
       if (this.nodeType() === 'expression') key = this.expression();
     } while (this.nextSibling());
@@ -390,7 +419,7 @@ export class HclConverter {
     return key;
   }
 
-  private quotedTemplate(loc: SourceLocation): Expr {
+  private quotedTemplate(start: number, end: number): Expr {
     const builder = new TemplateBuilder(unescapeQuoted);
     this.firstChild();
     let position = this.cursor.endIndex;
@@ -405,14 +434,14 @@ export class HclConverter {
       }
     }
     this.parent();
-    return { type: 'template', parts: builder.finish(), loc };
+    return new TemplateNode(this.locator, start, end, builder.finish());
   }
 
   /**
    * The content runs from the line after `<<EOF` to the start of the closing marker's line, so it
    * keeps its final newline, as in HCL. `<<-EOF` removes the smallest indentation of its lines.
    */
-  private heredoc(loc: SourceLocation): Expr {
+  private heredoc(start: number, end: number): Expr {
     this.firstChild();
     const flush = this.nodeText() === '<<-';
     this.nextSibling();
@@ -446,13 +475,14 @@ export class HclConverter {
     }
     builder.text(this.text.slice(position, contentEnd), position === contentStart);
     this.parent();
-    return { type: 'template', parts: builder.finish(), loc };
+    return new TemplateNode(this.locator, start, end, builder.finish());
   }
 
   private templatePart(builder: TemplateBuilder, type: 'template_interpolation' | 'template_directive'): void {
-    const loc = this.loc();
+    const start = this.cursor.startIndex;
+    const end = this.cursor.endIndex;
     if (type === 'template_directive') {
-      this.directive(builder, loc);
+      this.directive(builder, start, end);
       return;
     }
     let expr: Expr | undefined;
@@ -469,7 +499,7 @@ export class HclConverter {
       }
     }
     this.parent();
-    builder.interpolation(expr ?? unsupported('an empty interpolation', loc), stripBefore, stripAfter);
+    builder.interpolation(expr ?? unsupported('an empty interpolation', this.locator, start, end), stripBefore, stripAfter);
   }
 
   /**
@@ -477,9 +507,9 @@ export class HclConverter {
    * `%{ endif }`) may carry `~` on either side: the one before strips the white space that ends
    * the text before it, the one after the white space that starts the text after it.
    */
-  private directive(outer: TemplateBuilder, loc: SourceLocation): void {
+  private directive(outer: TemplateBuilder, start: number, end: number): void {
     if (this.depth >= MAX_EXPRESSION_DEPTH) {
-      outer.interpolation(tooDeep(loc), false, false);
+      outer.interpolation(tooDeep(this.locator, start, end), false, false);
       return;
     }
     this.depth += 1;
@@ -516,19 +546,13 @@ export class HclConverter {
       this.parent();
       this.parent();
       const [first, second] = branches.map((branch) => branch.finish());
-      const condition = intro.expression ?? unsupported('a directive without its expression', loc);
+      const condition = intro.expression ?? unsupported('a directive without its expression', this.locator, start, end);
       if (isFor) {
         const [keyOrValue, value] = intro.names;
-        outer.directive({
-          type: 'for',
-          keyName: value === undefined ? undefined : keyOrValue,
-          valueName: value ?? keyOrValue ?? '',
-          collection: condition,
-          body: first ?? [],
-          loc,
-        });
+        const keyName = value === undefined ? undefined : keyOrValue;
+        outer.directive(new TemplateForNode(this.locator, start, end, keyName, value ?? keyOrValue ?? '', condition, first ?? exact([])));
       } else {
-        outer.directive({ type: 'if', condition, then: first ?? [], otherwise: second ?? [], loc });
+        outer.directive(new TemplateIfNode(this.locator, start, end, condition, first ?? exact([]), second ?? exact([])));
       }
       if (stripAfterEnd) outer.stripStart();
     } finally {
@@ -601,39 +625,27 @@ export class HclConverter {
     return this.text.slice(this.cursor.startIndex, this.cursor.endIndex);
   }
 
-  private loc(): SourceLocation {
-    return this.fixedLoc ?? this.lines.location(this.cursor.startIndex, this.cursor.endIndex);
-  }
-
-  private spanFrom(start: SourceLocation, endIndex: number): SourceLocation {
-    const end = this.lines.location(endIndex, endIndex);
-    return { ...start, endLine: end.line, endColumn: end.column };
-  }
 }
 
 /**
  * A `literal_value` read from its text, without descending: in a tree without errors a string
  * literal is a complete quoted string with no interpolation.
  */
-function literal(text: string, loc: SourceLocation): Expr {
-  if (text.startsWith('"')) return { type: 'literal', value: unescapeQuoted(text.slice(1, -1)), loc };
-  if (text === 'true' || text === 'false') return { type: 'literal', value: text === 'true', loc };
-  if (text === 'null') return { type: 'literal', value: null, loc };
-  return { type: 'literal', value: text.startsWith('0x') ? Number.parseInt(text.slice(2), 16) : Number(text), loc };
+function literal(text: string, locator: Locator, start: number, end: number): Expr {
+  if (text.startsWith('"')) return new LiteralNode(locator, start, end, unescapeQuoted(text.slice(1, -1)));
+  if (text === 'true' || text === 'false') return new LiteralNode(locator, start, end, text === 'true');
+  if (text === 'null') return new LiteralNode(locator, start, end, null);
+  return new LiteralNode(locator, start, end, text.startsWith('0x') ? Number.parseInt(text.slice(2), 16) : Number(text));
 }
 
 function isBinaryOperator(operator: string): operator is BinaryOperator {
   return BINARY_OPERATORS.has(operator);
 }
 
-function unsupported(what: string, loc: SourceLocation): Expr {
-  return { type: 'unsupported', reason: `${what} is not supported`, loc };
+function unsupported(what: string, locator: Locator, start: number, end: number): Expr {
+  return new UnsupportedNode(locator, start, end, `${what} is not supported`);
 }
 
-function tooDeep(loc: SourceLocation): Expr {
-  return {
-    type: 'unsupported',
-    reason: `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`,
-    loc,
-  };
+function tooDeep(locator: Locator, start: number, end: number): Expr {
+  return new UnsupportedNode(locator, start, end, TOO_DEEP);
 }

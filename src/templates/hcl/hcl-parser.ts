@@ -117,7 +117,8 @@ export function parseHclTemplate(parser: HclTreeParser, text: string, loc: Sourc
     if (last?.type !== 'text' || !last.text.endsWith('\n')) return expr;
     const trimmed = last.text.slice(0, -1);
     const parts = trimmed === '' ? expr.parts.slice(0, -1) : [...expr.parts.slice(0, -1), { type: 'text' as const, text: trimmed }];
-    return { ...expr, parts };
+    // Not a spread: a node's `loc` is computed by its class (nodes.ts), not an own property.
+    return { type: 'template', parts, loc: expr.loc };
   });
 }
 

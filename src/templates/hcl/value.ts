@@ -1,4 +1,5 @@
 import type { SourceLocation } from '../../core/index.js';
+import type { TypeSpec } from './types.js';
 
 /**
  * Where a value is seen and where it came from. `site` is where the value is written or used in
@@ -30,10 +31,20 @@ export interface NullValue extends Provenance {
   readonly kind: 'null';
 }
 
-/** A tuple, list or set: HCL's conversions between them do not matter to the reader. */
+/**
+ * A tuple (`[...]`, and what functions return), or one of cty's collections: a list, or a set
+ * (distinct items in cty's order, see `setOrder` in types.ts), made by a conversion to a list or
+ * set type or by a set function. Which one matters where cty tells them apart: a conditional's
+ * arms are unified to one type (a set and a tuple make a set), a set has no index and is not a
+ * list to `concat()`.
+ */
 export interface ListValue extends Provenance {
   readonly kind: 'list';
   readonly items: readonly Value[];
+  /** Absent: a tuple. */
+  readonly collection?: 'list' | 'set';
+  /** A collection's element type, when it is known without looking at the items (an empty `list(string)`). */
+  readonly element?: TypeSpec;
 }
 
 /** An object or map; iteration follows HCL's lexical key order (see `sortedEntries`). */
@@ -78,6 +89,16 @@ export function bool(value: boolean): BoolValue {
 
 export function list(items: readonly Value[], site?: SourceLocation): ListValue {
   return site === undefined ? { kind: 'list', items } : { kind: 'list', items, site };
+}
+
+/** A list or set of one element type: `items` are already converted to it (and distinct and ordered, for a set). */
+export function collection(kind: 'list' | 'set', items: readonly Value[], element: TypeSpec): ListValue {
+  return { kind: 'list', items, collection: kind, element };
+}
+
+/** A list of strings: what `split`, `compact`, `sort` and `formatlist` return. */
+export function stringList(items: readonly Value[]): ListValue {
+  return collection('list', items, { kind: 'string' });
 }
 
 export function object(entries: ReadonlyMap<string, Value>, site?: SourceLocation): ObjectValue {
@@ -282,7 +303,7 @@ export function describeKind(value: Value): string {
     case 'null':
       return 'null';
     case 'list':
-      return 'a list';
+      return value.collection === 'set' ? 'a set' : 'a list';
     case 'object':
       return 'an object';
     case 'unknown':

@@ -46,12 +46,15 @@ function sourceSchema(extra: readonly string[]): BodySchema {
 const SOURCE_SCHEMA = sourceSchema([]);
 /** A build's `source "type.name" { name = ... }` also renames the build. */
 const OVERRIDE_SCHEMA = sourceSchema(['name']);
-/** `only` and `except` name the sources of the build the post-processor runs for. */
-const IMPORT_SCHEMA = only(...IMPORT_FIELDS, ...IMPORT_SETTINGS, 'only', 'except');
+/**
+ * `only` and `except` name the sources of the build the post-processor runs for; `name` is what
+ * `-except` matches, which other post-processors are kept for: it ends their chain.
+ */
+const IMPORT_SCHEMA = only(...IMPORT_FIELDS, ...IMPORT_SETTINGS, 'only', 'except', 'name');
 
 const POST_PROCESSOR: BlockSchema = {
   labels: 1,
-  body: (labels) => (AMAZON_POST_PROCESSOR_TYPES.has(labels[0] ?? '') ? IMPORT_SCHEMA : undefined),
+  body: (labels) => (AMAZON_POST_PROCESSOR_TYPES.has(labels[0] ?? '') ? IMPORT_SCHEMA : only('name')),
 };
 
 const BUILD_SCHEMA: BodySchema = {

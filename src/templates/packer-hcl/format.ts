@@ -85,6 +85,7 @@ export function packerOptions(context: UnitContext, accepts: (path: string) => b
     env: context.env,
     readFile: (path) => context.readVarFile(path),
     cwd: context.cwd,
+    ...(context.builds === undefined ? {} : { builds: context.builds }),
   };
 }
 

@@ -1,6 +1,7 @@
 import { formatLocation, type SourceLocation } from '../../core/index.js';
 import {
   AMAZON_BUILDERS,
+  AMAZON_POST_PROCESSORS,
   SHARING_FIELDS,
   type EvaluatedField,
   type EvaluatedScalar,
@@ -8,6 +9,7 @@ import {
   type TemplateImage,
   type TemplateProblem,
 } from '../model.js';
+import type { BuildSelection } from './build-filter.js';
 import { IMPORT_FIELDS, parseSourceReference, VOLUME_FIELDS, type Configuration, type SourceDeclaration } from './configuration.js';
 import { bind, type Evaluator, type Scope } from '../hcl/evaluate.js';
 import { evaluateBoolSetting, evaluateCustomerKey, evaluateListField, evaluateStringSetting, type BoundAttribute } from './fields.js';
@@ -34,6 +36,7 @@ const IMPORT_POST_PROCESSOR: Shape = { fields: IMPORT_FIELDS, encrypt: 'ami_encr
 const EBS_VOLUME: Shape = { fields: VOLUME_FIELDS, encrypt: 'encrypted', kmsKey: 'kms_key_id' };
 
 const AMAZON_BUILDER_TYPES: ReadonlySet<string> = new Set(AMAZON_BUILDERS);
+const AMAZON_POST_PROCESSOR_TYPES: ReadonlySet<string> = new Set(AMAZON_POST_PROCESSORS);
 
 /** A body with the names its attributes are evaluated with. */
 interface BoundBody {
@@ -59,22 +62,33 @@ interface SourceUse {
   readonly override: (BoundBody & { readonly loc: SourceLocation }) | undefined;
   /** The `dynamic "source"` iteration's key. */
   readonly key: string | undefined;
+  /** Its type and name in the build, as `-only` and post-processors' `only` name it. */
+  readonly run: SourceRun;
 }
 
 /**
  * The images a configuration makes: every source as each build uses it (with the build's
  * overrides), and every amazon-import post-processor that runs for at least one of them. A
  * source no build uses is never built (Packer only starts the sources a build names), so it
- * makes no image and its sharing is not reported.
+ * makes no image and its sharing is not reported; nor does one `-only` / `-except` leaves out.
  */
-export function collectImages(configuration: Configuration, evaluator: Evaluator, problems: TemplateProblem[]): TemplateImage[] {
+export function collectImages(configuration: Configuration, evaluator: Evaluator, problems: TemplateProblem[], selection?: BuildSelection): TemplateImage[] {
   const candidates: Candidate[] = [];
   // A dynamic block's iterations share one content body: its duplicates are reported once.
   const checked = new Set<Body>();
+  const possible: string[] = [];
+  let selected = 0;
   for (const build of configuration.builds) {
     const buildName = evaluateName(evaluator, attribute(build.body, 'name'), undefined);
     const label = buildName === undefined ? `build ${build.position}` : `build "${buildName}"`;
-    const { uses, runs } = sourceUses(configuration, evaluator, build.body, problems);
+    const all = sourceUses(configuration, evaluator, build.body, problems);
+    // A name that cannot be known is not filtered out: its sharing stays checked.
+    const named = buildName !== undefined || attribute(build.body, 'name') === undefined;
+    const runsHere = (run: SourceRun): boolean => selection === undefined || !named || selection.runs(`${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`);
+    possible.push(...all.runs.map((run) => `${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`));
+    const runs = all.runs.filter(runsHere);
+    const uses = all.uses.filter((use) => runsHere(use.run));
+    selected += runs.length;
     for (const use of uses) {
       if (use.override !== undefined && !checked.has(use.override.body)) {
         checked.add(use.override.body);
@@ -82,7 +96,12 @@ export function collectImages(configuration: Configuration, evaluator: Evaluator
       }
       candidates.push(...useCandidates(evaluator, use, label, problems));
     }
-    candidates.push(...postProcessorCandidates(evaluator, build.body, build.file, label, runs, buildName, problems));
+    candidates.push(...postProcessorCandidates(evaluator, build.body, build.file, label, runs, buildName, problems, selection));
+  }
+  const first = configuration.builds[0];
+  if (selection !== undefined && first !== undefined && possible.length > 0 && selected === 0) {
+    // Packer: "No builds to run": a filter that leaves nothing fails the build, never a pass.
+    problems.push({ message: `--only / --except leave none of this configuration's builds to run (${possible.join(', ')}); Packer stops with "No builds to run"`, location: first.loc });
   }
   return uniqueNames(candidates).map(({ candidate, name }) => evaluateImage(evaluator, candidate, name, problems));
 }
@@ -107,14 +126,15 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
   const add = (reference: string, loc: SourceLocation, override: SourceUse['override'], key: string | undefined): void => {
     const parsed = parseSourceReference(reference);
     if (parsed === undefined) return;
-    runs.push({ type: parsed.type, name: override === undefined ? parsed.name : (literalName(override.body) ?? parsed.name) });
+    const run = { type: parsed.type, name: override === undefined ? parsed.name : (literalName(override.body) ?? parsed.name) };
+    runs.push(run);
     if (!AMAZON_BUILDER_TYPES.has(parsed.type)) return;
     const declaration = configuration.sources.get(`${parsed.type}.${parsed.name}`);
     if (declaration === undefined) {
       problems.push({ message: `the build uses source.${parsed.type}.${parsed.name}, which is not declared; Packer rejects the build`, location: loc });
       return;
     }
-    uses.push({ declaration, override, key });
+    uses.push({ declaration, override, key, run });
   };
 
   const sources = attribute(body, 'sources');
@@ -205,14 +225,22 @@ function postProcessorCandidates(
   runs: readonly SourceRun[],
   buildName: string | undefined,
   problems: TemplateProblem[],
+  selection: BuildSelection | undefined,
 ): Candidate[] {
-  const blocks: Block[] = [];
+  // A `post-processor` block is a chain of one; a `post-processors` block chains its blocks.
+  const chains: Block[][] = [];
   for (const block of body.blocks) {
-    if (block.type === 'post-processor') blocks.push(block);
-    else if (block.type === 'post-processors') blocks.push(...block.body.blocks);
+    if (block.type === 'post-processor') chains.push([block]);
+    else if (block.type === 'post-processors') chains.push(block.body.blocks.filter((inner) => inner.type === 'post-processor'));
+  }
+  const blocks: Block[] = [];
+  for (const chain of chains) {
+    // `-except` naming a post-processor (its `name`, else its type) stops its chain there.
+    const stop = chain.findIndex((block) => selection?.excludes(literalName(block.body) ?? block.labels[0] ?? '') === true);
+    blocks.push(...(stop === -1 ? chain : chain.slice(0, stop)));
   }
   const candidates: Candidate[] = [];
-  for (const block of blocks) {
+  for (const block of blocks.filter((candidate) => AMAZON_POST_PROCESSOR_TYPES.has(candidate.labels[0] ?? ''))) {
     // A post-processor runs once per source of the build that its only/except lets through.
     const skip = onlyExcept(evaluator, block, problems);
     const runsFor = runs.filter((run) => !skip(`${run.type}.${run.name}`));

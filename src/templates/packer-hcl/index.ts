@@ -1,11 +1,12 @@
 import { dirname } from 'node:path';
-import type { SourceLocation } from '../../core/index.js';
+import { sourceLocation, type SourceLocation } from '../../core/index.js';
+import { selectBuilds } from './build-filter.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
 import { parseHclBody, parseHclTemplate, withHclParser, type HclTreeParser } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
-import type { Body } from '../hcl/syntax.js';
+import type { Body, Expr } from '../hcl/syntax.js';
 import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from '../hcl/value.js';
 import { VariableValues } from '../hcl/variables.js';
 import { packerNamespace, PACKER_FUNCTIONS } from './functions.js';
@@ -68,8 +69,24 @@ function readWith(parser: HclTreeParser, files: readonly SourceFile[], autoVarFi
     new Evaluator(literalEnvironment),
   );
   const evaluator = new Evaluator({ ...base, variable: (name) => variables.value(name), locals: configuration.locals });
-  const images = collectImages(configuration, evaluator, problems);
+  const selection = options.builds === undefined ? undefined : selectBuilds(options.builds);
+  if (selection !== undefined && 'invalid' in selection) {
+    problems.push({ message: selection.invalid, location: sourceLocation(sorted[0]?.path ?? '.', 1, 1) });
+  }
+  const images = collectImages(configuration, evaluator, problems, selection === undefined || 'invalid' in selection ? undefined : selection);
+  reportFailingLocals(configuration.locals, evaluator, problems);
   return { images: refusedByPacker(problems) ? [] : images, problems };
+}
+
+/**
+ * Packer evaluates every local before it builds, whether a source uses it or not: one that fails
+ * (a type error, a function argument it rejects) stops the build.
+ */
+function reportFailingLocals(locals: ReadonlyMap<string, Expr>, evaluator: Evaluator, problems: TemplateProblem[]): void {
+  for (const [name, expr] of locals) {
+    const value = evaluator.local(name);
+    if (value?.kind === 'error') problems.push({ message: `local.${name}: ${value.message}`, location: value.site ?? expr.loc });
+  }
 }
 
 function isJson(path: string): boolean {

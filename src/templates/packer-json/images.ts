@@ -2,6 +2,7 @@ import type { Node, ObjectNode, ValueNode } from '@humanwhocodes/momoa';
 import {
   AMAZON_BUILDERS,
   AMAZON_POST_PROCESSORS,
+  type BuildFilter,
   SHARING_FIELDS,
   type EvaluatedField,
   type EvaluatedScalar,
@@ -64,13 +65,28 @@ interface Candidate {
 const AMAZON_BUILDER_TYPES: ReadonlySet<string> = new Set(AMAZON_BUILDERS);
 const AMAZON_POST_PROCESSOR_TYPES: ReadonlySet<string> = new Set(AMAZON_POST_PROCESSORS);
 
-/** Every AMI-producing builder and post-processor of a template, evaluated. */
-export function collectImages(evaluator: Evaluator, top: ObjectIndex): TemplateImage[] {
+/**
+ * Every AMI-producing builder and post-processor of a template that runs, evaluated. With
+ * `-only` / `-except` (packer/core.go BuildNames), a builder runs when its name (its `name`, else
+ * its type) is exactly one of `only`, if given, and none of `except`; post-processors run when a
+ * build does, and `-except` naming one (its `name`, else its type) ends its sequence there.
+ */
+export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: BuildFilter): TemplateImage[] {
   const candidates: Candidate[] = [];
+  // A name that cannot be rendered is not filtered out: its sharing stays checked.
+  const runs = (name: string | undefined): boolean => filter === undefined || name === undefined || ((filter.only.length === 0 || filter.only.includes(name)) && !filter.except.includes(name));
   const builders = top.get('builders')?.value;
-  if (builders !== undefined) collectBuilders(evaluator, builders, candidates);
+  if (builders !== undefined) collectBuilders(evaluator, builders, candidates, runs);
+  const names = builders === undefined ? [] : builderNames(evaluator, builders);
+  const running = names.filter(runs);
+  if (filter !== undefined && builders !== undefined && names.length > 0 && running.length === 0) {
+    // Packer: "No builds to run": a filter that leaves nothing fails the build, never a pass.
+    report(evaluator, builders, `--only / --except leave none of this template's builds to run (${names.join(', ')}); Packer stops with "No builds to run"`);
+  }
   const postProcessors = top.get('post-processors')?.value;
-  if (postProcessors !== undefined) collectPostProcessors(evaluator, postProcessors, candidates);
+  if (postProcessors !== undefined && (filter === undefined || running.length > 0)) {
+    collectPostProcessors(evaluator, postProcessors, candidates, (name) => filter?.except.includes(name) === true);
+  }
 
   // The volumes of one amazon-ebsvolume builder share its name and differ by their suffix.
   const firstPathByName = new Map<string, string>();
@@ -87,7 +103,26 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex): TemplateI
   });
 }
 
-function collectBuilders(evaluator: Evaluator, builders: ValueNode, candidates: Candidate[]): void {
+/** The names of the template's builders that have a type, as Packer names builds (undefined: not known). */
+function builderNames(evaluator: Evaluator, builders: ValueNode): (string | undefined)[] {
+  if (builders.type !== 'Array') return [];
+  return builders.elements.flatMap((element) => {
+    if (element.value.type !== 'Object') return [];
+    const index = new ObjectIndex(element.value);
+    const type = index.get('type')?.value;
+    return type?.type === 'String' ? [buildName(evaluator, index, type.value)] : [];
+  });
+}
+
+/** A build's name: its rendered `name`, else its type; undefined when the name cannot be rendered. */
+function buildName(evaluator: Evaluator, index: ObjectIndex, type: string): string | undefined {
+  const member = index.get('name');
+  if (member?.value.type !== 'String' || member.value.value === '') return type;
+  const rendered = evaluateString(evaluator, member);
+  return rendered.kind === 'known' && rendered.value !== '' ? rendered.value : undefined;
+}
+
+function collectBuilders(evaluator: Evaluator, builders: ValueNode, candidates: Candidate[], runs: (name: string | undefined) => boolean): void {
   if (builders.type === 'Null') return;
   if (builders.type !== 'Array') {
     report(evaluator, builders, `"builders" must be a list of objects, found ${describeNode(builders)}`);
@@ -125,6 +160,7 @@ function collectBuilders(evaluator: Evaluator, builders: ValueNode, candidates: 
     }
     const type = typeNode.value;
     if (!AMAZON_BUILDER_TYPES.has(type)) return;
+    if (!runs(buildName(evaluator, index, type))) return;
     const baseName = nameOf(evaluator, index) ?? type;
     if (type === 'amazon-ebsvolume') {
       collectVolumes(evaluator, index, { type, path, baseName }, candidates);
@@ -167,7 +203,7 @@ function collectVolumes(
  * `"post-processors"` is a list whose entries are a type name, an object, or a list of those (a
  * sequence); Packer's parsePostProcessor allows no deeper nesting.
  */
-function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, candidates: Candidate[]): void {
+function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, candidates: Candidate[], excluded: (name: string) => boolean): void {
   if (postProcessors.type === 'Null') return;
   if (postProcessors.type !== 'Array') {
     report(evaluator, postProcessors, `"post-processors" must be a list, found ${describeNode(postProcessors)}`);
@@ -177,10 +213,11 @@ function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, 
     const node = element.value;
     const path = `post-processors[${position}]`;
     if (node.type !== 'Array') {
-      collectPostProcessor(evaluator, node, path, candidates);
+      if (!excluded(postProcessorName(evaluator, node))) collectPostProcessor(evaluator, node, path, candidates);
       return;
     }
-    node.elements.forEach((inner, innerPosition) => {
+    const stop = node.elements.findIndex((inner) => excluded(postProcessorName(evaluator, inner.value)));
+    node.elements.slice(0, stop === -1 ? undefined : stop).forEach((inner, innerPosition) => {
       const innerPath = `${path}[${innerPosition}]`;
       if (inner.value.type === 'Array') {
         report(evaluator, inner.value, `${innerPath}: a sequence cannot hold another sequence`);
@@ -189,6 +226,15 @@ function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, 
       collectPostProcessor(evaluator, inner.value, innerPath, candidates);
     });
   });
+}
+
+/** A post-processor's name as `-except` matches it: its `name`, else its type (a bare string is its type). */
+function postProcessorName(evaluator: Evaluator, node: ValueNode): string {
+  if (node.type === 'String') return node.value;
+  if (node.type !== 'Object') return '';
+  const index = new ObjectIndex(node);
+  const type = index.get('type')?.value;
+  return nameOf(evaluator, index) ?? (type?.type === 'String' ? type.value : '');
 }
 
 function collectPostProcessor(evaluator: Evaluator, node: ValueNode, path: string, candidates: Candidate[]): void {

@@ -40,7 +40,7 @@ export function readPackerJson(file: SourceFile, options: ReadOptions): Template
   for (const problem of variableProblems) problems.push(problem);
   for (const problem of scope.resolveAll(locationOf(file.path, body))) problems.push(problem);
   const evaluator: Evaluator = { file: file.path, scope, problems };
-  const images = collectImages(evaluator, top);
+  const images = collectImages(evaluator, top, options.builds);
   // Packer refuses a template with any of these problems before building: it shares nothing.
   return { images: refusedByPacker(problems) ? [] : images, problems };
 }

@@ -117,6 +117,10 @@ export interface GeneratedTemplate {
   readonly variables: readonly VariableSpec[];
   /** The sharing fields the source sets, with the expression of each. */
   readonly fields: readonly { readonly field: SharingField; readonly expression: Code }[];
+  /** The names of its other locals (Packer refuses a configuration when any local fails). */
+  readonly locals: readonly string[];
+  /** Its variable blocks alone: the template with what Packer refused of it taken out. */
+  readonly variablesOnly: string;
   readonly features: ReadonlySet<string>;
 }
 
@@ -535,7 +539,9 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
     legacy: join([...lines.map((line) => line.legacy), ...fieldLocals]),
   };
   const legacySource = join(source.map((line) => line.legacy));
-  return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, features: writer.features };
+  const variablesOnly = join(lines.slice(0, lines.findIndex((line) => line.current === 'locals {') === -1 ? lines.length : lines.findIndex((line) => line.current === 'locals {')).map((line) => line.current));
+  const locals = writer.locals.map((local) => local.name);
+  return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, locals, variablesOnly, features: writer.features };
 }
 
 /**

@@ -1,10 +1,10 @@
 /**
  * Packer's collection and number functions that the first function table did not have
  * (go-cty `function/stdlib/{collection,set,sequence,number}.go`, Packer's `alltrue`,
- * `anytrue`, `sum`). Lists and sets are one kind of value here; sets of strings are kept in
- * lexical order, as go-cty iterates them.
+ * `anytrue`, `sum`). A set is a list value marked as a set, its items in cty's order (`setOrder`).
  */
-import { asString, bool, describeKind, equal, error, firstUnknown, list, num, str, unknown, type Value } from '../value.js';
+import { convert, DYNAMIC, unify, type TypeSpec } from '../types.js';
+import { asString, bool, collection, describeKind, equal, error, firstUnknown, list, num, str, stringList, unknown, type ListValue, type Value } from '../value.js';
 import { argumentError, needInteger, needList, needNumber, needString, strict, type FunctionSpec } from './spec.js';
 
 /** Range results beyond this are not built: no sharing value needs them. */
@@ -43,14 +43,42 @@ function compareCodePoints(a: string, b: string): number {
   return x.length - y.length;
 }
 
-/** A set's order: strings lexically (by code point, as Go compares bytes), numbers ascending. */
-export function asSet(items: readonly Value[]): Value[] {
-  const distinct = distinctItems(unifyPrimitives(items));
-  if (distinct.every((item) => item.kind === 'string')) {
-    return distinct.sort((a, b) => compareCodePoints(asString(a) ?? '', asString(b) ?? ''));
+/**
+ * An argument as go-cty converts it to a `list(any)` or `set(any)` parameter: its elements
+ * converted to the one type they unify to. A tuple of a number and a bool has none: the error is
+ * cty's (`all set elements must have the same type`).
+ */
+export function asCollection(name: string, value: ListValue, position: number, kind: 'list' | 'set'): ListValue | Value {
+  const converted = convert(value, { kind, element: DYNAMIC });
+  if ('mismatch' in converted) return argumentError(name, position, converted.mismatch);
+  return converted.value;
+}
+
+/**
+ * The known arguments of a set function as go-cty's set functions take them: each a set of one
+ * element type, then all converted to the type their element types unify to (an empty set of no
+ * type does not count), or the error. Wholly unknown arguments are left out.
+ */
+export function setArguments(name: string, args: readonly Value[]): { readonly sets: readonly ListValue[]; readonly element: TypeSpec } | Value {
+  const sets: [number, ListValue][] = [];
+  for (const [index, arg] of args.entries()) {
+    if (arg.kind === 'unknown') continue;
+    const value = needList(name, arg, index + 1);
+    if (value.kind !== 'list') return value;
+    const set = asCollection(name, value, index + 1, 'set');
+    if (set.kind !== 'list') return set;
+    sets.push([index, set]);
   }
-  if (distinct.every((item) => item.kind === 'number')) return distinct.sort((a, b) => (a.kind === 'number' && b.kind === 'number' ? a.value - b.value : 0));
-  return distinct;
+  const types = sets.flatMap(([, set]) => (set.items.length === 0 && (set.element ?? DYNAMIC).kind === 'dynamic' ? [] : [set.element ?? DYNAMIC]));
+  const element = types.length === 0 ? DYNAMIC : unify(types);
+  if (element === undefined) return error(`function ${name}(): given sets must all have compatible element types`);
+  const converted: ListValue[] = [];
+  for (const [index, set] of sets) {
+    const result = convert(set, { kind: 'set', element });
+    if ('mismatch' in result) return argumentError(name, index + 1, result.mismatch);
+    if (result.value.kind === 'list') converted.push(result.value);
+  }
+  return { sets: converted, element };
 }
 
 /** `sort` takes a list of strings: numbers and bools convert, anything else is an error. */
@@ -98,7 +126,9 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
   ['alltrue', { minArgs: 1, maxArgs: 1, mode: 'lenient', run: ([input]) => booleans('alltrue', input, false) }],
   ['anytrue', { minArgs: 1, maxArgs: 1, mode: 'lenient', run: ([input]) => booleans('anytrue', input, true) }],
   ['chunklist', strict(2, 2, ([input, sizeArg]) => {
-    const value = needList('chunklist', input, 1);
+    const given = needList('chunklist', input, 1);
+    if (given.kind !== 'list') return given;
+    const value = asCollection('chunklist', given, 1, 'list');
     if (value.kind !== 'list') return value;
     const size = needInteger('chunklist', sizeArg, 2);
     if (typeof size !== 'number') return size;
@@ -110,10 +140,11 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
     return list(chunks);
   })],
   ['setintersection', strict(1, undefined, (args) => {
-    const sets = lists('setintersection', args);
-    if (!Array.isArray(sets)) return sets;
-    const [first = [], ...others] = sets.map(unifyPrimitives);
-    return list(asSet(first.filter((item) => others.every((other) => other.some((candidate) => equal(candidate, item))))));
+    const given = setArguments('setintersection', args);
+    if (!('sets' in given)) return given;
+    const [first, ...others] = given.sets;
+    const items = (first?.items ?? []).filter((item) => others.every((other) => other.items.some((candidate) => equal(candidate, item))));
+    return collection('set', items, given.element);
   })],
   ['setproduct', strict(1, undefined, (args) => {
     const sets = lists('setproduct', args);
@@ -123,11 +154,16 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
     if (total > MAX_RANGE) return unknown(`function setproduct() is not evaluated for more than ${MAX_RANGE} combinations`);
     let product: Value[][] = [[]];
     for (const set of sets) product = product.flatMap((prefix) => set.map((item) => [...prefix, item]));
-    return list(total === 0 ? [] : product.map((items) => list(items)));
+    const combinations = total === 0 ? [] : product.map((items) => list(items));
+    // The product of sets is a set (of tuples, which cty orders by hash: the order stays).
+    return args.some((arg) => arg.kind === 'list' && arg.collection === 'set') ? { ...list(combinations), collection: 'set' } : list(combinations);
   })],
   ['slice', strict(3, 3, ([input, startArg, endArg]) => {
     const value = needList('slice', input, 1);
     if (value.kind !== 'list') return value;
+    if (value.collection === 'set') {
+      return argumentError('slice', 1, 'cannot slice a set, because its elements do not have indices; explicitly convert to a list if the ordering of the result is not important');
+    }
     const start = needInteger('slice', startArg, 2);
     if (typeof start !== 'number') return start;
     const end = needInteger('slice', endArg, 3);
@@ -138,7 +174,9 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
     if (end < 0) return argumentError('slice', 3, 'end index must not be less than zero');
     if (end > length) return argumentError('slice', 3, 'end index must not be greater than the length of the list');
     if (start > end) return argumentError('slice', 2, 'start index must not be greater than end index');
-    return list(value.items.slice(start, end));
+    // A slice of a list is a list, of a tuple a tuple.
+    const items = value.items.slice(start, end);
+    return value.collection === 'list' ? collection('list', items, value.element ?? DYNAMIC) : list(items);
   })],
   ['range', strict(1, 3, (args) => {
     const numbers: number[] = [];
@@ -170,7 +208,7 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
   })],
   ['index', strict(2, 2, ([collection, needle]) => {
     const value = needList('index', collection, 1);
-    if (value.kind !== 'list') return value.kind === 'unknown' ? value : error('function index(): argument must be a list or tuple');
+    if (value.kind !== 'list' || value.collection === 'set') return value.kind === 'unknown' ? value : error('function index(): argument must be a list or tuple');
     if (value.items.length === 0) return error('function index(): cannot search an empty list');
     const items = unifyPrimitives([...value.items, needle ?? NULL_SENTINEL]);
     const target = items.pop();
@@ -178,14 +216,17 @@ export const COLLECTION_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<s
     return found === -1 ? error('function index(): item not found') : num(found);
   })],
   ['distinct', { minArgs: 1, maxArgs: 1, mode: 'lenient', run: ([input]) => {
-    const value = needList('distinct', input, 1);
-    return value.kind === 'list' ? list(distinctItems(unifyPrimitives(value.items))) : value;
+    const given = needList('distinct', input, 1);
+    if (given.kind !== 'list') return given;
+    const value = asCollection('distinct', given, 1, 'list');
+    if (value.kind !== 'list') return value;
+    return collection('list', distinctItems(value.items), value.element ?? DYNAMIC);
   } }],
   ['sort', strict(1, 1, ([input]) => {
     const value = needList('sort', input, 1);
     if (value.kind !== 'list') return value;
     const sorted = sortStrings(value.items);
-    return Array.isArray(sorted) ? list(sorted) : sorted;
+    return Array.isArray(sorted) ? stringList(sorted) : sorted;
   })],
   ['contains', { minArgs: 2, maxArgs: 2, mode: 'lenient', run: ([collection, needle]) => {
     const value = needList('contains', collection, 1);

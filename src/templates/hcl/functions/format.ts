@@ -4,7 +4,7 @@
  * big.Float's shortest `%g` does (`format("%v", 123456789012)` is "1.23456789012e+11") and
  * collections as JSON, and too many arguments an error.
  */
-import { describeKind, error, firstUnknown, list, str, type Value } from '../value.js';
+import { describeKind, error, firstUnknown, str, stringList, type Value } from '../value.js';
 import { jsonEncode } from './encoding.js';
 import { needString, type FunctionSpec } from './spec.js';
 import { graphemeClusters } from './strings.js';
@@ -237,6 +237,6 @@ export const FORMAT_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<strin
       if (text.kind === 'error') return { ...text, message: text.message.replace('formatlist(): ', `formatlist(): error on format iteration ${line}: `) };
       lines.push(text);
     }
-    return list(lines);
+    return stringList(lines);
   } }],
 ]);

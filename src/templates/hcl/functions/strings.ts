@@ -4,7 +4,7 @@
  * simple (one code point) case mapping, grapheme clusters for `substr` and `strrev`,
  * `strings.Title` word boundaries, `strings.TrimSpace` white space.
  */
-import { bool, error, list, str, type Value } from '../value.js';
+import { bool, error, str, stringList, type Value } from '../value.js';
 import { argumentError, needInteger, needList, needString, needStrings, strict, text, type FunctionSpec } from './spec.js';
 
 /** Made on first use: creating a Segmenter loads ICU's break rules (~17 ms), which most runs never need. */
@@ -107,7 +107,7 @@ export const STRING_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<strin
   ['endswith', twoStrings('endswith', (input, suffix) => bool(input.endsWith(suffix)))],
   ['strcontains', twoStrings('strcontains', (input, part) => bool(input.includes(part)))],
   // Go's strings.Split with "" splits between code points, not UTF-16 units.
-  ['split', twoStrings('split', (separator, input) => list((separator === '' ? [...input] : input.split(separator)).map((piece) => str(piece))))],
+  ['split', twoStrings('split', (separator, input) => stringList((separator === '' ? [...input] : input.split(separator)).map((piece) => str(piece))))],
   // Packer's replace is literal: the `/regex/` form is Terraform's, not go-cty's.
   ['replace', strict(3, 3, (args) => {
     const values = needStrings('replace', args);

@@ -1,6 +1,31 @@
 import type { SourceLocation } from '../../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from '../hcl-convert.js';
 import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../syntax.js';
+import {
+  AttributeNode,
+  BinaryNode,
+  BlockNode,
+  CallNode,
+  ConditionalNode,
+  exact,
+  FixedLocator,
+  ForObjectNode,
+  ForTupleNode,
+  GetAttributeNode,
+  IndexNode,
+  LiteralNode,
+  type Locator,
+  ObjectNode,
+  ReferenceNode,
+  SplatNode,
+  startOf,
+  TemplateForNode,
+  TemplateIfNode,
+  TemplateNode,
+  TupleNode,
+  UnaryNode,
+  UnsupportedNode,
+} from '../nodes.js';
 import { EVALUATION_STOPPED } from '../value.js';
 import { LineIndex } from '../../line-index.js';
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './template-text.js';
@@ -39,10 +64,12 @@ const MAX_NESTING = 1000;
  */
 const MAX_REREAD = 100_000;
 
+/** Longer strings are seldom repeated. */
+const MAX_SHARED_LENGTH = 32;
+
 const SKIP_ALL: BodySchema = { attributes: new Set(), blocks: new Map() };
 
-/** The location of every node of a skipped attribute: never seen. */
-const SKIPPED_LOC: SourceLocation = { kind: 'source', file: '', line: 0, column: 0, endLine: 0, endColumn: 0 };
+const TOO_DEEP = `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`;
 
 const PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
   '||': 1,
@@ -137,10 +164,11 @@ export class NativeParser {
   private reached = 0;
   private nesting = 0;
   private reread = 0;
-  private readonly lines: LineIndex;
+  private readonly locator: Locator;
+  private readonly shared = new Map<string, string>();
   /**
-   * Inside an attribute or a block the schema drops: the text is checked, but no location is
-   * looked up and no text decoded, as the tree-sitter converter never visited it.
+   * Inside an attribute or a block the schema drops: the text is checked, but no text is
+   * decoded, as the tree-sitter converter never visited it.
    */
   private skipping = false;
 
@@ -148,9 +176,9 @@ export class NativeParser {
     private readonly text: string,
     file: string,
     /** Every node gets this location (an expression parsed out of a JSON string). */
-    private readonly fixedLoc?: SourceLocation,
+    fixedLoc?: SourceLocation,
   ) {
-    this.lines = new LineIndex(fixedLoc === undefined ? text : '', file);
+    this.locator = fixedLoc === undefined ? new LineIndex(text, file) : new FixedLocator(fixedLoc);
   }
 
   /** The whole file as a body. A file that is one object (a var-file written as `{ ... }`) has no body. */
@@ -163,11 +191,6 @@ export class NativeParser {
     return this.body(schema, undefined);
   }
 
-  location(start: number, end: number): SourceLocation {
-    if (this.skipping) return SKIPPED_LOC;
-    return this.fixedLoc ?? this.lines.location(start, end);
-  }
-
   // ---- bodies -------------------------------------------------------------------------------
 
   /** Up to the `}` that closes the block starting at `blockStart` (not consumed), or to the end of the file. */
@@ -177,14 +200,14 @@ export class NativeParser {
     for (;;) {
       const c = this.skip();
       if (c === -1) {
-        if (blockStart === undefined) return { attributes, blocks };
+        if (blockStart === undefined) return { attributes: exact(attributes), blocks: exact(blocks) };
         throw this.missingCloser('}', '{', blockStart);
       }
-      if (c === Char.CloseBrace && blockStart !== undefined) return { attributes, blocks };
+      if (c === Char.CloseBrace && blockStart !== undefined) return { attributes: exact(attributes), blocks: exact(blocks) };
       const start = this.pos;
       const nameEnd = this.identifierEnd(start);
       if (nameEnd === start) this.unexpected(start);
-      const name = this.text.slice(start, nameEnd);
+      const name = this.slice(start, nameEnd);
       this.consume(nameEnd);
       const next = this.skip();
       // A name cut off at the end of the file: the name is what cannot stand there (as tree-sitter mostly says).
@@ -193,7 +216,7 @@ export class NativeParser {
         this.consume(this.pos + 1);
         if (schema.attributes === undefined || schema.attributes.has(name)) {
           const expr = this.expression();
-          attributes.push({ name, expr, loc: this.location(start, this.lastEnd) });
+          attributes.push(new AttributeNode(this.locator, start, this.lastEnd, name, expr));
         } else {
           this.skipped(() => this.expression());
         }
@@ -218,7 +241,7 @@ export class NativeParser {
       } else {
         const end = this.identifierEnd(this.pos);
         if (end === this.pos) this.unexpected(this.pos);
-        labels.push(this.text.slice(this.pos, end));
+        labels.push(this.slice(this.pos, end));
         this.consume(end);
       }
       headerEnd = this.lastEnd;
@@ -233,7 +256,7 @@ export class NativeParser {
     }
     const body = this.body(bodySchema, start);
     this.consume(this.pos + 1);
-    return { type, labels, body, loc: this.location(start, headerEnd) };
+    return new BlockNode(this.locator, start, headerEnd, type, exact(labels), body);
   }
 
   // ---- expressions --------------------------------------------------------------------------
@@ -260,12 +283,12 @@ export class NativeParser {
       if (this.skip() !== Char.Colon) this.unexpected(this.pos);
       this.consume(this.pos + 1);
       const whenFalse = this.expression();
-      expr = { type: 'conditional', condition: expr, whenTrue, whenFalse, loc: this.location(start, this.lastEnd) };
+      expr = new ConditionalNode(this.locator, start, this.lastEnd, expr, whenTrue, whenFalse);
     }
     this.reached = Math.max(saved, this.reached);
     this.depth = depth;
     this.nesting -= 1;
-    return depth >= MAX_EXPRESSION_DEPTH ? tooDeep(this.location(start, this.lastEnd)) : expr;
+    return depth >= MAX_EXPRESSION_DEPTH ? tooDeep(this.locator, start, this.lastEnd) : expr;
   }
 
   /**
@@ -340,12 +363,11 @@ export class NativeParser {
       this.lastEnd = lastEnd;
       return expr;
     }
-    const loc = this.location(node.start, node.end);
     this.check(depth);
-    if (depth >= MAX_EXPRESSION_DEPTH) return tooDeep(loc);
+    if (depth >= MAX_EXPRESSION_DEPTH) return tooDeep(this.locator, node.start, node.end);
     const left = this.finishChain(node.left, depth + 1);
     const right = this.finishChain(node.right, depth + 1);
-    return { type: 'binary', operator: node.operator, left, right, loc };
+    return new BinaryNode(this.locator, node.start, node.end, node.operator, left, right);
   }
 
   /** At an operator's first character: the operator, not consumed. */
@@ -407,8 +429,10 @@ export class NativeParser {
       this.depth = depth + 1;
       const operand = this.operand();
       this.depth = depth;
-      const loc = this.location(start, this.lastEnd);
-      expr = depth >= MAX_EXPRESSION_DEPTH ? tooDeep(loc) : { type: 'unary', operator: c === Char.Bang ? '!' : '-', operand, loc };
+      expr =
+        depth >= MAX_EXPRESSION_DEPTH
+          ? tooDeep(this.locator, start, this.lastEnd)
+          : new UnaryNode(this.locator, start, this.lastEnd, c === Char.Bang ? '!' : '-', operand);
       this.nesting -= 1;
       return expr;
     }
@@ -446,20 +470,20 @@ export class NativeParser {
     } else {
       const end = this.identifierEnd(start);
       if (end === start) this.unexpected(start);
-      const name = this.text.slice(start, end);
+      const name = this.slice(start, end);
       this.consume(end);
       if (name === 'true' || name === 'false') {
-        expr = { type: 'literal', value: name === 'true', loc: this.location(start, end) };
+        expr = new LiteralNode(this.locator, start, end, name === 'true');
       } else if (name === 'null') {
-        expr = { type: 'literal', value: null, loc: this.location(start, end) };
+        expr = new LiteralNode(this.locator, start, end, null);
       } else if (this.skip() === Char.OpenParen) {
         expr = this.call(name, start);
       } else {
-        expr = { type: 'reference', name, loc: this.location(start, end) };
+        expr = new ReferenceNode(this.locator, start, end, name);
       }
     }
     this.depth = depth;
-    return depth >= MAX_EXPRESSION_DEPTH ? tooDeep(this.location(start, this.lastEnd)) : expr;
+    return depth >= MAX_EXPRESSION_DEPTH ? tooDeep(this.locator, start, this.lastEnd) : expr;
   }
 
   private number(start: number): Expr {
@@ -469,7 +493,7 @@ export class NativeParser {
       end = start + 2;
       while (isAlphanumeric(text.charCodeAt(end))) end += 1;
       this.consume(end);
-      return { type: 'literal', value: Number.parseInt(text.slice(start + 2, end), 16), loc: this.location(start, end) };
+      return new LiteralNode(this.locator, start, end, Number.parseInt(text.slice(start + 2, end), 16));
     }
     while (isDigit(text.charCodeAt(end))) end += 1;
     if (text.charCodeAt(end) === Char.Dot && isDigit(text.charCodeAt(end + 1))) {
@@ -487,7 +511,7 @@ export class NativeParser {
       }
     }
     this.consume(end);
-    return { type: 'literal', value: Number(text.slice(start, end)), loc: this.location(start, end) };
+    return new LiteralNode(this.locator, start, end, Number(text.slice(start, end)));
   }
 
   /** `.name`, `.0`, `[key]`, `.*` and `[*]` after a term, at the term's depth. */
@@ -503,13 +527,9 @@ export class NativeParser {
         this.consume(this.pos + 3);
         expr = this.splat(expr);
       } else if (c === Char.Dot && next !== Char.Dot) {
-        const step = this.step();
-        const loc = this.spanFrom(expr.loc);
-        expr = step.type === 'attribute' ? { type: 'attribute', target: expr, name: step.name, loc } : { type: 'index', target: expr, key: step.key, loc };
+        expr = this.stepOn(expr);
       } else if (c === Char.OpenBracket) {
-        const step = this.step();
-        const loc = this.spanFrom(expr.loc);
-        expr = step.type === 'index' ? { type: 'index', target: expr, key: step.key, loc } : { type: 'attribute', target: expr, name: step.name, loc };
+        expr = this.stepOn(expr);
       } else {
         return expr;
       }
@@ -528,7 +548,16 @@ export class NativeParser {
       if (!isStep) break;
       steps.push(this.step());
     }
-    return { type: 'splat', target, steps, loc: this.spanFrom(target.loc) };
+    return new SplatNode(this.locator, startOf(target), this.lastEnd, target, exact(steps));
+  }
+
+  /** At `.` or `[` after `target`: the attribute or index of it. */
+  private stepOn(target: Expr): Expr {
+    const step = this.step();
+    const start = startOf(target);
+    return step.type === 'attribute'
+      ? new GetAttributeNode(this.locator, start, this.lastEnd, target, step.name)
+      : new IndexNode(this.locator, start, this.lastEnd, target, step.key);
   }
 
   /** At `.` or `[`: one attribute or index step. */
@@ -547,11 +576,11 @@ export class NativeParser {
       while (isDigit(this.text.charCodeAt(end))) end += 1;
       const digits = this.text.slice(this.pos, end);
       this.consume(end);
-      return { type: 'index', key: { type: 'literal', value: Number(digits), loc: this.location(start, end) } };
+      return { type: 'index', key: new LiteralNode(this.locator, start, end, Number(digits)) };
     }
     const end = this.identifierEnd(this.pos);
     if (end === this.pos) this.unexpected(this.pos);
-    const name = this.text.slice(this.pos, end);
+    const name = this.slice(this.pos, end);
     this.consume(end);
     return { type: 'attribute', name };
   }
@@ -576,7 +605,7 @@ export class NativeParser {
       }
     }
     this.consume(this.pos + 1);
-    return { type: 'tuple', items, loc: this.location(start, this.lastEnd) };
+    return new TupleNode(this.locator, start, this.lastEnd, exact(items));
   }
 
   private object(start: number): Expr {
@@ -596,7 +625,7 @@ export class NativeParser {
       if (this.skip() === Char.Comma) this.consume(this.pos + 1);
     }
     this.consume(this.pos + 1);
-    return { type: 'object', items, loc: this.location(start, this.lastEnd) };
+    return new ObjectNode(this.locator, start, this.lastEnd, exact(items));
   }
 
   /** A bare name is the literal key, read without a depth check, as the converter does; anything else is evaluated. */
@@ -604,13 +633,13 @@ export class NativeParser {
     const start = this.pos;
     const end = this.identifierEnd(start);
     if (end > start) {
-      const name = this.text.slice(start, end);
+      const name = this.slice(start, end);
       const after = this.skipFrom(end);
       const c = this.text.charCodeAt(after);
       const bare = name !== 'true' && name !== 'false' && name !== 'null' && (c === Char.Colon || (c === Char.Equals && this.text.charCodeAt(after + 1) !== Char.Equals));
       if (bare) {
         this.consume(end);
-        return { type: 'literal', value: name, loc: this.location(start, end) };
+        return new LiteralNode(this.locator, start, end, name);
       }
     }
     return this.expression();
@@ -634,7 +663,7 @@ export class NativeParser {
         this.consume(this.pos + 3);
         expandFinal = true;
         this.expect(Char.CloseParen, ')', '(', start);
-        return { type: 'call', name, args, expandFinal, loc: this.location(start, this.lastEnd) };
+        return new CallNode(this.locator, start, this.lastEnd, name, exact(args), expandFinal);
       } else if (after === -1) {
         throw this.missingCloser(')', '(', start);
       } else if (after !== Char.CloseParen) {
@@ -642,7 +671,7 @@ export class NativeParser {
       }
     }
     this.consume(this.pos + 1);
-    return { type: 'call', name, args, expandFinal, loc: this.location(start, this.lastEnd) };
+    return new CallNode(this.locator, start, this.lastEnd, name, exact(args), expandFinal);
   }
 
   /** After `[for` or `{for`. */
@@ -670,9 +699,8 @@ export class NativeParser {
       condition = this.expression();
     }
     this.expect(isObject ? Char.CloseBrace : Char.CloseBracket, isObject ? '}' : ']', isObject ? '{' : '[', start);
-    const loc = this.location(start, this.lastEnd);
-    if (value === undefined) return { type: 'for-tuple', keyName, valueName, collection, value: first, condition, loc };
-    return { type: 'for-object', keyName, valueName, collection, key: first, value, grouped, condition, loc };
+    if (value === undefined) return new ForTupleNode(this.locator, start, this.lastEnd, keyName, valueName, collection, first, condition);
+    return new ForObjectNode(this.locator, start, this.lastEnd, keyName, valueName, collection, first, value, grouped, condition);
   }
 
   /** `k, v in` or `v in`: the key name (if any) and the value name. */
@@ -692,7 +720,7 @@ export class NativeParser {
     this.skip();
     const end = this.identifierEnd(this.pos);
     if (end === this.pos) this.unexpected(this.pos);
-    const name = this.text.slice(this.pos, end);
+    const name = this.slice(this.pos, end);
     this.consume(end);
     return name;
   }
@@ -715,16 +743,15 @@ export class NativeParser {
     if (text.charCodeAt(index) === Char.Quote) {
       // No escape and no template: the common string.
       this.consume(index + 1);
-      return { type: 'literal', value: this.skipping ? '' : text.slice(start + 1, index), loc: this.location(start, index + 1) };
+      return new LiteralNode(this.locator, start, index + 1, this.skipping ? '' : this.slice(start + 1, index));
     }
     const builder = new TemplateBuilder(unescapeQuoted);
     const contentStart = start + 1;
     const closed = this.templateText(builder, QUOTED, contentStart, undefined, start);
     const end = this.pos + 1;
     this.consume(end);
-    const loc = this.location(start, end);
-    if (closed.parts === 0) return { type: 'literal', value: unescapeQuoted(this.text.slice(contentStart, end - 1)), loc };
-    return { type: 'template', parts: builder.finish(), loc };
+    if (closed.parts === 0) return new LiteralNode(this.locator, start, end, unescapeQuoted(this.text.slice(contentStart, end - 1)));
+    return new TemplateNode(this.locator, start, end, builder.finish());
   }
 
   /**
@@ -759,7 +786,7 @@ export class NativeParser {
     const builder = new TemplateBuilder(mode.decode);
     this.templateText(builder, mode, contentStart, contentEnd, start);
     this.consume(closerStart + marker.length);
-    return { type: 'template', parts: builder.finish(), loc: this.location(start, this.lastEnd) };
+    return new TemplateNode(this.locator, start, this.lastEnd, builder.finish());
   }
 
   /**
@@ -926,7 +953,7 @@ export class NativeParser {
     }
     if (this.skip() !== Char.CloseBrace) throw new HclSyntaxError("missing '}' to close '${'", start, 2);
     this.consume(this.pos + 1);
-    builder.interpolation(expr ?? unsupported('an empty interpolation', this.location(start, this.lastEnd)), stripBefore, stripAfter);
+    builder.interpolation(expr ?? unsupported('an empty interpolation', this.locator, start, this.lastEnd), stripBefore, stripAfter);
   }
 
   /** At `%{`: the marker's keyword, strip markers, and for `if` and `for` the expression and names. */
@@ -997,19 +1024,20 @@ export class NativeParser {
     }
     this.depth = depth;
     this.nesting -= 1;
-    const loc = this.location(intro.start, this.lastEnd);
+    const start = intro.start;
+    const directiveEnd = this.lastEnd;
     if (depth >= MAX_EXPRESSION_DEPTH) {
-      outer.interpolation(tooDeep(loc), false, false);
+      outer.interpolation(tooDeep(this.locator, start, directiveEnd), false, false);
       return;
     }
     if (intro.stripBefore) outer.trimEnd();
     const [first, second] = branches.map((branch) => branch.finish());
-    const condition = intro.expression ?? unsupported('a directive without its expression', loc);
+    const condition = intro.expression ?? unsupported('a directive without its expression', this.locator, start, directiveEnd);
     if (isFor) {
       const [keyName, valueName] = intro.names ?? [undefined, ''];
-      outer.directive({ type: 'for', keyName, valueName, collection: condition, body: first ?? [], loc });
+      outer.directive(new TemplateForNode(this.locator, start, directiveEnd, keyName, valueName, condition, first ?? exact([])));
     } else {
-      outer.directive({ type: 'if', condition, then: first ?? [], otherwise: second ?? [], loc });
+      outer.directive(new TemplateIfNode(this.locator, start, directiveEnd, condition, first ?? exact([]), second ?? exact([])));
     }
     if (closer.stripAfter) outer.stripStart();
   }
@@ -1095,6 +1123,19 @@ export class NativeParser {
     return this.text.startsWith(keyword, this.pos) && this.identifierEnd(this.pos) === this.pos + keyword.length;
   }
 
+  /**
+   * The text from `start` to `end`, as the string read before when it is short: a large file
+   * repeats the same names and values (`var`, `type`, `"amazon-ebs"`) thousands of times.
+   */
+  private slice(start: number, end: number): string {
+    const text = this.text.slice(start, end);
+    if (end - start > MAX_SHARED_LENGTH || this.skipping) return text;
+    const known = this.shared.get(text);
+    if (known !== undefined) return known;
+    this.shared.set(text, text);
+    return text;
+  }
+
   private at(index: number, c: number): boolean {
     return this.text.charCodeAt(index) === c;
   }
@@ -1129,12 +1170,6 @@ export class NativeParser {
     TOKEN.lastIndex = index;
     const token = TOKEN.exec(this.text)?.[0] ?? this.text.charAt(index);
     throw new HclSyntaxError(`unexpected '${token}'`, index, token.length);
-  }
-
-  private spanFrom(start: SourceLocation): SourceLocation {
-    if (this.fixedLoc !== undefined) return this.fixedLoc;
-    if (this.skipping) return SKIPPED_LOC;
-    return this.lines.extend(start, this.lastEnd);
   }
 
   private check(depth: number): void {
@@ -1176,14 +1211,10 @@ function isSpace(c: number): boolean {
   return c > 127 && SPACE.test(String.fromCharCode(c));
 }
 
-function unsupported(what: string, loc: SourceLocation): Expr {
-  return { type: 'unsupported', reason: `${what} is not supported`, loc };
+function unsupported(what: string, locator: Locator, start: number, end: number): Expr {
+  return new UnsupportedNode(locator, start, end, `${what} is not supported`);
 }
 
-function tooDeep(loc: SourceLocation): Expr {
-  return {
-    type: 'unsupported',
-    reason: `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`,
-    loc,
-  };
+function tooDeep(locator: Locator, start: number, end: number): Expr {
+  return new UnsupportedNode(locator, start, end, TOO_DEEP);
 }

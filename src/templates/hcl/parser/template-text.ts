@@ -1,3 +1,4 @@
+import { exact } from '../nodes.js';
 import type { Expr, TemplateFor, TemplateIf, TemplatePart } from '../syntax.js';
 
 /** Collects template parts, merging text and applying `~` strip markers. */
@@ -39,9 +40,9 @@ export class TemplateBuilder {
     this.stripNext = true;
   }
 
-  finish(): TemplatePart[] {
+  finish(): readonly TemplatePart[] {
     this.flush();
-    return this.parts;
+    return exact(this.parts);
   }
 
   private flush(): void {

@@ -8,7 +8,8 @@
  *
  * Each command runs in a fresh process under /usr/bin/time, interleaved round by round so that
  * a busy machine slows them alike; the figures are medians (wall time, CPU time, peak RSS). It
- * also lists the packages each amiguard command imports, to show that lint loads no AWS SDK.
+ * also lists the packages each amiguard command loads (imported or required), to show that lint
+ * loads no AWS SDK, and an HCL lint no tree-sitter.
  * Prints figures; it is not a test.
  */
 import { spawnSync } from 'node:child_process';
@@ -59,8 +60,9 @@ function median(values: readonly number[]): number {
 }
 
 /**
- * The packages a command imports, seen by an ESM resolve hook in the child. (The SDK's clients
- * are ES modules imported by amiguard, so importing one shows here.)
+ * The packages a command loads, seen in the child by an ESM resolve hook (the SDK's clients,
+ * web-tree-sitter) and by a wrapper of CommonJS resolution (what amiguard requires on first use
+ * through createRequire: yaml, momoa, and their own dependencies).
  */
 function importedPackages(args: readonly string[]): string[] {
   const dir = mkdtempSync(join(tmpdir(), 'amiguard-startup-'));
@@ -79,7 +81,21 @@ export async function resolve(specifier, context, next) {
     );
     const register = join(dir, 'register.mjs');
     writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
-    const result = spawnSync(process.execPath, ['--import', register, BIN, ...args], { encoding: 'utf8' });
+    const required = join(dir, 'required.cjs');
+    writeFileSync(
+      required,
+      `const Module = require('node:module');
+const { writeSync } = require('node:fs');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const resolved = resolveFilename.apply(this, args);
+  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(resolved);
+  if (match) writeSync(2, 'PACKAGE ' + match[1] + '\\n');
+  return resolved;
+};
+`,
+    );
+    const result = spawnSync(process.execPath, ['--require', required, '--import', register, BIN, ...args], { encoding: 'utf8' });
     return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -87,7 +103,7 @@ export async function resolve(specifier, context, next) {
 }
 
 function main(): void {
-  if (!existsSync(join(ROOT, 'dist/src/cli/main.js'))) throw new Error('run npm run build first: this measures the built CLI');
+  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('run npm run build first: this measures the built CLI');
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak memory (apt-get install time)`);
   const runs = option('runs', 15);
   const packer = found('packer');
@@ -125,11 +141,12 @@ function main(): void {
   }
   for (const [label, args] of [
     ['--version', ['--version']],
+    ['lint (JSON)', ['lint', TEMPLATES.json]],
     ['lint (HCL2)', ['lint', TEMPLATES.hcl]],
     ['show --help', ['show', '--help']],
   ] as [string, string[]][]) {
     const packages = importedPackages(args);
-    console.log(`packages imported by amiguard ${label}: ${packages.length === 0 ? 'none' : packages.join(', ')}`);
+    console.log(`packages loaded by amiguard ${label}: ${packages.length === 0 ? 'none' : packages.join(', ')}`);
   }
 }
 

@@ -1,12 +1,11 @@
-import { createRequire } from 'node:module';
-
-const require = createRequire(import.meta.url);
+import { readFileSync } from 'node:fs';
 
 function readVersion(): string {
-  // One level up from src/ under tsx, two from dist/src once compiled.
-  for (const candidate of ['../package.json', '../../package.json']) {
+  // Two levels up once compiled (dist/src, and the bundled CLI in dist/cli), one from src/ under
+  // tsx. Read as a file: loading the CommonJS require for it cost start-up (issue 11).
+  for (const candidate of ['../../package.json', '../package.json']) {
     try {
-      const manifest = require(candidate) as { name?: string; version?: string };
+      const manifest = JSON.parse(readFileSync(new URL(candidate, import.meta.url), 'utf8')) as { name?: string; version?: string };
       if (manifest.name === 'amiguard' && typeof manifest.version === 'string') return manifest.version;
     } catch {
       // not at this level

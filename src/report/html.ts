@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../core/hash.js';
 import { formatLocation, SEVERITY_RANK } from '../core/index.js';
 import { describeGap, gapPlace, isComplete } from '../core/index.js';
 import type { Coverage, EstateSummary, Finding, Location, RegionSummary, Report, Severity } from '../core/index.js';
@@ -142,14 +142,14 @@ function cspHash(source: string): string {
   return `'sha256-${createHash('sha256').update(source, 'utf8').digest('base64')}'`;
 }
 
-/** Nothing but this page's own style and script: a value from a template or AWS that got through the escaping still could not run or load anything. */
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src ${cspHash(STYLE)}`,
-  `script-src ${cspHash(SCRIPT)}`,
-  "base-uri 'none'",
-  "form-action 'none'",
-].join('; ');
+/**
+ * Nothing but this page's own style and script: a value from a template or AWS that got through
+ * the escaping still could not run or load anything. Made per page, not at import: a text report
+ * loads this module too and need not load node:crypto.
+ */
+function contentSecurityPolicy(): string {
+  return ["default-src 'none'", `style-src ${cspHash(STYLE)}`, `script-src ${cspHash(SCRIPT)}`, "base-uri 'none'", "form-action 'none'"].join('; ');
+}
 
 /**
  * One self-contained page (inline style and script, no network request) for reading a lint or
@@ -170,7 +170,7 @@ export function formatHtml(report: Report, options: HtmlOptions = {}): string {
 <html lang="en">
 <head>
 <meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="${escapeHtml(CONTENT_SECURITY_POLICY)}">
+<meta http-equiv="Content-Security-Policy" content="${escapeHtml(contentSecurityPolicy())}">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta name="color-scheme" content="light dark">
 <title>${escapeHtml(`${title}: ${severityCounts(report)}`)}</title>

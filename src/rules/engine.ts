@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../core/hash.js';
 import {
   formatLocation,
   type Finding,

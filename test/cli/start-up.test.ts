@@ -45,7 +45,9 @@ function importGraph(entries: readonly string[]): { files: Set<string>; packages
         const target = resolve(dirname(file), specifier.replace(/\.js$/, '.ts'));
         assert.ok(existsSync(target), `${relative(ROOT, file)} imports ${specifier}, which does not exist`);
         pending.push(target);
-      } else if (!specifier.startsWith('node:')) {
+      } else if (specifier.startsWith('node:')) {
+        packages.add(specifier);
+      } else {
         packages.add(specifier.startsWith('@') ? specifier.split('/').slice(0, 2).join('/') : (specifier.split('/')[0] ?? specifier));
       }
     }
@@ -60,6 +62,13 @@ describe('start-up', () => {
     assert.ok(loaded.includes('src/lint/index.ts') && loaded.includes('src/rules/index.ts'), 'the graph walk follows imports');
     assert.deepEqual(loaded.filter((file) => /^src\/(aws|sandbox|audit|remediate|manage)\//.test(file)), []);
     assert.deepEqual([...packages].filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/') || name === 'yaml'), []);
+  });
+
+  it('lint and the HCL readers load web-tree-sitter (for nesting too deep for their parser), the JSON parser and node:crypto only on demand', () => {
+    const { files, packages } = importGraph(['bin/amiguard.js', 'src/cli/main.ts', 'src/cli/commands/lint.ts', 'src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
+    assert.ok(files.has(resolve(ROOT, 'src/templates/hcl/json-syntax.ts')) && files.has(resolve(ROOT, 'src/report/html.ts')), 'the graph walk follows imports');
+    assert.ok(packages.has('node:fs'), 'the graph walk sees built-in modules');
+    assert.deepEqual([...packages].filter((name) => ['web-tree-sitter', '@humanwhocodes/momoa', 'node:crypto'].includes(name)), []);
   });
 
   it('the import graph walk sees what a file loads', () => {

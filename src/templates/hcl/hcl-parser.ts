@@ -1,6 +1,5 @@
 import { createRequire } from 'node:module';
-import { Language, Parser } from 'web-tree-sitter';
-import type { TreeCursor } from 'web-tree-sitter';
+import type { Parser, Tree, TreeCursor } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
 import { initTreeSitter } from '../tree-sitter.js';
@@ -11,24 +10,61 @@ import type { Body, BodySchema, Expr } from './syntax.js';
 
 export type ParseOutcome<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly problem: TemplateProblem };
 
+/**
+ * What reads the texts the hand-written parser hands over: tree-sitter's HCL parser, or (until a
+ * read needs it) a stand-in that notes that it was asked.
+ */
+export interface HclTreeParser {
+  parse(text: string): Tree | null;
+}
+
 let loading: Promise<Parser> | undefined;
+let loaded: Parser | undefined;
 
 /** The parser and the grammar are loaded once per process and shared by every read. */
 export function loadHclParser(): Promise<Parser> {
-  loading ??= createParser().catch((error: unknown) => {
-    loading = undefined;
-    throw error;
-  });
+  loading ??= createParser().then(
+    (parser) => (loaded = parser),
+    (error: unknown) => {
+      loading = undefined;
+      throw error;
+    },
+  );
   return loading;
 }
 
 async function createParser(): Promise<Parser> {
   await initTreeSitter();
+  const treeSitter = await import('web-tree-sitter');
   const wasm = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
-  const language = await Language.load(wasm);
-  const parser = new Parser();
+  const language = await treeSitter.Language.load(wasm);
+  const parser = new treeSitter.Parser();
   parser.setLanguage(language);
   return parser;
+}
+
+/** Stands in for tree-sitter before it is loaded: gives no tree, and remembers that it was asked. */
+class NotLoaded implements HclTreeParser {
+  asked = false;
+
+  parse(): null {
+    this.asked = true;
+    return null;
+  }
+}
+
+/**
+ * Runs a read of HCL texts with tree-sitter as the fallback for nesting too deep for the
+ * hand-written parser. Loading web-tree-sitter and its grammar costs more than the whole lint of
+ * a small file, and only such nesting needs it: until it is loaded, `read` runs with a stand-in,
+ * and when the stand-in was asked for a tree, that result is dropped and `read` runs again with
+ * tree-sitter. The read must depend only on its inputs, so that running it twice is running it once.
+ */
+export async function withHclParser<T>(read: (parser: HclTreeParser) => T): Promise<T> {
+  if (loaded !== undefined) return read(loaded);
+  const standIn = new NotLoaded();
+  const result = read(standIn);
+  return standIn.asked ? read(await loadHclParser()) : result;
 }
 
 /**
@@ -36,12 +72,12 @@ async function createParser(): Promise<Parser> {
  * hand-written parser (several times the speed of tree-sitter and a fraction of its memory: see
  * `npm run bench:hcl`). Tree-sitter reads only what nests too deep for recursive descent.
  */
-export function parseHclBody(parser: Parser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
+export function parseHclBody(parser: HclTreeParser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
   return readHclBody(file, text, schema) ?? parseHclBodyWithTreeSitter(parser, file, text, schema);
 }
 
 /** The tree-sitter reading: the fallback for deep nesting, and the reference the parser is compared with. */
-export function parseHclBodyWithTreeSitter(parser: Parser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
+export function parseHclBodyWithTreeSitter(parser: HclTreeParser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
   return withTree(parser, file, text, (converter, cursor) => {
     // Comments before the first block are siblings of the body.
     if (cursor.gotoFirstChild()) {
@@ -65,7 +101,7 @@ const TEMPLATE_MARKER = '__AMIGUARD_TEMPLATE_END__';
  * Parses one expression (a `--var` value, a variable type written as a JSON string). Every node
  * gets `loc`, since the text is not where the user wrote it.
  */
-export function parseHclExpression(parser: Parser, text: string, loc: SourceLocation): ParseOutcome<Expr> {
+export function parseHclExpression(parser: HclTreeParser, text: string, loc: SourceLocation): ParseOutcome<Expr> {
   return parseWrapped(parser, `${EXPRESSION_PREFIX}${text}\n`, loc, (expr) => expr);
 }
 
@@ -73,7 +109,7 @@ export function parseHclExpression(parser: Parser, text: string, loc: SourceLoca
  * Parses a string of the JSON syntax as a template: it is written as a heredoc, which takes the
  * text as it is, and the heredoc's final newline is dropped again.
  */
-export function parseHclTemplate(parser: Parser, text: string, loc: SourceLocation): ParseOutcome<Expr> {
+export function parseHclTemplate(parser: HclTreeParser, text: string, loc: SourceLocation): ParseOutcome<Expr> {
   const source = `${EXPRESSION_PREFIX}<<${TEMPLATE_MARKER}\n${text}\n${TEMPLATE_MARKER}\n`;
   return parseWrapped(parser, source, loc, (expr) => {
     if (expr.type !== 'template') return expr;
@@ -87,7 +123,7 @@ export function parseHclTemplate(parser: Parser, text: string, loc: SourceLocati
 }
 
 function parseWrapped(
-  parser: Parser,
+  parser: HclTreeParser,
   source: string,
   loc: SourceLocation,
   adjust: (expr: Expr) => Expr,
@@ -111,7 +147,7 @@ function parseWrapped(
 }
 
 function withTree<T>(
-  parser: Parser,
+  parser: HclTreeParser,
   file: string,
   text: string,
   read: (converter: HclConverter, cursor: TreeCursor) => T,

@@ -1,8 +1,8 @@
-import { parse, type MemberNode, type Node, type ObjectNode, type ValueNode } from '@humanwhocodes/momoa';
-import type { Parser } from 'web-tree-sitter';
+import type { MemberNode, Node, ObjectNode, ValueNode } from '@humanwhocodes/momoa';
+import { momoa } from '../momoa.js';
 import type { SourceLocation } from '../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from './hcl-convert.js';
-import { parseHclTemplate, type ParseOutcome } from './hcl-parser.js';
+import { parseHclTemplate, type HclTreeParser, type ParseOutcome } from './hcl-parser.js';
 import type { Attribute, Block, Body, BodySchema, Expr, ObjectItem } from './syntax.js';
 import { EVALUATION_STOPPED } from './value.js';
 
@@ -11,10 +11,10 @@ import { EVALUATION_STOPPED } from './value.js';
  * native syntax. The schema says which keys are blocks; every other key is an attribute. Strings
  * are templates, as in HCL: `"${var.x}"` is a reference.
  */
-export function parseHclJson(parser: Parser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
+export function parseHclJson(parser: HclTreeParser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
   let root: ValueNode;
   try {
-    root = parse(text, { mode: 'json' }).body;
+    root = momoa().parse(text, { mode: 'json' }).body;
   } catch (caught) {
     return { ok: false, problem: jsonProblem(file, caught) };
   }
@@ -26,7 +26,7 @@ export function parseHclJson(parser: Parser, file: string, text: string, schema:
 
 class JsonConverter {
   constructor(
-    private readonly parser: Parser,
+    private readonly parser: HclTreeParser,
     private readonly file: string,
   ) {}
 

@@ -1,5 +1,5 @@
-import { parse as parseJson } from '@humanwhocodes/momoa';
 import type { SourceFile } from '../model.js';
+import { momoa } from '../momoa.js';
 import { readHclBody } from './parser/index.js';
 import type { BodySchema } from './syntax.js';
 
@@ -16,7 +16,7 @@ export function parseHclOnly(files: readonly SourceFile[]): Promise<void> {
       continue;
     }
     try {
-      parseJson(file.text, { mode: 'json' });
+      momoa().parse(file.text, { mode: 'json' });
     } catch {
       // Invalid JSON costs its parse all the same; the reader reports it.
     }

@@ -1,8 +1,7 @@
-import type { Parser } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
 import type { Evaluator } from './evaluate.js';
-import { parseHclBody, parseHclExpression, type ParseOutcome } from './hcl-parser.js';
+import { parseHclBody, parseHclExpression, type HclTreeParser, type ParseOutcome } from './hcl-parser.js';
 import { parseHclJson } from './json-syntax.js';
 import type { Attribute, Body, BodySchema, Expr } from './syntax.js';
 import { convert, describeType, DYNAMIC, typeSpec, type TypeSpec } from './types.js';
@@ -48,7 +47,7 @@ export type VariableSource =
   | { readonly kind: 'var-file'; readonly path: string };
 
 export interface VariableInputs {
-  readonly parser: Parser;
+  readonly parser: HclTreeParser;
   readonly declarations: ReadonlyMap<string, VariableDeclaration>;
   readonly sources: readonly VariableSource[];
   readonly convention: VariableConvention;

@@ -4,7 +4,7 @@ import { selectBuilds } from './build-filter.js';
 import { refusedByPacker, type ReadOptions, type SourceFile, type TemplateProblem, type TemplateReadResult } from '../model.js';
 import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js';
 import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
-import { loadHclParser, parseHclBody, parseHclTemplate } from '../hcl/hcl-parser.js';
+import { parseHclBody, parseHclTemplate, withHclParser, type HclTreeParser } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
 import type { Body, Expr } from '../hcl/syntax.js';
 import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from '../hcl/value.js';
@@ -19,12 +19,11 @@ import { packerVariableSources, PACKER_VARIABLES } from './variables.js';
  * located. Syntax errors and unusable inputs are problems, never exceptions; a configuration
  * Packer refuses before building (any problem but an unevaluated part) makes no image.
  */
-export async function readPackerHcl(
-  files: readonly SourceFile[],
-  autoVarFiles: readonly SourceFile[],
-  options: ReadOptions,
-): Promise<TemplateReadResult> {
-  const parser = await loadHclParser();
+export function readPackerHcl(files: readonly SourceFile[], autoVarFiles: readonly SourceFile[], options: ReadOptions): Promise<TemplateReadResult> {
+  return withHclParser((parser) => readWith(parser, files, autoVarFiles, options));
+}
+
+function readWith(parser: HclTreeParser, files: readonly SourceFile[], autoVarFiles: readonly SourceFile[], options: ReadOptions): TemplateReadResult {
   const problems: TemplateProblem[] = [];
   const bodies: { file: string; body: Body }[] = [];
   // Packer reads a folder's files in lexical order.

@@ -1,11 +1,10 @@
 import { readdirSync, statSync } from 'node:fs';
 import { posix, resolve } from 'node:path';
-import type { Parser } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import type { UnitContext } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
 import { Evaluator, LOCAL_NAMESPACE, unknownNamespace, VARIABLE_NAMESPACE, type EvaluationEnvironment, type Namespace } from '../hcl/evaluate.js';
-import { parseHclBody, parseHclTemplate } from '../hcl/hcl-parser.js';
+import { parseHclBody, parseHclTemplate, type HclTreeParser } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
 import { attribute, type Body } from '../hcl/syntax.js';
 import { asString, at, error, str, unknown, type Budget, type Value } from '../hcl/value.js';
@@ -28,7 +27,7 @@ const MODULE_META: ReadonlySet<string> = new Set(['source', 'version', 'count', 
 
 /** What one reading of a root module shares: the parser, the context, and what is found. */
 export interface ReadSession {
-  readonly parser: Parser;
+  readonly parser: HclTreeParser;
   readonly context: UnitContext;
   readonly problems: TemplateProblem[];
   readonly budget: Budget;

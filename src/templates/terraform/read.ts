@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { UnitContext, UnitRead } from '../format.js';
 import type { SourceFile, TemplateProblem } from '../model.js';
-import { loadHclParser } from '../hcl/hcl-parser.js';
+import { withHclParser, type HclTreeParser } from '../hcl/hcl-parser.js';
 import { BASE_BUDGET, Budget, BUDGET_PER_CHARACTER } from '../hcl/value.js';
 import { markBlocked } from './block-public-access.js';
 import { installedModules, isJson, ModuleInstance, parseModule, ROOT_PROVIDERS, type ReadSession } from './module.js';
@@ -13,8 +13,12 @@ import { terraformVariableSources } from './variables.js';
  * Reads one root module (the given files of one folder, with its auto var-files) and the local
  * modules it calls.
  */
-export async function readTerraform(files: readonly string[], autoVarPaths: readonly string[], context: UnitContext): Promise<UnitRead> {
-  const parser = await loadHclParser();
+export function readTerraform(files: readonly string[], autoVarPaths: readonly string[], context: UnitContext): Promise<UnitRead> {
+  // Read twice when tree-sitter is needed: `context.load` records each file once, however often it is loaded.
+  return withHclParser((parser) => readWith(parser, files, autoVarPaths, context));
+}
+
+function readWith(parser: HclTreeParser, files: readonly string[], autoVarPaths: readonly string[], context: UnitContext): UnitRead {
   const load = (path: string, kind: 'template' | 'var-file'): SourceFile[] => {
     const file = context.load(path, kind, isJson(path) ? 'hcl-json' : 'hcl');
     return file === undefined ? [] : [file];

@@ -3,7 +3,7 @@
  * go-cty-funcs `encoding` and `crypto`, go-cty-yaml). Decoders turn text into values, so that
  * `jsondecode(file("accounts.json"))` is as known as the file is.
  */
-import { createHash } from 'node:crypto';
+import { createHash } from '../../../core/hash.js';
 import { describeKind, error, firstUnknown, formatNumber, list, NULL, num, object, sortedEntries, str, unknown, type Value } from '../value.js';
 import { argumentError, needString, strict, type FunctionSpec } from './spec.js';
 import { yamlDecode } from './yaml.js';

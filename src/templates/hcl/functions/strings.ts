@@ -7,9 +7,11 @@
 import { bool, error, str, stringList, type Value } from '../value.js';
 import { argumentError, needInteger, needList, needString, needStrings, strict, text, type FunctionSpec } from './spec.js';
 
-const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });
+/** Made on first use: creating a Segmenter loads ICU's break rules (~17 ms), which most runs never need. */
+let graphemes: Intl.Segmenter | undefined;
 
 export function graphemeClusters(input: string): string[] {
+  graphemes ??= new Intl.Segmenter(undefined, { granularity: 'grapheme' });
   return Array.from(graphemes.segment(input), (segment) => segment.segment);
 }
 

@@ -48,7 +48,7 @@ describe('lint --only and --except', () => {
   it('is an error when it leaves a Packer configuration nothing to build, never a pass', async () => {
     const none = await runInProcess(['lint', 'images', 'legacy', '--only', 'legacy'], { cwd: dir });
     assert.equal(none.code, 1);
-    assert.match(none.stdout, /images\/app\.pkr\.hcl\n {2}9:1 +error +--only \/ --except leave none of this configuration's builds to run \(app\.amazon-ebs\.staging, app\.amazon-ebs\.prod\); Packer stops with "No builds to run" +parse-error/);
+    assert.match(none.stdout, /images\/app\.pkr\.hcl\n {2}9:1 +error +the only \/ except build filters leave none of this configuration's builds to run \(app\.amazon-ebs\.staging, app\.amazon-ebs\.prod\); Packer stops with "No builds to run" +parse-error/);
     assert.match(none.stdout, /legacy\/template\.json\n {2}1:73 +error +legacy: ami_groups makes the AMI public/);
   });
 });

@@ -101,7 +101,7 @@ export function collectImages(configuration: Configuration, evaluator: Evaluator
   const first = configuration.builds[0];
   if (selection !== undefined && first !== undefined && possible.length > 0 && selected === 0) {
     // Packer: "No builds to run": a filter that leaves nothing fails the build, never a pass.
-    problems.push({ message: `--only / --except leave none of this configuration's builds to run (${possible.join(', ')}); Packer stops with "No builds to run"`, location: first.loc });
+    problems.push({ message: `the only / except build filters leave none of this configuration's builds to run (${possible.join(', ')}); Packer stops with "No builds to run"`, location: first.loc });
   }
   return uniqueNames(candidates).map(({ candidate, name }) => evaluateImage(evaluator, candidate, name, problems));
 }

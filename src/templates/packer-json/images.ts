@@ -81,7 +81,7 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: B
   const running = names.filter(runs);
   if (filter !== undefined && builders !== undefined && names.length > 0 && running.length === 0) {
     // Packer: "No builds to run": a filter that leaves nothing fails the build, never a pass.
-    report(evaluator, builders, `--only / --except leave none of this template's builds to run (${names.join(', ')}); Packer stops with "No builds to run"`);
+    report(evaluator, builders, `the only / except build filters leave none of this template's builds to run (${names.join(', ')}); Packer stops with "No builds to run"`);
   }
   const postProcessors = top.get('post-processors')?.value;
   if (postProcessors !== undefined && (filter === undefined || running.length > 0)) {

@@ -105,7 +105,7 @@ describe('--only and --except on an HCL2 configuration', () => {
     assert.deepEqual(
       result.problems.map((problem) => `${span(problem.location)} ${problem.message}`),
       [
-        'main.pkr.hcl:7:1-7:6 --only / --except leave none of this configuration\'s builds to run ' +
+        'main.pkr.hcl:7:1-7:6 the only / except build filters leave none of this configuration\'s builds to run ' +
           '(app.amazon-ebs.staging, app.amazon-ebs.prod, amazon-ebs.nightly); Packer stops with "No builds to run"',
       ],
     );

@@ -55,7 +55,7 @@ describe('--only and --except on a legacy JSON template', () => {
     assert.deepEqual(result.images, []);
     assert.deepEqual(
       result.problems.map((problem) => `${problem.location.line}:${problem.location.column} ${problem.message}`),
-      ['2:15 --only / --except leave none of this template\'s builds to run (staging, prod, local); Packer stops with "No builds to run"'],
+      ['2:15 the only / except build filters leave none of this template\'s builds to run (staging, prod, local); Packer stops with "No builds to run"'],
     );
   });
 });

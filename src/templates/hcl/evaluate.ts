@@ -548,8 +548,12 @@ export class Evaluator {
     return this.environment.variable(name);
   }
 
-  /** A local's value, evaluated once; undefined when it is not defined. */
-  local(name: string): Value | undefined {
+  /**
+   * A local's value, evaluated once; undefined when it is not defined. With `keep` false, a
+   * local not evaluated yet is evaluated without keeping its value (the locals it references are
+   * kept): checking every local for errors then holds no value nobody uses (issue 11).
+   */
+  local(name: string, keep = true): Value | undefined {
     const cached = this.localValues.get(name);
     if (cached !== undefined) return cached;
     const locals = this.environment.locals;
@@ -571,7 +575,7 @@ export class Evaluator {
     }
     const cycle = this.cyclic.get(name);
     if (cycle !== undefined) value = at(unknown(cycle), expr.loc);
-    this.localValues.set(name, value);
+    if (keep) this.localValues.set(name, value);
     return value;
   }
 

@@ -53,8 +53,14 @@ interface Candidate {
   readonly file: string;
   readonly loc: SourceLocation;
   readonly shape: Shape;
-  readonly setting: (name: string) => BoundAttribute | undefined;
+  /**
+   * Makes the lookup of a setting (the override's, else the source's) when the image is
+   * evaluated, not before: all candidates are held until their names are made unique (issue 11).
+   */
+  readonly settings: () => Settings;
 }
+
+type Settings = (name: string) => BoundAttribute | undefined;
 
 /** A source as one build uses it: the declaration, and the build's override if any. */
 interface SourceUse {
@@ -177,24 +183,27 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
 function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | undefined, problems: TemplateProblem[]): Candidate[] {
   const { declaration, override } = use;
   const localName = override === undefined ? undefined : evaluateName(evaluator, attribute(override.body, 'name'), override.scope);
-  const accessor = bind(
-    'source',
-    object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
-    undefined,
-    false,
-  );
-  const declared: BoundBody = { body: declaration.body, scope: accessor };
-  const overriding: BoundBody | undefined = override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) };
+  const bodies = (): [BoundBody, BoundBody | undefined] => {
+    const accessor = bind(
+      'source',
+      object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
+      undefined,
+      false,
+    );
+    const declared: BoundBody = { body: declaration.body, scope: accessor };
+    return [declared, override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) }];
+  };
 
   const name = `${declaration.type}.${localName ?? declaration.name}${use.key === undefined ? '' : `[${use.key}]`}`;
   const base = { type: declaration.type, build, file: override?.loc.file ?? declaration.file };
   if (declaration.type !== 'amazon-ebsvolume') {
-    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: AMI_BUILDER, setting: merged(declared, overriding) }];
+    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: AMI_BUILDER, settings: () => merged(...bodies()) }];
   }
+  const [declared, overriding] = bodies();
   // Blocks merge by adding: the build's volumes come after the source's.
   const volumes = [declared, ...(overriding === undefined ? [] : [overriding])].flatMap((bound) => volumesOf(evaluator, bound, problems));
   if (volumes.length === 0) {
-    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: EBS_VOLUME, setting: () => undefined }];
+    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: EBS_VOLUME, settings: () => () => undefined }];
   }
   return volumes.map((volume, position) => ({
     ...base,
@@ -202,7 +211,7 @@ function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | und
     file: volume.loc.file,
     loc: volume.loc,
     shape: EBS_VOLUME,
-    setting: merged(volume, undefined),
+    settings: () => merged(volume, undefined),
   }));
 }
 
@@ -259,7 +268,7 @@ function postProcessorCandidates(
       file,
       loc: block.loc,
       shape: IMPORT_POST_PROCESSOR,
-      setting: merged({ body: block.body, scope }, undefined),
+      settings: () => merged({ body: block.body, scope }, undefined),
     });
   }
   return candidates;
@@ -321,7 +330,7 @@ function expandDynamic(evaluator: Evaluator, block: Block, scope: Scope | undefi
 }
 
 /** The override's attribute if it sets one, else the source's. */
-function merged(declared: BoundBody, overriding: BoundBody | undefined): (name: string) => BoundAttribute | undefined {
+function merged(declared: BoundBody, overriding: BoundBody | undefined): Settings {
   return (name) => {
     const fromOverride = overriding === undefined ? undefined : attribute(overriding.body, name);
     if (fromOverride !== undefined && overriding !== undefined) return { attribute: fromOverride, scope: overriding.scope };
@@ -385,7 +394,8 @@ function uniqueNames(candidates: readonly Candidate[]): { candidate: Candidate; 
 }
 
 function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string, problems: TemplateProblem[]): TemplateImage {
-  const { shape, setting } = candidate;
+  const { shape } = candidate;
+  const setting = candidate.settings();
   const fields: Partial<Record<SharingField, EvaluatedField>> = {};
   for (const field of shape.fields) {
     const bound = setting(field);

@@ -91,7 +91,8 @@ export function collectImages(configuration: Configuration, evaluator: Evaluator
     // A name that cannot be known is not filtered out: its sharing stays checked.
     const named = buildName !== undefined || attribute(build.body, 'name') === undefined;
     const runsHere = (run: SourceRun): boolean => selection === undefined || !named || selection.runs(`${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`);
-    possible.push(...all.runs.map((run) => `${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`));
+    // Only a filter that leaves nothing names them.
+    if (selection !== undefined) possible.push(...all.runs.map((run) => `${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`));
     const runs = all.runs.filter(runsHere);
     const uses = all.uses.filter((use) => runsHere(use.run));
     selected += runs.length;
@@ -183,23 +184,10 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
 function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | undefined, problems: TemplateProblem[]): Candidate[] {
   const { declaration, override } = use;
   const localName = override === undefined ? undefined : evaluateName(evaluator, attribute(override.body, 'name'), override.scope);
-  const bodies = (): [BoundBody, BoundBody | undefined] => {
-    const accessor = bind(
-      'source',
-      object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
-      undefined,
-      false,
-    );
-    const declared: BoundBody = { body: declaration.body, scope: accessor };
-    return [declared, override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) }];
-  };
-
   const name = `${declaration.type}.${localName ?? declaration.name}${use.key === undefined ? '' : `[${use.key}]`}`;
+  if (declaration.type !== 'amazon-ebsvolume') return [new SourceCandidate(declaration, override, localName, name, build)];
+  const [declared, overriding] = boundBodies(declaration, override, localName);
   const base = { type: declaration.type, build, file: override?.loc.file ?? declaration.file };
-  if (declaration.type !== 'amazon-ebsvolume') {
-    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: AMI_BUILDER, settings: () => merged(...bodies()) }];
-  }
-  const [declared, overriding] = bodies();
   // Blocks merge by adding: the build's volumes come after the source's.
   const volumes = [declared, ...(overriding === undefined ? [] : [overriding])].flatMap((bound) => volumesOf(evaluator, bound, problems));
   if (volumes.length === 0) {
@@ -213,6 +201,49 @@ function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | und
     shape: EBS_VOLUME,
     settings: () => merged(volume, undefined),
   }));
+}
+
+/**
+ * A source's image as one build uses it. It is small, and makes its location and settings when
+ * the image is evaluated: all candidates are held until their names are made unique (issue 11).
+ */
+class SourceCandidate implements Candidate {
+  readonly type: string;
+  readonly shape = AMI_BUILDER;
+
+  constructor(
+    private readonly declaration: SourceDeclaration,
+    private readonly override: SourceUse['override'],
+    private readonly localName: string | undefined,
+    readonly name: string,
+    readonly build: string | undefined,
+  ) {
+    this.type = declaration.type;
+  }
+
+  get file(): string {
+    return this.override?.loc.file ?? this.declaration.file;
+  }
+
+  get loc(): SourceLocation {
+    return this.override?.loc ?? this.declaration.loc;
+  }
+
+  settings(): Settings {
+    return merged(...boundBodies(this.declaration, this.override, this.localName));
+  }
+}
+
+/** The source's body and the build's override, with the `source` accessor (`source.name`). */
+function boundBodies(declaration: SourceDeclaration, override: SourceUse['override'], localName: string | undefined): [BoundBody, BoundBody | undefined] {
+  const accessor = bind(
+    'source',
+    object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
+    undefined,
+    false,
+  );
+  const declared: BoundBody = { body: declaration.body, scope: accessor };
+  return [declared, override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) }];
 }
 
 function volumesOf(evaluator: Evaluator, bound: BoundBody, problems: TemplateProblem[]): (BoundBody & { loc: SourceLocation })[] {

@@ -224,7 +224,7 @@ export class Evaluator {
     }
     const rendered = this.render(expr.parts, scope, expr.loc);
     if (rendered.kind !== 'rendered') return rendered;
-    return withProvenanceOf(str(rendered.text, expr.loc), rendered.provenance);
+    return renderedString(rendered.text, expr.loc, rendered.provenance);
   }
 
   /**
@@ -678,9 +678,10 @@ function mayBe(value: Value, site: SourceLocation, candidates: ReadonlySet<strin
   };
 }
 
-function withProvenanceOf<T extends Value>(value: T, source: Value | undefined): T {
-  if (source?.via === undefined) return value;
-  return source.origin === undefined ? { ...value, via: source.via } : { ...value, via: source.via, origin: source.origin };
+/** A template's text at `site`, with the provenance of the first value that came through a reference. */
+function renderedString(text: string, site: SourceLocation, source: Value | undefined): Value {
+  if (source?.via === undefined) return str(text, site);
+  return source.origin === undefined ? { kind: 'string', value: text, site, via: source.via } : { kind: 'string', value: text, site, origin: source.origin, via: source.via };
 }
 
 /**

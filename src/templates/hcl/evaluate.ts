@@ -224,7 +224,7 @@ export class Evaluator {
     }
     const rendered = this.render(expr.parts, scope, expr.loc);
     if (rendered.kind !== 'rendered') return rendered;
-    return withProvenanceOf(str(rendered.text, expr.loc), rendered.provenance);
+    return renderedString(rendered.text, expr.loc, rendered.provenance);
   }
 
   /**
@@ -548,8 +548,12 @@ export class Evaluator {
     return this.environment.variable(name);
   }
 
-  /** A local's value, evaluated once; undefined when it is not defined. */
-  local(name: string): Value | undefined {
+  /**
+   * A local's value, evaluated once; undefined when it is not defined. With `keep` false, a
+   * local not evaluated yet is evaluated without keeping its value (the locals it references are
+   * kept): checking every local for errors then holds no value nobody uses (issue 11).
+   */
+  local(name: string, keep = true): Value | undefined {
     const cached = this.localValues.get(name);
     if (cached !== undefined) return cached;
     const locals = this.environment.locals;
@@ -571,7 +575,7 @@ export class Evaluator {
     }
     const cycle = this.cyclic.get(name);
     if (cycle !== undefined) value = at(unknown(cycle), expr.loc);
-    this.localValues.set(name, value);
+    if (keep) this.localValues.set(name, value);
     return value;
   }
 
@@ -674,9 +678,10 @@ function mayBe(value: Value, site: SourceLocation, candidates: ReadonlySet<strin
   };
 }
 
-function withProvenanceOf<T extends Value>(value: T, source: Value | undefined): T {
-  if (source?.via === undefined) return value;
-  return source.origin === undefined ? { ...value, via: source.via } : { ...value, via: source.via, origin: source.origin };
+/** A template's text at `site`, with the provenance of the first value that came through a reference. */
+function renderedString(text: string, site: SourceLocation, source: Value | undefined): Value {
+  if (source?.via === undefined) return str(text, site);
+  return source.origin === undefined ? { kind: 'string', value: text, site, via: source.via } : { kind: 'string', value: text, site, origin: source.origin, via: source.via };
 }
 
 /**

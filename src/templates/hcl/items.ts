@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../core/index.js';
-import type { EvaluatedItem, UnknownItem } from '../model.js';
+import type { EvaluatedItem, KnownItem, UnknownItem } from '../model.js';
 import { asString, describeKind, type Value } from './value.js';
 
 /** What the tool that decodes a grant attribute expects, for the words of a refusal. */
@@ -21,8 +21,11 @@ export function listItems(value: Value, fallback: SourceLocation, expects: Grant
   switch (value.kind) {
     case 'null':
       return [];
-    case 'list':
-      return value.items.flatMap((item) => scalarItems(item, site, expects));
+    case 'list': {
+      const items: EvaluatedItem[] = [];
+      for (const item of value.items) items.push(...scalarItems(item, site, expects));
+      return items;
+    }
     case 'unknown':
     case 'error':
       return [unknownItem(value, site)];
@@ -43,7 +46,11 @@ export function scalarItems(item: Value, fallback: SourceLocation, expects: Gran
   if (text === undefined) {
     return [{ ...unknownItem(item, location, `${describeKind(item)} where ${expects.tool} expects a string; ${expects.tool} rejects it`), rejected: true }];
   }
-  return [{ kind: 'known', value: text, location, ...provenance(item) }];
+  // Built field by field rather than spread: a large file has tens of thousands of them (issue 11).
+  const known: { -readonly [K in keyof KnownItem]: KnownItem[K] } = { kind: 'known', value: text, location };
+  if (item.origin !== undefined) known.origin = item.origin;
+  if (item.via !== undefined) known.via = item.via;
+  return [known];
 }
 
 function unknownItem(value: Value, location: SourceLocation, reason?: string, mayInclude?: readonly string[]): UnknownItem {

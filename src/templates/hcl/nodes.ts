@@ -49,13 +49,15 @@ export class FixedLocator implements Locator {
  * not a field. The offsets are public so that two readings can be compared.
  */
 abstract class Located {
+  // Fields are declared, not defined: a defined field is first set to undefined and then to its
+  // value, which took twice the time to build a node (issue 11).
+  declare readonly start: number;
+  declare readonly end: number;
   readonly #locator: Locator;
 
-  constructor(
-    locator: Locator,
-    readonly start: number,
-    readonly end: number,
-  ) {
+  constructor(locator: Locator, start: number, end: number) {
+    this.start = start;
+    this.end = end;
     this.#locator = locator;
   }
 
@@ -68,8 +70,11 @@ export class LiteralNode extends Located implements LiteralExpr {
   get type(): 'literal' {
     return 'literal';
   }
-  constructor(locator: Locator, start: number, end: number, readonly value: string | number | boolean | null) {
+  declare readonly value: string | number | boolean | null;
+
+  constructor(locator: Locator, start: number, end: number, value: string | number | boolean | null) {
     super(locator, start, end);
+    this.value = value;
   }
 }
 
@@ -77,8 +82,11 @@ export class TupleNode extends Located implements TupleExpr {
   get type(): 'tuple' {
     return 'tuple';
   }
-  constructor(locator: Locator, start: number, end: number, readonly items: readonly Expr[]) {
+  declare readonly items: readonly Expr[];
+
+  constructor(locator: Locator, start: number, end: number, items: readonly Expr[]) {
     super(locator, start, end);
+    this.items = items;
   }
 }
 
@@ -86,8 +94,11 @@ export class ObjectNode extends Located implements ObjectExpr {
   get type(): 'object' {
     return 'object';
   }
-  constructor(locator: Locator, start: number, end: number, readonly items: readonly ObjectItem[]) {
+  declare readonly items: readonly ObjectItem[];
+
+  constructor(locator: Locator, start: number, end: number, items: readonly ObjectItem[]) {
     super(locator, start, end);
+    this.items = items;
   }
 }
 
@@ -95,8 +106,11 @@ export class TemplateNode extends Located implements TemplateExpr {
   get type(): 'template' {
     return 'template';
   }
-  constructor(locator: Locator, start: number, end: number, readonly parts: readonly TemplatePart[]) {
+  declare readonly parts: readonly TemplatePart[];
+
+  constructor(locator: Locator, start: number, end: number, parts: readonly TemplatePart[]) {
     super(locator, start, end);
+    this.parts = parts;
   }
 }
 
@@ -104,8 +118,11 @@ export class ReferenceNode extends Located implements ReferenceExpr {
   get type(): 'reference' {
     return 'reference';
   }
-  constructor(locator: Locator, start: number, end: number, readonly name: string) {
+  declare readonly name: string;
+
+  constructor(locator: Locator, start: number, end: number, name: string) {
     super(locator, start, end);
+    this.name = name;
   }
 }
 
@@ -114,8 +131,13 @@ export class GetAttributeNode extends Located implements AttributeExpr {
   get type(): 'attribute' {
     return 'attribute';
   }
-  constructor(locator: Locator, start: number, end: number, readonly target: Expr, readonly name: string) {
+  declare readonly target: Expr;
+  declare readonly name: string;
+
+  constructor(locator: Locator, start: number, end: number, target: Expr, name: string) {
     super(locator, start, end);
+    this.target = target;
+    this.name = name;
   }
 }
 
@@ -123,8 +145,13 @@ export class IndexNode extends Located implements IndexExpr {
   get type(): 'index' {
     return 'index';
   }
-  constructor(locator: Locator, start: number, end: number, readonly target: Expr, readonly key: Expr) {
+  declare readonly target: Expr;
+  declare readonly key: Expr;
+
+  constructor(locator: Locator, start: number, end: number, target: Expr, key: Expr) {
     super(locator, start, end);
+    this.target = target;
+    this.key = key;
   }
 }
 
@@ -132,8 +159,13 @@ export class SplatNode extends Located implements SplatExpr {
   get type(): 'splat' {
     return 'splat';
   }
-  constructor(locator: Locator, start: number, end: number, readonly target: Expr, readonly steps: readonly SplatStep[]) {
+  declare readonly target: Expr;
+  declare readonly steps: readonly SplatStep[];
+
+  constructor(locator: Locator, start: number, end: number, target: Expr, steps: readonly SplatStep[]) {
     super(locator, start, end);
+    this.target = target;
+    this.steps = steps;
   }
 }
 
@@ -141,8 +173,15 @@ export class CallNode extends Located implements CallExpr {
   get type(): 'call' {
     return 'call';
   }
-  constructor(locator: Locator, start: number, end: number, readonly name: string, readonly args: readonly Expr[], readonly expandFinal: boolean) {
+  declare readonly name: string;
+  declare readonly args: readonly Expr[];
+  declare readonly expandFinal: boolean;
+
+  constructor(locator: Locator, start: number, end: number, name: string, args: readonly Expr[], expandFinal: boolean) {
     super(locator, start, end);
+    this.name = name;
+    this.args = args;
+    this.expandFinal = expandFinal;
   }
 }
 
@@ -150,8 +189,15 @@ export class ConditionalNode extends Located implements ConditionalExpr {
   get type(): 'conditional' {
     return 'conditional';
   }
-  constructor(locator: Locator, start: number, end: number, readonly condition: Expr, readonly whenTrue: Expr, readonly whenFalse: Expr) {
+  declare readonly condition: Expr;
+  declare readonly whenTrue: Expr;
+  declare readonly whenFalse: Expr;
+
+  constructor(locator: Locator, start: number, end: number, condition: Expr, whenTrue: Expr, whenFalse: Expr) {
     super(locator, start, end);
+    this.condition = condition;
+    this.whenTrue = whenTrue;
+    this.whenFalse = whenFalse;
   }
 }
 
@@ -159,8 +205,13 @@ export class UnaryNode extends Located implements UnaryExpr {
   get type(): 'unary' {
     return 'unary';
   }
-  constructor(locator: Locator, start: number, end: number, readonly operator: '!' | '-', readonly operand: Expr) {
+  declare readonly operator: '!' | '-';
+  declare readonly operand: Expr;
+
+  constructor(locator: Locator, start: number, end: number, operator: '!' | '-', operand: Expr) {
     super(locator, start, end);
+    this.operator = operator;
+    this.operand = operand;
   }
 }
 
@@ -168,8 +219,15 @@ export class BinaryNode extends Located implements BinaryExpr {
   get type(): 'binary' {
     return 'binary';
   }
-  constructor(locator: Locator, start: number, end: number, readonly operator: BinaryOperator, readonly left: Expr, readonly right: Expr) {
+  declare readonly operator: BinaryOperator;
+  declare readonly left: Expr;
+  declare readonly right: Expr;
+
+  constructor(locator: Locator, start: number, end: number, operator: BinaryOperator, left: Expr, right: Expr) {
     super(locator, start, end);
+    this.operator = operator;
+    this.left = left;
+    this.right = right;
   }
 }
 
@@ -177,17 +235,19 @@ export class ForTupleNode extends Located implements ForTupleExpr {
   get type(): 'for-tuple' {
     return 'for-tuple';
   }
-  constructor(
-    locator: Locator,
-    start: number,
-    end: number,
-    readonly keyName: string | undefined,
-    readonly valueName: string,
-    readonly collection: Expr,
-    readonly value: Expr,
-    readonly condition: Expr | undefined,
-  ) {
+  declare readonly keyName: string | undefined;
+  declare readonly valueName: string;
+  declare readonly collection: Expr;
+  declare readonly value: Expr;
+  declare readonly condition: Expr | undefined;
+
+  constructor(locator: Locator, start: number, end: number, keyName: string | undefined, valueName: string, collection: Expr, value: Expr, condition: Expr | undefined) {
     super(locator, start, end);
+    this.keyName = keyName;
+    this.valueName = valueName;
+    this.collection = collection;
+    this.value = value;
+    this.condition = condition;
   }
 }
 
@@ -195,19 +255,23 @@ export class ForObjectNode extends Located implements ForObjectExpr {
   get type(): 'for-object' {
     return 'for-object';
   }
-  constructor(
-    locator: Locator,
-    start: number,
-    end: number,
-    readonly keyName: string | undefined,
-    readonly valueName: string,
-    readonly collection: Expr,
-    readonly key: Expr,
-    readonly value: Expr,
-    readonly grouped: boolean,
-    readonly condition: Expr | undefined,
-  ) {
+  declare readonly keyName: string | undefined;
+  declare readonly valueName: string;
+  declare readonly collection: Expr;
+  declare readonly key: Expr;
+  declare readonly value: Expr;
+  declare readonly grouped: boolean;
+  declare readonly condition: Expr | undefined;
+
+  constructor(locator: Locator, start: number, end: number, keyName: string | undefined, valueName: string, collection: Expr, key: Expr, value: Expr, grouped: boolean, condition: Expr | undefined) {
     super(locator, start, end);
+    this.keyName = keyName;
+    this.valueName = valueName;
+    this.collection = collection;
+    this.key = key;
+    this.value = value;
+    this.grouped = grouped;
+    this.condition = condition;
   }
 }
 
@@ -215,8 +279,11 @@ export class UnsupportedNode extends Located implements UnsupportedExpr {
   get type(): 'unsupported' {
     return 'unsupported';
   }
-  constructor(locator: Locator, start: number, end: number, readonly reason: string) {
+  declare readonly reason: string;
+
+  constructor(locator: Locator, start: number, end: number, reason: string) {
     super(locator, start, end);
+    this.reason = reason;
   }
 }
 
@@ -224,8 +291,15 @@ export class TemplateIfNode extends Located implements TemplateIf {
   get type(): 'if' {
     return 'if';
   }
-  constructor(locator: Locator, start: number, end: number, readonly condition: Expr, readonly then: readonly TemplatePart[], readonly otherwise: readonly TemplatePart[]) {
+  declare readonly condition: Expr;
+  declare readonly then: readonly TemplatePart[];
+  declare readonly otherwise: readonly TemplatePart[];
+
+  constructor(locator: Locator, start: number, end: number, condition: Expr, then: readonly TemplatePart[], otherwise: readonly TemplatePart[]) {
     super(locator, start, end);
+    this.condition = condition;
+    this.then = then;
+    this.otherwise = otherwise;
   }
 }
 
@@ -233,30 +307,43 @@ export class TemplateForNode extends Located implements TemplateFor {
   get type(): 'for' {
     return 'for';
   }
-  constructor(
-    locator: Locator,
-    start: number,
-    end: number,
-    readonly keyName: string | undefined,
-    readonly valueName: string,
-    readonly collection: Expr,
-    readonly body: readonly TemplatePart[],
-  ) {
+  declare readonly keyName: string | undefined;
+  declare readonly valueName: string;
+  declare readonly collection: Expr;
+  declare readonly body: readonly TemplatePart[];
+
+  constructor(locator: Locator, start: number, end: number, keyName: string | undefined, valueName: string, collection: Expr, body: readonly TemplatePart[]) {
     super(locator, start, end);
+    this.keyName = keyName;
+    this.valueName = valueName;
+    this.collection = collection;
+    this.body = body;
   }
 }
 
 /** An attribute of a body: its span runs from the name to the end of the value. */
 export class AttributeNode extends Located implements Attribute {
-  constructor(locator: Locator, start: number, end: number, readonly name: string, readonly expr: Expr) {
+  declare readonly name: string;
+  declare readonly expr: Expr;
+
+  constructor(locator: Locator, start: number, end: number, name: string, expr: Expr) {
     super(locator, start, end);
+    this.name = name;
+    this.expr = expr;
   }
 }
 
 /** A block: its span is the header, type and labels. */
 export class BlockNode extends Located implements Block {
-  constructor(locator: Locator, start: number, end: number, readonly type: string, readonly labels: readonly string[], readonly body: Body) {
+  declare readonly type: string;
+  declare readonly labels: readonly string[];
+  declare readonly body: Body;
+
+  constructor(locator: Locator, start: number, end: number, type: string, labels: readonly string[], body: Body) {
     super(locator, start, end);
+    this.type = type;
+    this.labels = labels;
+    this.body = body;
   }
 }
 

@@ -1,6 +1,6 @@
 import { toBool, toNumber } from './evaluate.js';
 import type { Expr } from './syntax.js';
-import { collection, equal, list, NULL, num, object, type ListValue, type Value } from './value.js';
+import { collection, equal, list, NULL, num, object, str, type ListValue, type Value } from './value.js';
 
 /**
  * A type constraint (a variable's `type`, `convert()`'s second argument) as cty knows it; the
@@ -94,24 +94,23 @@ export type Conversion = { readonly value: Value } | { readonly mismatch: string
  */
 export function convert(value: Value, type: TypeSpec): Conversion {
   if (value.kind === 'unknown' || value.kind === 'error' || value.kind === 'null' || type.kind === 'dynamic') return { value };
-  const keep = <T extends Value>(converted: T): Conversion => ({ value: value.site === undefined ? converted : { ...converted, site: value.site } });
-  const provenance = { ...(value.origin === undefined ? {} : { origin: value.origin }), ...(value.via === undefined ? {} : { via: value.via }) };
+  const keep = (converted: Value): Conversion => ({ value: withProvenanceOf(converted, value) });
   switch (type.kind) {
     case 'string':
       if (value.kind === 'string') return { value };
-      if (value.kind === 'number' || value.kind === 'bool') return { value: { ...value, kind: 'string', value: String(value.value) } };
+      if (value.kind === 'number' || value.kind === 'bool') return keep(str(String(value.value)));
       return { mismatch: 'string required' };
     case 'number': {
       // cty words a string that is not a number differently from a value of another type.
       if (value.kind !== 'number' && value.kind !== 'string') return { mismatch: 'number required' };
       const converted = toNumber(value);
-      return converted === undefined ? { mismatch: 'a number is required' } : keep({ ...num(converted), ...provenance });
+      return converted === undefined ? { mismatch: 'a number is required' } : keep(num(converted));
     }
     case 'bool': {
       if (value.kind !== 'bool' && value.kind !== 'string') return { mismatch: 'bool required' };
       // cty reads "1" and "0" as bools too.
       const converted = value.kind === 'string' && (value.value === '1' || value.value === '0') ? value.value === '1' : toBool(value);
-      return converted === undefined ? { mismatch: 'a bool is required' } : keep({ kind: 'bool', value: converted, ...provenance });
+      return converted === undefined ? { mismatch: 'a bool is required' } : keep({ kind: 'bool', value: converted });
     }
     case 'tuple': {
       if (value.kind !== 'list' || type.elements.length !== value.items.length) return { mismatch: 'tuple required' };
@@ -121,7 +120,7 @@ export function convert(value: Value, type: TypeSpec): Conversion {
         if ('mismatch' in converted) return { mismatch: `element ${index}: ${converted.mismatch}` };
         items.push(converted.value);
       }
-      return keep({ ...list(items), ...provenance });
+      return keep(list(items));
     }
     case 'list':
     case 'set': {
@@ -129,13 +128,15 @@ export function convert(value: Value, type: TypeSpec): Conversion {
       const element = type.element.kind === 'dynamic' ? elementTypeOf(value) : type.element;
       // cty: a tuple whose elements have no type in common is no list or set of any type.
       if (element === undefined) return { mismatch: `all ${type.kind} elements must have the same type` };
+      // A collection of this kind and primitive element type already is the value (issue 11: no copy).
+      if (value.collection === type.kind && value.element?.kind === element.kind && PRIMITIVE_KINDS.has(element.kind)) return { value };
       const items: Value[] = [];
       for (const [index, item] of value.items.entries()) {
         const converted = convert(item, element);
         if ('mismatch' in converted) return { mismatch: `element ${index}: ${converted.mismatch}` };
         items.push(converted.value);
       }
-      return keep({ ...collection(type.kind, type.kind === 'set' ? setOrder(items) : items, element), ...provenance });
+      return keep(collection(type.kind, type.kind === 'set' ? setOrder(items) : items, element));
     }
     case 'map':
     case 'object': {
@@ -162,9 +163,20 @@ export function convert(value: Value, type: TypeSpec): Conversion {
           entries.set(key, filled === undefined || 'mismatch' in filled ? NULL : filled.value);
         }
       }
-      return keep({ ...object(entries), ...provenance });
+      return keep(object(entries));
     }
   }
+}
+
+const PRIMITIVE_KINDS: ReadonlySet<TypeSpec['kind']> = new Set(['string', 'number', 'bool']);
+
+/** A converted value, new and without provenance, given the provenance of the value it was converted from. */
+function withProvenanceOf(converted: Value, from: Value): Value {
+  const target: { site?: Value['site']; origin?: Value['origin']; via?: Value['via'] } = converted;
+  if (from.site !== undefined) target.site = from.site;
+  if (from.origin !== undefined) target.origin = from.origin;
+  if (from.via !== undefined) target.via = from.via;
+  return converted;
 }
 
 /**

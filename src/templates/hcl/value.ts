@@ -118,8 +118,8 @@ export function error(message: string): ErrorValue {
 
 /** The same value, seen at `site`. */
 export function at<T extends Value>(value: T, site: SourceLocation | undefined): T {
-  if (site !== undefined) return { ...value, site };
-  return value.site === undefined ? value : dropSite(value);
+  if (site === undefined && value.site === undefined) return value;
+  return withProvenance(value, site, value.origin, value.via);
 }
 
 /**
@@ -128,38 +128,80 @@ export function at<T extends Value>(value: T, site: SourceLocation | undefined):
  */
 export function throughReference(value: Value, site: SourceLocation, via: string, budget: Budget): Value {
   budget.spend(1);
-  if (budget.exhausted) return { ...unknown(BUDGET_EXHAUSTED), site };
-  const moved: Record<string, unknown> = { ...value, site };
-  if (value.via === undefined) {
-    moved['via'] = via;
-    if (value.site === undefined) delete moved['origin'];
-    else moved['origin'] = value.site;
-  }
+  if (budget.exhausted) return at(unknown(BUDGET_EXHAUSTED), site);
+  const traced = value.via === undefined;
+  const origin = traced ? value.site : value.origin;
+  const named = traced ? via : value.via;
   if (value.kind === 'list') {
-    moved['items'] = value.items.map((item) => throughReference(item, site, via, budget));
-  } else if (value.kind === 'object') {
+    const items = value.items.map((item) => throughReference(item, site, via, budget));
+    return withProvenance(value, site, origin, named, items);
+  }
+  if (value.kind === 'object') {
     const entries = new Map<string, Value>();
     for (const [key, entry] of value.entries) entries.set(key, throughReference(entry, site, via, budget));
-    moved['entries'] = entries;
+    return withProvenance(value, site, origin, named, entries);
   }
-  return moved as unknown as Value;
+  return withProvenance(value, site, origin, named);
 }
 
 /** Removes sites everywhere: values given on the command line have no place in a file. */
 export function withoutSites(value: Value): Value {
-  if (value.kind === 'list') return dropSite({ ...value, items: value.items.map(withoutSites) });
+  if (value.kind === 'list') return withProvenance(value, undefined, value.origin, value.via, value.items.map(withoutSites));
   if (value.kind === 'object') {
     const entries = new Map<string, Value>();
     for (const [key, entry] of value.entries) entries.set(key, withoutSites(entry));
-    return dropSite({ ...value, entries });
+    return withProvenance(value, undefined, value.origin, value.via, entries);
   }
-  return dropSite(value);
+  return withProvenance(value, undefined, value.origin, value.via);
 }
 
-function dropSite<T extends Value>(value: T): T {
-  const copy: Record<string, unknown> = { ...value };
-  delete copy['site'];
+/**
+ * A copy of `value` with exactly this provenance. Each kind is built with its fields in one
+ * order, the provenance last, so that the values of a large file share a few hidden classes
+ * (a spread then `delete` gave every copy a dictionary of its own, issue 11).
+ */
+function withProvenance<T extends Value>(
+  value: T,
+  site: SourceLocation | undefined,
+  origin: SourceLocation | undefined,
+  via: string | undefined,
+  contents?: readonly Value[] | ReadonlyMap<string, Value>,
+): T {
+  const copy = bare(value, contents);
+  if (site !== undefined) copy.site = site;
+  if (origin !== undefined) copy.origin = origin;
+  if (via !== undefined) copy.via = via;
   return copy as T;
+}
+
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+
+/** The value without provenance; a list's items or an object's entries replaced by `contents` if given. */
+function bare(value: Value, contents: readonly Value[] | ReadonlyMap<string, Value> | undefined): Mutable<Value> {
+  switch (value.kind) {
+    case 'string':
+    case 'number':
+    case 'bool':
+      return { kind: value.kind, value: value.value } as Mutable<StringValue | NumberValue | BoolValue>;
+    case 'null':
+      return { kind: 'null' };
+    case 'list': {
+      const copy: Mutable<ListValue> = { kind: 'list', items: Array.isArray(contents) ? contents : value.items };
+      if (value.collection !== undefined) copy.collection = value.collection;
+      if (value.element !== undefined) copy.element = value.element;
+      return copy;
+    }
+    case 'object':
+      return { kind: 'object', entries: contents instanceof Map ? contents : value.entries };
+    case 'unknown': {
+      const copy: Mutable<UnknownValue> = { kind: 'unknown', reason: value.reason };
+      if (value.mayInclude !== undefined) copy.mayInclude = value.mayInclude;
+      if (value.spread !== undefined) copy.spread = value.spread;
+      return copy;
+    }
+    case 'error':
+      return { kind: 'error', message: value.message };
+  }
 }
 
 /** Every reason why evaluation stopped at one of amiguard's own limits starts with this. */

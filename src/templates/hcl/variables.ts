@@ -65,6 +65,12 @@ export class VariableValues {
   private readonly types = new Map<string, TypeSpec>();
   /** The last value given to each variable, converted to its type. */
   private readonly values = new Map<string, Value>();
+  /**
+   * Variables whose value is their default, checked but not kept: it is evaluated again when
+   * first used. Keeping every default of a large file while nothing else is evaluated made V8
+   * allocate all later values and locations straight into the old generation (issue 11).
+   */
+  private readonly defaults = new Map<string, Attribute>();
 
   constructor(
     private readonly inputs: VariableInputs,
@@ -98,6 +104,11 @@ export class VariableValues {
   value(name: string): Value | undefined {
     const declaration = this.inputs.declarations.get(name);
     if (declaration === undefined) return undefined;
+    const fallback = this.defaults.get(name);
+    if (fallback !== undefined) {
+      this.defaults.delete(name);
+      this.assign(name, this.literals.evaluate(fallback.expr), fallback.expr.loc, 'default value');
+    }
     return this.values.get(name) ?? at(unknown(`variable "${name}" has no value`), declaration.loc);
   }
 
@@ -111,10 +122,16 @@ export class VariableValues {
     const value = this.literals.evaluate(declaration.default.expr);
     const type = declared ?? this.inputs.convention.typeOfDefault?.(value, declaration) ?? DYNAMIC;
     this.types.set(declaration.name, type);
-    this.assign(declaration.name, value, declaration.default.expr.loc, 'default value');
+    if (this.assign(declaration.name, value, declaration.default.expr.loc, 'default value')) {
+      this.values.delete(declaration.name);
+      this.defaults.set(declaration.name, declaration.default);
+    }
   }
 
-  private assign(name: string, value: Value, loc: SourceLocation, what: string): void {
+  /** Gives a variable its value, or an unknown and a problem when it does not convert; whether it converted. */
+  private assign(name: string, value: Value, loc: SourceLocation, what: string): boolean {
+    // A later value replaces the default.
+    this.defaults.delete(name);
     const type = this.types.get(name) ?? DYNAMIC;
     const converted = convert(value, type);
     if ('mismatch' in converted) {
@@ -123,9 +140,10 @@ export class VariableValues {
         loc,
       );
       this.values.set(name, at(unknown(`the ${what} of var.${name} is not a ${describeType(type)}`), loc));
-      return;
+      return false;
     }
     this.values.set(name, converted.value);
+    return true;
   }
 
   private readVarFile(path: string): void {
@@ -171,6 +189,7 @@ export class VariableValues {
     const parsed = parseHclExpression(this.inputs.parser, text, { ...COMMAND_LINE, file: `<value of ${from}>` });
     if (!parsed.ok) {
       this.problem(`${from}: the value is not a valid HCL expression: ${parsed.problem.message}`, COMMAND_LINE);
+      this.defaults.delete(name);
       this.values.set(name, unknown(`${from} is not a valid HCL expression`));
       return;
     }

@@ -1,6 +1,6 @@
 import { formatLocation, type SourceLocation } from '../../core/index.js';
 import { AMAZON_BUILDERS, AMAZON_POST_PROCESSORS, SHARING_FIELDS, type TemplateProblem } from '../model.js';
-import { attribute, type Block, type Body, type BodySchema, type BlockSchema, type Expr } from '../hcl/syntax.js';
+import { attribute, type Attribute, type Block, type Body, type BodySchema, type BlockSchema, type Expr } from '../hcl/syntax.js';
 import type { VariableDeclaration } from '../hcl/variables.js';
 
 /** The settings read from an AMI-producing source (and from a build's override of it). */
@@ -104,22 +104,79 @@ export interface Configuration {
   readonly builds: readonly BuildDeclaration[];
 }
 
+/** A syntax node: its location is computed from its offsets when asked for. */
+interface Located {
+  readonly loc: SourceLocation;
+}
+
+/*
+ * The declarations keep their block and compute `loc` when a message or an image needs it: a
+ * large file has thousands of declarations whose location is never read, and building them all
+ * up front made location objects long-lived enough for V8 to allocate every later one directly
+ * in the old generation (issue 11).
+ */
+
+class Variable implements VariableDeclaration {
+  readonly default: Attribute | undefined;
+
+  constructor(
+    readonly name: string,
+    readonly type: Expr | undefined,
+    fallback: Attribute | undefined,
+    readonly shorthand: boolean,
+    private readonly node: Located,
+  ) {
+    this.default = fallback;
+  }
+
+  get loc(): SourceLocation {
+    return this.node.loc;
+  }
+}
+
+class Source implements SourceDeclaration {
+  constructor(
+    readonly type: string,
+    readonly name: string,
+    readonly body: Body,
+    private readonly node: Located,
+    readonly file: string,
+  ) {}
+
+  get loc(): SourceLocation {
+    return this.node.loc;
+  }
+}
+
+class Build implements BuildDeclaration {
+  constructor(
+    readonly body: Body,
+    private readonly node: Located,
+    readonly file: string,
+    readonly position: number,
+  ) {}
+
+  get loc(): SourceLocation {
+    return this.node.loc;
+  }
+}
+
 /** Gathers the declarations of all files of one folder, which Packer treats as one configuration. */
 export function assembleConfiguration(files: readonly { file: string; body: Body }[], problems: TemplateProblem[]): Configuration {
   const variables = new Map<string, VariableDeclaration>();
   const locals = new Map<string, Expr>();
-  const localLocations = new Map<string, SourceLocation>();
+  const localDefinitions = new Map<string, Located>();
   const sources = new Map<string, SourceDeclaration>();
   const builds: BuildDeclaration[] = [];
 
-  const declareLocal = (name: string, expr: Expr, loc: SourceLocation): void => {
-    const first = localLocations.get(name);
+  const declareLocal = (name: string, expr: Expr, definition: Located): void => {
+    const first = localDefinitions.get(name);
     if (first !== undefined) {
-      problems.push({ message: `local.${name} is defined twice (first at ${formatLocation(first)}); Packer rejects the configuration`, location: loc });
+      problems.push({ message: `local.${name} is defined twice (first at ${formatLocation(first.loc)}); Packer rejects the configuration`, location: definition.loc });
       return;
     }
     locals.set(name, expr);
-    localLocations.set(name, loc);
+    localDefinitions.set(name, definition);
   };
   const declareVariable = (declaration: VariableDeclaration): void => {
     const first = variables.get(declaration.name);
@@ -139,34 +196,28 @@ export function assembleConfiguration(files: readonly { file: string; body: Body
         case 'variable': {
           const [name] = block.labels;
           if (name !== undefined) {
-            declareVariable({
-              name,
-              type: attribute(block.body, 'type')?.expr,
-              default: attribute(block.body, 'default'),
-              shorthand: false,
-              loc: block.loc,
-            });
+            declareVariable(new Variable(name, attribute(block.body, 'type')?.expr, attribute(block.body, 'default'), false, block));
           }
           break;
         }
         case 'variables':
           // The older shorthand: each attribute declares an untyped variable with a default.
-          for (const entry of block.body.attributes) declareVariable({ name: entry.name, type: undefined, default: entry, shorthand: true, loc: entry.loc });
+          for (const entry of block.body.attributes) declareVariable(new Variable(entry.name, undefined, entry, true, entry));
           break;
         case 'locals':
-          for (const entry of block.body.attributes) declareLocal(entry.name, entry.expr, entry.loc);
+          for (const entry of block.body.attributes) declareLocal(entry.name, entry.expr, entry);
           break;
         case 'local': {
           const [name] = block.labels;
           const expression = attribute(block.body, 'expression');
-          if (name !== undefined && expression !== undefined) declareLocal(name, expression.expr, block.loc);
+          if (name !== undefined && expression !== undefined) declareLocal(name, expression.expr, block);
           break;
         }
         case 'source':
           declareSource(block, file, sources, problems);
           break;
         case 'build':
-          builds.push({ body: block.body, loc: block.loc, file, position: builds.length + 1 });
+          builds.push(new Build(block.body, block, file, builds.length + 1));
           break;
       }
     }
@@ -183,7 +234,7 @@ function declareSource(block: Block, file: string, sources: Map<string, SourceDe
     problems.push({ message: `source "${type}" "${name}" is declared twice (first at ${formatLocation(first.loc)}); Packer rejects the configuration`, location: block.loc });
     return;
   }
-  sources.set(key, { type, name, body: block.body, loc: block.loc, file });
+  sources.set(key, new Source(type, name, block.body, block, file));
 }
 
 /**

@@ -53,8 +53,14 @@ interface Candidate {
   readonly file: string;
   readonly loc: SourceLocation;
   readonly shape: Shape;
-  readonly setting: (name: string) => BoundAttribute | undefined;
+  /**
+   * Makes the lookup of a setting (the override's, else the source's) when the image is
+   * evaluated, not before: all candidates are held until their names are made unique (issue 11).
+   */
+  readonly settings: () => Settings;
 }
+
+type Settings = (name: string) => BoundAttribute | undefined;
 
 /** A source as one build uses it: the declaration, and the build's override if any. */
 interface SourceUse {
@@ -85,7 +91,8 @@ export function collectImages(configuration: Configuration, evaluator: Evaluator
     // A name that cannot be known is not filtered out: its sharing stays checked.
     const named = buildName !== undefined || attribute(build.body, 'name') === undefined;
     const runsHere = (run: SourceRun): boolean => selection === undefined || !named || selection.runs(`${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`);
-    possible.push(...all.runs.map((run) => `${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`));
+    // Only a filter that leaves nothing names them.
+    if (selection !== undefined) possible.push(...all.runs.map((run) => `${buildName === undefined ? '' : `${buildName}.`}${run.type}.${run.name}`));
     const runs = all.runs.filter(runsHere);
     const uses = all.uses.filter((use) => runsHere(use.run));
     selected += runs.length;
@@ -177,24 +184,14 @@ function sourceUses(configuration: Configuration, evaluator: Evaluator, body: Bo
 function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | undefined, problems: TemplateProblem[]): Candidate[] {
   const { declaration, override } = use;
   const localName = override === undefined ? undefined : evaluateName(evaluator, attribute(override.body, 'name'), override.scope);
-  const accessor = bind(
-    'source',
-    object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
-    undefined,
-    false,
-  );
-  const declared: BoundBody = { body: declaration.body, scope: accessor };
-  const overriding: BoundBody | undefined = override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) };
-
   const name = `${declaration.type}.${localName ?? declaration.name}${use.key === undefined ? '' : `[${use.key}]`}`;
+  if (declaration.type !== 'amazon-ebsvolume') return [new SourceCandidate(declaration, override, localName, name, build)];
+  const [declared, overriding] = boundBodies(declaration, override, localName);
   const base = { type: declaration.type, build, file: override?.loc.file ?? declaration.file };
-  if (declaration.type !== 'amazon-ebsvolume') {
-    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: AMI_BUILDER, setting: merged(declared, overriding) }];
-  }
   // Blocks merge by adding: the build's volumes come after the source's.
   const volumes = [declared, ...(overriding === undefined ? [] : [overriding])].flatMap((bound) => volumesOf(evaluator, bound, problems));
   if (volumes.length === 0) {
-    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: EBS_VOLUME, setting: () => undefined }];
+    return [{ ...base, name, loc: override?.loc ?? declaration.loc, shape: EBS_VOLUME, settings: () => () => undefined }];
   }
   return volumes.map((volume, position) => ({
     ...base,
@@ -202,8 +199,51 @@ function useCandidates(evaluator: Evaluator, use: SourceUse, build: string | und
     file: volume.loc.file,
     loc: volume.loc,
     shape: EBS_VOLUME,
-    setting: merged(volume, undefined),
+    settings: () => merged(volume, undefined),
   }));
+}
+
+/**
+ * A source's image as one build uses it. It is small, and makes its location and settings when
+ * the image is evaluated: all candidates are held until their names are made unique (issue 11).
+ */
+class SourceCandidate implements Candidate {
+  readonly type: string;
+  readonly shape = AMI_BUILDER;
+
+  constructor(
+    private readonly declaration: SourceDeclaration,
+    private readonly override: SourceUse['override'],
+    private readonly localName: string | undefined,
+    readonly name: string,
+    readonly build: string | undefined,
+  ) {
+    this.type = declaration.type;
+  }
+
+  get file(): string {
+    return this.override?.loc.file ?? this.declaration.file;
+  }
+
+  get loc(): SourceLocation {
+    return this.override?.loc ?? this.declaration.loc;
+  }
+
+  settings(): Settings {
+    return merged(...boundBodies(this.declaration, this.override, this.localName));
+  }
+}
+
+/** The source's body and the build's override, with the `source` accessor (`source.name`). */
+function boundBodies(declaration: SourceDeclaration, override: SourceUse['override'], localName: string | undefined): [BoundBody, BoundBody | undefined] {
+  const accessor = bind(
+    'source',
+    object(new Map<string, Value>([['type', str(declaration.type)], ['name', str(localName ?? declaration.name)]])),
+    undefined,
+    false,
+  );
+  const declared: BoundBody = { body: declaration.body, scope: accessor };
+  return [declared, override === undefined ? undefined : { body: override.body, scope: withParent(override.scope, accessor) }];
 }
 
 function volumesOf(evaluator: Evaluator, bound: BoundBody, problems: TemplateProblem[]): (BoundBody & { loc: SourceLocation })[] {
@@ -259,7 +299,7 @@ function postProcessorCandidates(
       file,
       loc: block.loc,
       shape: IMPORT_POST_PROCESSOR,
-      setting: merged({ body: block.body, scope }, undefined),
+      settings: () => merged({ body: block.body, scope }, undefined),
     });
   }
   return candidates;
@@ -321,7 +361,7 @@ function expandDynamic(evaluator: Evaluator, block: Block, scope: Scope | undefi
 }
 
 /** The override's attribute if it sets one, else the source's. */
-function merged(declared: BoundBody, overriding: BoundBody | undefined): (name: string) => BoundAttribute | undefined {
+function merged(declared: BoundBody, overriding: BoundBody | undefined): Settings {
   return (name) => {
     const fromOverride = overriding === undefined ? undefined : attribute(overriding.body, name);
     if (fromOverride !== undefined && overriding !== undefined) return { attribute: fromOverride, scope: overriding.scope };
@@ -385,7 +425,8 @@ function uniqueNames(candidates: readonly Candidate[]): { candidate: Candidate; 
 }
 
 function evaluateImage(evaluator: Evaluator, candidate: Candidate, name: string, problems: TemplateProblem[]): TemplateImage {
-  const { shape, setting } = candidate;
+  const { shape } = candidate;
+  const setting = candidate.settings();
   const fields: Partial<Record<SharingField, EvaluatedField>> = {};
   for (const field of shape.fields) {
     const bound = setting(field);

@@ -83,8 +83,9 @@ function readWith(parser: HclTreeParser, files: readonly SourceFile[], autoVarFi
  * (a type error, a function argument it rejects) stops the build.
  */
 function reportFailingLocals(locals: ReadonlyMap<string, Expr>, evaluator: Evaluator, problems: TemplateProblem[]): void {
+  // Only the error matters here: a local no source uses is not kept once checked.
   for (const [name, expr] of locals) {
-    const value = evaluator.local(name);
+    const value = evaluator.local(name, false);
     if (value?.kind === 'error') problems.push({ message: `local.${name}: ${value.message}`, location: value.site ?? expr.loc });
   }
 }

@@ -311,8 +311,9 @@ export class Evaluator {
     if (test.kind === 'error') return test;
     const a = this.evaluate(whenTrue, scope);
     const b = this.evaluate(whenFalse, scope);
-    // A literal null, or a value of unknown type, takes the other arm's type (hclsyntax ConditionalExpr).
-    const type = a.kind === 'null' ? typeOf(b) : b.kind === 'null' ? typeOf(a) : bothTyped(typeOf(a), typeOf(b));
+    // An untyped null, or a value of unknown type, takes the other arm's type (hclsyntax
+    // ConditionalExpr); a typed null (a `list(string)` variable set to null) has its own.
+    const type = a.kind === 'null' && a.type === undefined ? typeOf(b) : b.kind === 'null' && b.type === undefined ? typeOf(a) : bothTyped(typeOf(a), typeOf(b));
     if (type === undefined) {
       return at(error(`inconsistent conditional result types: the true and false results must have consistent types (${describeType(typeOf(a))} and ${describeType(typeOf(b))})`), whenTrue.loc);
     }

@@ -93,7 +93,9 @@ export type Conversion = { readonly value: Value } | { readonly mismatch: string
  * it (`tuple required`, `element 0: string required`). Unknown values convert to unknowns.
  */
 export function convert(value: Value, type: TypeSpec): Conversion {
-  if (value.kind === 'unknown' || value.kind === 'error' || value.kind === 'null' || type.kind === 'dynamic') return { value };
+  if (value.kind === 'unknown' || value.kind === 'error' || type.kind === 'dynamic') return { value };
+  // A null converts to a null of the type (cty keeps it typed).
+  if (value.kind === 'null') return { value: { ...value, type } };
   const keep = (converted: Value): Conversion => ({ value: withProvenanceOf(converted, value) });
   switch (type.kind) {
     case 'string':
@@ -228,6 +230,8 @@ export function typeOf(value: Value): TypeSpec {
       for (const [key, entry] of value.entries) attributes.set(key, { type: typeOf(entry), optional: false });
       return { kind: 'object', attributes };
     }
+    case 'null':
+      return value.type ?? DYNAMIC;
     default:
       return DYNAMIC;
   }

@@ -29,6 +29,11 @@ export interface BoolValue extends Provenance {
 
 export interface NullValue extends Provenance {
   readonly kind: 'null';
+  /**
+   * A null of a known type (`type = list(string)`, `default = null`), as cty keeps it: it unifies
+   * as that type in a conditional, where an untyped `null` takes the other arm's type.
+   */
+  readonly type?: TypeSpec;
 }
 
 /**
@@ -184,7 +189,7 @@ function bare(value: Value, contents: readonly Value[] | ReadonlyMap<string, Val
     case 'bool':
       return { kind: value.kind, value: value.value } as Mutable<StringValue | NumberValue | BoolValue>;
     case 'null':
-      return { kind: 'null' };
+      return value.type === undefined ? { kind: 'null' } : { kind: 'null', type: value.type };
     case 'list': {
       const copy: Mutable<ListValue> = { kind: 'list', items: Array.isArray(contents) ? contents : value.items };
       if (value.collection !== undefined) copy.collection = value.collection;

@@ -27,6 +27,10 @@ const CASES: readonly (readonly [string, Plain])[] = [
   // Tuples of one length unify element by element.
   ['true ? ["a", 1] : [2, "b"]', ['a', '1']],
   ['true ? null : setunion(["b", "a"])', null],
+  // A typed null is of its type: a tuple arm and a list(string) null make a list, and then a set
+  // arm and that list make a list, in its order (an untyped null would have made a set).
+  ['false ? setunion(["b", "a"]) : (true ? ["z", "y", "z"] : convert(null, list(string)))', ['z', 'y', 'z']],
+  ['false ? setunion(["b", "a"]) : (true ? ["z", "y", "z"] : null)', ['y', 'z']],
   ['true ? [1, true] : [2]', { error: 'inconsistent conditional result types: the true and false results must have consistent types (tuple([number, bool]) and tuple([number]))', at: '2:14' }],
   // A set is no list to concat(), has no index, and each element is its own key.
   ['concat(setunion(["a"]), ["b"])', { error: 'function concat(): invalid value for argument 1: all arguments must be lists or tuples; got a set', at: '2:7' }],

@@ -72,6 +72,29 @@ export function tryReadInputFile(path: string, maxBytes: number): InputRead {
   }
 }
 
+/**
+ * Opens a regular file for reading without blocking, or says why not (`a FIFO (named pipe)`, a
+ * folder, no such file): for the sniffs that read only part of a file, so that a FIFO named like
+ * a template cannot hang them either. The caller closes the descriptor.
+ */
+export function openRegularFile(path: string): { readonly descriptor: number } | { readonly reason: string } {
+  let descriptor: number;
+  try {
+    descriptor = openSync(path, OPEN_FLAGS);
+  } catch (error) {
+    return { reason: describeFileError(error) };
+  }
+  try {
+    const info = fstatSync(descriptor);
+    if (info.isFile()) return { descriptor };
+    closeSync(descriptor);
+    return { reason: info.isDirectory() ? 'a folder, not a file' : `not a regular file: ${fileType(info)}` };
+  } catch (error) {
+    closeSync(descriptor);
+    return { reason: describeFileError(error) };
+  }
+}
+
 /** Reads an input file as UTF-8 text, or throws an InputError naming it (`shown`) and the reason. */
 export function readInputText(path: string, kind: InputKind, shown: string = path): string {
   const read = tryReadInputFile(path, MAX_INPUT_BYTES[kind]);

@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { describeFileError } from '../core/index.js';
+import { closeSync, readSync } from 'node:fs';
+import { describeFileError, openRegularFile } from '../core/index.js';
 
 /** Enough to tell a CloudFormation template, a playbook or a script by its first lines. */
 export const DEFAULT_HEAD_BYTES = 64 * 1024;
@@ -11,14 +11,10 @@ export const DEFAULT_HEAD_BYTES = 64 * 1024;
  * cannot be read.
  */
 export function readHead(absolute: string, maxBytes = DEFAULT_HEAD_BYTES): { text: string } | 'binary' | { reason: string } {
-  let descriptor: number;
+  const opened = openRegularFile(absolute);
+  if ('reason' in opened) return opened;
+  const { descriptor } = opened;
   try {
-    descriptor = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  }
-  try {
-    if (!fstatSync(descriptor).isFile()) return { reason: 'not a regular file' };
     const buffer = Buffer.allocUnsafe(maxBytes);
     let length = 0;
     while (length < maxBytes) {

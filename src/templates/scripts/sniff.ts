@@ -1,5 +1,5 @@
-import { closeSync, constants, fstatSync, openSync, readSync } from 'node:fs';
-import { describeFileError, MAX_INPUT_BYTES } from '../../core/index.js';
+import { closeSync, readSync } from 'node:fs';
+import { describeFileError, MAX_INPUT_BYTES, openRegularFile } from '../../core/index.js';
 
 const CHUNK_BYTES = 65536;
 const HEAD_BYTES = 8192;
@@ -20,16 +20,10 @@ export interface ScanRule {
  * template size limit, past which the file would not be read anyway.
  */
 export function scanFile(absolute: string, rule: ScanRule): boolean | { reason: string } {
-  let descriptor: number;
+  const opened = openRegularFile(absolute);
+  if ('reason' in opened) return opened;
+  const { descriptor } = opened;
   try {
-    descriptor = openSync(absolute, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0) | (constants.O_NOCTTY ?? 0));
-  } catch (error) {
-    return { reason: describeFileError(error) };
-  }
-  try {
-    const info = fstatSync(descriptor);
-    if (info.isFIFO()) return { reason: 'not a regular file: a FIFO (named pipe)' };
-    if (!info.isFile()) return { reason: info.isDirectory() ? 'a folder, not a file' : 'not a regular file' };
     const needles = rule.needles.map((needle) => Buffer.from(needle));
     const groups = (rule.also ?? []).map((group) => group.map((needle) => Buffer.from(needle)));
     const overlap = Math.max(...[...needles, ...groups.flat()].map((needle) => needle.length)) - 1;

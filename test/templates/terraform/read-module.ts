@@ -1,7 +1,7 @@
 import { readdirSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { ImageSubject, Location } from '../../../src/core/index.js';
-import type { UnitRead } from '../../../src/templates/format.js';
+import type { UnitContext, UnitRead } from '../../../src/templates/format.js';
 import type { VariableInput } from '../../../src/templates/model.js';
 import { terraformFormat } from '../../../src/templates/terraform/index.js';
 import { readTerraform } from '../../../src/templates/terraform/read.js';
@@ -53,4 +53,20 @@ export function describe(subject: ImageSubject): string[] {
 
 function where(location: Location): string {
   return location.kind === 'source' ? `${location.line}:${location.column}` : location.resourceId;
+}
+
+/** A context over texts in memory: the reader sees what a bounded load of these files gives. */
+export function memory(files: Readonly<Record<string, string>>): UnitContext {
+  return {
+    cwd: '/nonexistent',
+    variables: [],
+    useEnv: false,
+    env: {},
+    load: (path) => {
+      const text = files[path];
+      return text === undefined ? undefined : { path, text };
+    },
+    readVarFile: () => '',
+    readCode: () => Promise.resolve({ subjects: [], problems: [] }),
+  };
 }

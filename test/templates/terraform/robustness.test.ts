@@ -11,26 +11,10 @@ import { dirname, join } from 'node:path';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
 import { lint } from '../../../src/lint/index.js';
-import type { UnitContext, UnitRead } from '../../../src/templates/format.js';
+import type { UnitRead } from '../../../src/templates/format.js';
 import { readTerraform } from '../../../src/templates/terraform/read.js';
 import { MAX_MODULE_DEPTH } from '../../../src/templates/terraform/module.js';
-import { describe as describeSubject, readFolder } from './read-module.js';
-
-/** A context over texts in memory: the reader sees what a bounded load of these files gives. */
-function memory(files: Readonly<Record<string, string>>): UnitContext {
-  return {
-    cwd: '/nonexistent',
-    variables: [],
-    useEnv: false,
-    env: {},
-    load: (path) => {
-      const text = files[path];
-      return text === undefined ? undefined : { path, text };
-    },
-    readVarFile: () => '',
-    readCode: () => Promise.resolve({ subjects: [], problems: [] }),
-  };
-}
+import { describe as describeSubject, memory, readFolder } from './read-module.js';
 
 function wellFormed(read: UnitRead): void {
   for (const problem of read.problems) {

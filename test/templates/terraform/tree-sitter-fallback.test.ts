@@ -4,23 +4,8 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { UnitContext } from '../../../src/templates/format.js';
 import { readTerraform } from '../../../src/templates/terraform/read.js';
-
-function memory(files: Readonly<Record<string, string>>): UnitContext {
-  return {
-    cwd: '/nonexistent',
-    variables: [],
-    useEnv: false,
-    env: {},
-    load: (path) => {
-      const text = files[path];
-      return text === undefined ? undefined : { path, text };
-    },
-    readVarFile: () => '',
-    readCode: () => Promise.resolve({ subjects: [], problems: [] }),
-  };
-}
+import { memory } from './read-module.js';
 
 describe('Terraform and the tree-sitter fallback', () => {
   it('reads deep nesting with tree-sitter when it is not loaded yet, and says the budget', async () => {

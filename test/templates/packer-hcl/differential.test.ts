@@ -34,7 +34,7 @@ const PACKER_1_6_6_DIFFERENCES: readonly string[] = [
   'all HCL var-files (auto, then named) before all JSON ones (auto, then named): it gets the auto JSON var-files as zz-*.auto.pkrvars.hcl, and the named JSON ones as HCL when a command line names one before an HCL var-file',
   // Current Packer keeps the type "any" when the default is null, [] or {} (types.variables.go).
   'a -var value for an untyped variable with default null or [] is parsed as an expression (current: a string): such variables get var-file values only',
-  'default = [] types the variable as the empty tuple, and there is no `any`: its copy says type = list(string)',
+  'default = [] types the variable as the empty tuple, and there is no `any`: its copy says type = list(string), and reads it as [for x in var.v : x] to make the tuple current Packer has (a set unifies with a list to a list, with a tuple to a set)',
   // Both have convert(), which the generator uses instead.
   'current Packer has no tolist, toset or tostring',
   'jsonencode(null) fails: only objects are encoded, whose null attributes encode fine',

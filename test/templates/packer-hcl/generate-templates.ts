@@ -301,10 +301,10 @@ class TemplateWriter {
   /** A reference to a variable or local of this kind, if there is one. */
   private reference(kind: Kind): Code | undefined {
     const names = [
-      ...this.variables.filter((spec) => spec.kind === kind && !spec.nullable).map((spec) => `var.${spec.name}`),
-      ...this.locals.filter((local) => local.kind === kind).map((local) => `local.${local.name}`),
+      ...this.variables.filter((spec) => spec.kind === kind && !spec.nullable).map(variableReference),
+      ...this.locals.filter((local) => local.kind === kind).map((local) => same(`local.${local.name}`)),
     ];
-    return names.length === 0 ? undefined : same(this.random.pick(names));
+    return names.length === 0 ? undefined : this.random.pick(names);
   }
 
   expression(kind: Kind, depth: number): Code {
@@ -514,7 +514,7 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
     if (spec.type !== undefined) lines.push(same(`  type = ${spec.type}`));
     // 1.6.6 gives `default = []` the empty tuple's type (and knows no `any`); current Packer
     // leaves the type open, and the values given here are lists of strings.
-    else if (Array.isArray(spec.default) && spec.default.length === 0) lines.push({ current: '', legacy: '  type = list(string)' });
+    else if (legacyTypedAsList(spec)) lines.push({ current: '', legacy: '  type = list(string)' });
     if (spec.default !== undefined) lines.push(same(`  default = ${JSON.stringify(spec.default)}`));
     lines.push(same('}'));
   }
@@ -542,6 +542,21 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
   const variablesOnly = join(lines.slice(0, lines.findIndex((line) => line.current === 'locals {') === -1 ? lines.length : lines.findIndex((line) => line.current === 'locals {')).map((line) => line.current));
   const locals = writer.locals.map((local) => local.name);
   return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, locals, variablesOnly, features: writer.features };
+}
+
+/**
+ * A reference to a variable. Without a type and with `default = []`, current Packer leaves the
+ * type open and a var-file's list stays a tuple; 1.6.6 needs `type = list(string)` there, so its
+ * reference is written as a `for` expression, which makes the same tuple again. (A list and a set
+ * unify to a list, keeping its order; a tuple and a set, to a set.)
+ */
+function variableReference(spec: VariableSpec): Code {
+  const name = `var.${spec.name}`;
+  return legacyTypedAsList(spec) ? { current: name, legacy: `[for x in ${name} : x]` } : same(name);
+}
+
+function legacyTypedAsList(spec: VariableSpec): boolean {
+  return spec.type === undefined && Array.isArray(spec.default) && spec.default.length === 0;
 }
 
 /**

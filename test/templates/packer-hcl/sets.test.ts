@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { readFiles, span, values, imageNamed } from './read-config.js';
+import { imageNamed, options, readFiles, span, values } from './read-config.js';
 import { run, type Plain } from './evaluate-expression.js';
 
 const CASES: readonly (readonly [string, Plain])[] = [
@@ -64,6 +64,20 @@ describe('sets in sharing fields', () => {
     assert.deepEqual(result.problems, []);
     assert.deepEqual(values(imageNamed(result, 'amazon-ebs.x'), 'ami_users'), ['111111111111', '222222222222']);
   });
+
+  // 1.6.6 cannot check this one (it types `default = []` as the empty tuple): current Packer leaves
+  // such a variable's type open (types.variables.go), so a var-file's list stays a tuple, and a
+  // tuple and a set unify to a set; typed list(string), it is a list, kept in order.
+  for (const [type, expected] of [['', ['111111111111', '222222222222']], ['  type = list(string)\n', ['222222222222', '111111111111']]] as const) {
+    it(`a var-file list in a variable with default = []${type === '' ? ' and no type is a tuple: a set arm makes it a set' : ' typed list(string) is a list: a set arm keeps its order'}`, async () => {
+      const files = {
+        'main.pkr.hcl': `variable "users" {\n${type}  default = []\n}\nsource "amazon-ebs" "x" {\n  ami_users = false ? setunion(["all"]) : var.users\n}\n`,
+      };
+      const result = await readFiles(files, options(), { 'users.auto.pkrvars.hcl': 'users = ["222222222222", "111111111111"]\n' });
+      assert.deepEqual(result.problems, []);
+      assert.deepEqual(values(imageNamed(result, 'amazon-ebs.x'), 'ami_users'), expected);
+    });
+  }
 
   it('refuses a set of a number and a bool, at the call: nothing is shared', async () => {
     const result = await readFiles(template('setunion([111122223333, true], ["all"])'));

@@ -40,8 +40,8 @@ const PACKER_1_6_6_DIFFERENCES: readonly string[] = [
   'jsonencode(null) fails: only objects are encoded, whose null attributes encode fine',
   'packer console prints only the last line\'s value: each call evaluates one jsonencode({...}) of a whole batch',
   'no packer { required_plugins } and no data blocks: corpus copies keep only variable and locals blocks, fields go through locals',
-  // askInline() asks again with the field's expression inline when a value disagrees.
-  'locals are evaluated in map order: a local not evaluated yet, in the arm a conditional does not take, drops that arm\'s type (a field local may miss its set)',
+  // Where they disagree, 1.6.6 is asked again with the locals each local and field reads inline (GeneratedTemplate.inlined).
+  'locals are evaluated in map order: a local not evaluated yet, in the arm a conditional does not take, drops that arm\'s type (a set is missed, a type mismatch accepted)',
 ];
 
 /**
@@ -130,10 +130,14 @@ async function checkBatch(batch: GeneratedBatch, folder: string, disagreements: 
   // Packer refuses a configuration when any local fails, used or not: each local is asked for
   // through try(), so that one refused template leaves the others' values readable.
   const locals = batch.templates.flatMap((template) => template.locals.map((key) => ({ template, key })));
-  const expression = `jsonencode({ ${[
-    ...entries.map(({ key }) => `${key} = try(convert(local.${key}, list(string)), "${REFUSED}")`),
-    ...locals.map(({ key }) => `${key} = try(local.${key}, "${REFUSED}")`),
-  ].join(', ')} })`;
+  const ask = (templates: ReadonlySet<GeneratedTemplate> | undefined): string => {
+    const asked = (template: GeneratedTemplate): boolean => templates === undefined || templates.has(template);
+    const text = (template: GeneratedTemplate, key: string): string => (templates === undefined ? `local.${key}` : (template.inlined.get(key) ?? `local.${key}`));
+    return `jsonencode({ ${[
+      ...entries.filter(({ template }) => asked(template)).map(({ template, key }) => `${key} = try(convert(${text(template, key)}, list(string)), "${REFUSED}")`),
+      ...locals.filter(({ template }) => asked(template)).map(({ template, key }) => `${key} = try(${text(template, key)}, "${REFUSED}")`),
+    ].join(', ')} })`;
+  };
 
   const files = new Map<string, string>([...batch.varFiles.map((file): [string, string] => [file.path, file.text])]);
   const sourceFiles = (refused: ReadonlySet<string>): SourceFile[] => [
@@ -159,7 +163,7 @@ async function checkBatch(batch: GeneratedBatch, folder: string, disagreements: 
       // Validated once per batch: the console evaluates the same expressions under the others.
       const [validated, evaluated, whole] = await Promise.all([
         index === 0 ? runPacker(['validate', ...commandLine, '.'], folder) : { code: 0, stdout: '', stderr: '' },
-        consoleJson(folder, commandLine, expression),
+        consoleJson(folder, commandLine, ask(undefined)),
         read(new Set()),
       ]);
       const where = `${folder}, ${describeCommandLine(args).length} characters of arguments`;
@@ -167,14 +171,24 @@ async function checkBatch(batch: GeneratedBatch, folder: string, disagreements: 
         disagreements.push({ where, amiguard: '-', packer: `packer console failed: ${'error' in evaluated ? evaluated.error : 'unknown value'}` });
         return;
       }
-      const values = evaluated.value as Record<string, unknown>;
-      const refusedByPacker = new Set([...entries, ...locals].filter(({ key }) => values[key] === REFUSED).map(({ template }) => template.id));
+      const values = { ...(evaluated.value as Record<string, unknown>) };
+      // 1.6.6 evaluates locals in Go's map order: where it disagrees, it is asked again with the
+      // locals each local and field reads written inline, the value current Packer computes.
+      const askAgain = async (templates: ReadonlySet<GeneratedTemplate>): Promise<void> => {
+        if (templates.size === 0) return;
+        const again = await consoleJson(folder, commandLine, ask(templates));
+        if ('value' in again && typeof again.value === 'object' && again.value !== null) Object.assign(values, again.value);
+      };
+      const refusedByPackerNow = (): Set<string> => new Set([...entries, ...locals].filter(({ key }) => values[key] === REFUSED).map(({ template }) => template.id));
+      // amiguard must refuse the same templates: each of its problems is in a template Packer refuses, and each of those has one.
+      const refusedByAmiguard = new Set(whole.problems.map((problem) => basename(problem.location.file).replace(/\.pkr\.hcl$/, '')));
+      const firstRefused = refusedByPackerNow();
+      await askAgain(new Set(batch.templates.filter((template) => firstRefused.has(template.id) !== refusedByAmiguard.has(template.id))));
+      const refusedByPacker = refusedByPackerNow();
       if (refusedByPacker.size === 0 && validated.code !== 0) {
         disagreements.push({ where, amiguard: '-', packer: `packer validate rejects the generated templates:\n${validated.stdout}${validated.stderr}` });
         return;
       }
-      // amiguard must refuse the same templates: each of its problems is in a template Packer refuses, and each of those has one.
-      const refusedByAmiguard = new Set(whole.problems.map((problem) => basename(problem.location.file).replace(/\.pkr\.hcl$/, '')));
       for (const id of new Set([...refusedByPacker, ...refusedByAmiguard])) {
         refused += 1;
         if (refusedByPacker.has(id) && refusedByAmiguard.has(id)) continue;
@@ -187,32 +201,18 @@ async function checkBatch(batch: GeneratedBatch, folder: string, disagreements: 
       }
       // The other templates, read without what Packer refused, must agree field by field.
       const rest = refusedByPacker.size === 0 ? whole : await read(refusedByPacker);
-      for (const { template, field, key } of entries) {
-        if (refusedByPacker.has(template.id)) continue;
-        const image = rest.images.find((candidate) => candidate.name === `amazon-ebs.${template.id}`);
-        const mine = amiguardValue(image, field);
-        let theirs = packerValue(values[key]);
-        comparisons += 1;
-        if (mine !== theirs) theirs = await askInline(folder, commandLine, template, field, theirs);
+      const compared = entries
+        .filter(({ template }) => !refusedByPacker.has(template.id))
+        .map(({ template, field, key }) => ({ template, field, key, mine: amiguardValue(rest.images.find((candidate) => candidate.name === `amazon-ebs.${template.id}`), field) }));
+      comparisons += compared.length;
+      await askAgain(new Set(compared.filter(({ key, mine }) => mine !== packerValue(values[key])).map(({ template }) => template)));
+      for (const { template, field, key, mine } of compared) {
+        const theirs = packerValue(values[key]);
         if (mine !== theirs) disagreements.push({ where: `${join(folder, template.file)} ${field} with ${describeCommandLine(args, template.id)}`, amiguard: mine, packer: theirs });
       }
     }),
   );
   return { comparisons, refused };
-}
-
-/**
- * A field's value asked of 1.6.6 again, its expression written in the console line rather than
- * read through its local: 1.6.6 evaluates locals in Go's map order, and a local not evaluated yet
- * in the arm a conditional does not take drops that arm's type (no unification, so no set), where
- * current Packer evaluates a source's fields after every local.
- */
-async function askInline(folder: string, commandLine: readonly string[], template: GeneratedTemplate, field: SharingField, first: string): Promise<string> {
-  const expression = template.fields.find((candidate) => candidate.field === field)?.expression.legacy;
-  if (expression === undefined) return first;
-  const again = await consoleJson(folder, commandLine, `jsonencode({ v = try(convert(${expression}, list(string)), "${REFUSED}") })`);
-  if (!('value' in again) || typeof again.value !== 'object' || again.value === null) return first;
-  return packerValue((again.value as Record<string, unknown>)['v']);
 }
 
 /** Disagreements grouped by what amiguard said (its reason, or a different value), two of each. */

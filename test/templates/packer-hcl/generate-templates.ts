@@ -119,6 +119,12 @@ export interface GeneratedTemplate {
   readonly fields: readonly { readonly field: SharingField; readonly expression: Code }[];
   /** The names of its other locals (Packer refuses a configuration when any local fails). */
   readonly locals: readonly string[];
+  /**
+   * The 1.6.6 text of each local and field local (by key), with every local it reads written
+   * inline: 1.6.6 evaluates locals in Go's map order, these text in any order gives the value
+   * current Packer computes in dependency order.
+   */
+  readonly inlined: ReadonlyMap<string, string>;
   /** Its variable blocks alone: the template with what Packer refused of it taken out. */
   readonly variablesOnly: string;
   readonly features: ReadonlySet<string>;
@@ -541,7 +547,16 @@ export function generateTemplate(random: Random, id: string, enabled: (feature: 
   const legacySource = join(source.map((line) => line.legacy));
   const variablesOnly = join(lines.slice(0, lines.findIndex((line) => line.current === 'locals {') === -1 ? lines.length : lines.findIndex((line) => line.current === 'locals {')).map((line) => line.current));
   const locals = writer.locals.map((local) => local.name);
-  return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, locals, variablesOnly, features: writer.features };
+  // A local reads only the locals declared before it: one pass in order inlines them all.
+  const inlined = new Map<string, string>();
+  const inline = (text: string): string => text.replace(/\blocal\.([A-Za-z0-9_]+)/g, (reference, name: string) => {
+    const expression = inlined.get(name);
+    if (expression === undefined) throw new Error(`${id}: ${reference} is read before it is declared`);
+    return `(${expression})`;
+  });
+  for (const local of writer.locals) inlined.set(local.name, inline(local.expression.legacy));
+  for (const { field, expression } of fields) inlined.set(fieldLocal(id, field), inline(expression.legacy));
+  return { id, file: `${id}.pkr.hcl`, text, legacySource, variables: writer.variables, fields, locals, inlined, variablesOnly, features: writer.features };
 }
 
 /**

@@ -1,10 +1,13 @@
 import type { MemberNode, Node, ObjectNode, ValueNode } from '@humanwhocodes/momoa';
 import { momoa } from '../momoa.js';
 import type { SourceLocation } from '../../core/index.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../core/json-depth.js';
 import { MAX_EXPRESSION_DEPTH } from './hcl-convert.js';
 import { parseHclTemplate, type HclTreeParser, type ParseOutcome } from './hcl-parser.js';
 import type { Attribute, Block, Body, BodySchema, Expr, ObjectItem } from './syntax.js';
 import { EVALUATION_STOPPED } from './value.js';
+
+const TOO_DEEP = `the JSON is nested too deeply to read (more than ${MAX_JSON_DEPTH} levels)`;
 
 /**
  * Reads HCL's JSON syntax (`*.pkr.json`, `*.pkrvars.json`) into the same syntax tree as the
@@ -13,6 +16,8 @@ import { EVALUATION_STOPPED } from './value.js';
  */
 export function parseHclJson(parser: HclTreeParser, file: string, text: string, schema: BodySchema): ParseOutcome<Body> {
   let root: ValueNode;
+  const tooDeep = jsonTooDeep(text);
+  if (tooDeep !== undefined) return { ok: false, problem: { message: TOO_DEEP, location: { kind: 'source', file, line: tooDeep.line, column: tooDeep.column, endLine: tooDeep.line, endColumn: tooDeep.column + 1 } } };
   try {
     root = momoa().parse(text, { mode: 'json' }).body;
   } catch (caught) {
@@ -136,7 +141,7 @@ function describeJson(node: Node): string {
 /** momoa's errors carry the line and column; anything else (a stack overflow) does not. */
 function jsonProblem(file: string, caught: unknown): { message: string; location: SourceLocation } {
   const at = (line: number, column: number): SourceLocation => ({ kind: 'source', file, line, column, endLine: line, endColumn: column + 1 });
-  if (caught instanceof RangeError) return { message: 'the JSON is nested too deeply to read', location: at(1, 1) };
+  if (caught instanceof RangeError) return { message: TOO_DEEP, location: at(1, 1) };
   if (caught instanceof Error) {
     const details = caught as Error & { line?: unknown; column?: unknown };
     const line = typeof details.line === 'number' ? details.line : 1;

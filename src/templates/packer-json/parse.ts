@@ -1,5 +1,6 @@
 import type { DocumentNode } from '@humanwhocodes/momoa';
 import { sourceLocation } from '../../core/index.js';
+import { jsonTooDeep, MAX_JSON_DEPTH } from '../../core/json-depth.js';
 import type { TemplateProblem } from '../model.js';
 import { momoa } from '../momoa.js';
 
@@ -8,23 +9,18 @@ export type JsonParse =
   | { readonly ok: false; readonly problem: TemplateProblem };
 
 const BOM = '\uFEFF';
+const TOO_DEEP = `invalid JSON: nested too deeply to read (more than ${MAX_JSON_DEPTH} levels; a Packer template is a few levels deep)`;
 
 /** Parses JSON with positions; a syntax error or nesting too deep for the stack is a problem. */
 export function parseJson(file: string, text: string): JsonParse {
   // Editors on Windows save a byte order mark; it is not content, and stripping it keeps columns.
   const source = text.startsWith(BOM) ? text.slice(1) : text;
+  const tooDeep = jsonTooDeep(source);
+  if (tooDeep !== undefined) return { ok: false, problem: { message: TOO_DEEP, location: sourceLocation(file, tooDeep.line, tooDeep.column + (source === text ? 0 : 1)) } };
   try {
     return { ok: true, document: momoa().parse(source, { mode: 'json', ranges: false }) };
   } catch (error) {
-    if (error instanceof RangeError) {
-      return {
-        ok: false,
-        problem: {
-          message: 'invalid JSON: nested too deeply to read (a Packer template is a few levels deep)',
-          location: sourceLocation(file, 1, 1),
-        },
-      };
-    }
+    if (error instanceof RangeError) return { ok: false, problem: { message: TOO_DEEP, location: sourceLocation(file, 1, 1) } };
     if (isPositionedError(error)) {
       if (endsEarly(error, source)) {
         const { line, column } = endOf(source);

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { parseHclOnly } from '../../../src/templates/hcl/parse-only.js';
-import { describeItem, only, readFiles, readFilesAsGiven, values } from './read-config.js';
+import { describeItem, only, readFiles, readFilesAsGiven, span, values } from './read-config.js';
 
 async function usersOf(text: string): Promise<string[] | undefined> {
   const result = await readFiles({ 'r.pkr.hcl': text });
@@ -91,11 +91,14 @@ describe('deep nesting', () => {
     assert.deepEqual(values(only(result.images), 'ami_groups'), ['all']);
   });
 
-  it('survives deep JSON: too deep for the JSON parser is a problem, too deep to evaluate an unknown', async () => {
+  it('survives deep JSON: past 1,000 levels a problem at the bracket, too deep to evaluate an unknown', async () => {
     const json = (depth: number): string => `{"source": {"amazon-ebs": {"x": {"ami_users": [${'['.repeat(depth)}${']'.repeat(depth)}]}}}}`;
     const tooDeep = await readFilesAsGiven({ 'r.pkr.json': json(DEEP) });
     assert.deepEqual(tooDeep.images, []);
-    assert.deepEqual(tooDeep.problems.map((problem) => problem.message), ['the JSON is nested too deeply to read']);
+    assert.deepEqual(
+      tooDeep.problems.map((problem) => `${span(problem.location)} ${problem.message}`),
+      ['r.pkr.json:1:1043-1:1044 the JSON is nested too deeply to read (more than 1000 levels)'],
+    );
     const deep = await readFiles({ 'r.pkr.json': json(300) });
     assert.deepEqual(deep.images, []);
     assert.deepEqual(deep.problems.map((problem) => problem.message), ['amazon-ebs.x: ami_users: a list where Packer expects a string; Packer rejects it']);

@@ -48,7 +48,8 @@ describe('readPackerJson: files that are not valid templates', () => {
   it('survives nesting deep enough to overflow a recursive parser', () => {
     const deep = `{"builders": [{"type": "amazon-ebs", "ami_groups": ["all"]}], "x": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`;
     assert.deepEqual(problemsOf(deep), [
-      'invalid JSON: nested too deeply to read (a Packer template is a few levels deep) @ t.json:1:1',
+      // At the 1,001st level: the 1,000th "[" after the 67 characters before "x"'s value.
+      'invalid JSON: nested too deeply to read (more than 1000 levels; a Packer template is a few levels deep) @ t.json:1:1067',
     ]);
     assert.deepEqual(problemsOf('['.repeat(100_000)).length, 1);
     parsePackerJsonOnly({ path: 't.json', text: '['.repeat(100_000) });

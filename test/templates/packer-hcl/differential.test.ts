@@ -1,3 +1,4 @@
+// test-runner: own process (about 60 s by itself: a lane of its own from the start)
 /**
  * Differential test against a real Packer (Debian's packer 1.6.6, which .ci/run installs):
  * generated templates, and every HCL case of the corpus, are evaluated by amiguard and by

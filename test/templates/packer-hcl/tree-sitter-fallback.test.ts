@@ -1,3 +1,4 @@
+// test-runner: own process (it checks that nothing has loaded tree-sitter yet)
 /**
  * Tree-sitter loads only when a read hands it a text (nesting too deep for the hand-written
  * parser): its grammar costs more than the whole lint of a small file (issue 11). The tests run

@@ -1,3 +1,4 @@
+// test-runner: own process (it checks a read in a process where nothing has loaded tree-sitter yet)
 /**
  * A Terraform read that hands deep nesting to tree-sitter, in a process where nothing has
  * loaded it yet: the read runs again with it and gives its reading, not the stand-in's "gave up".

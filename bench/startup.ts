@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const BIN = join(ROOT, 'bin/amiguard.js');
+const BIN = join(ROOT, 'bin/amiguard.cjs');
 const CORPUS = resolve(ROOT, '../shared/corpus/packer');
 const TEMPLATES = {
   json: join(CORPUS, '017-govuk-ami-json-public-literal/ami.json'),
@@ -103,7 +103,7 @@ Module._resolveFilename = function (...args) {
 }
 
 function main(): void {
-  if (!existsSync(join(ROOT, 'dist/cli/main.js'))) throw new Error('run npm run build first: this measures the built CLI');
+  if (!existsSync(join(ROOT, 'dist/cli/main.cjs'))) throw new Error('run npm run build first: this measures the built CLI');
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak memory (apt-get install time)`);
   const runs = option('runs', 15);
   const packer = found('packer');

@@ -6,7 +6,7 @@ import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox } from '../dist/src/sandbox/index.js';
 
-const bin = fileURLToPath(new URL('../bin/amiguard.js', import.meta.url));
+const bin = fileURLToPath(new URL('../bin/amiguard.cjs', import.meta.url));
 const root = fileURLToPath(new URL('..', import.meta.url));
 
 function amiguard(args, env = {}) {

@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const env = process.env;
-const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'amiguard.js');
+const cli = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'amiguard.cjs');
 
 function list(value) {
   return (value ?? '').split(/[\n ]+/).map((item) => item.trim()).filter((item) => item.length > 0);

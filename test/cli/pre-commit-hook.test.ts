@@ -54,7 +54,7 @@ describe('the pre-commit hook', { skip: SKIP }, () => {
     // amiguard on PATH, as `npm install --global amiguard` puts it: the built binary of this checkout.
     const bin = join(dir, 'bin');
     mkdirSync(bin);
-    writeFileSync(join(bin, 'amiguard'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin/amiguard.js')}" "$@"\n`);
+    writeFileSync(join(bin, 'amiguard'), `#!/bin/sh\nexec "${process.execPath}" "${join(ROOT, 'bin/amiguard.cjs')}" "$@"\n`);
     chmodSync(join(bin, 'amiguard'), 0o755);
     env = {
       PATH: `${bin}:${process.env['PATH'] ?? ''}`,

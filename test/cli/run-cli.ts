@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { SAMPLE_CREDENTIALS } from '../../src/sandbox/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
-export const BIN = resolve(ROOT, 'bin/amiguard.js');
+export const BIN = resolve(ROOT, 'bin/amiguard.cjs');
 
 export interface CliResult {
   readonly code: number | null;

@@ -57,7 +57,7 @@ function importGraph(entries: readonly string[]): { files: Set<string>; packages
 
 describe('start-up', () => {
   it('lint, --version and the overview load no AWS SDK, sandbox or YAML module', () => {
-    const { files, packages } = importGraph(['bin/amiguard.js', 'src/cli/main.ts', 'src/cli/commands/lint.ts']);
+    const { files, packages } = importGraph(['bin/amiguard.cjs', 'src/cli/main.ts', 'src/cli/commands/lint.ts']);
     const loaded = [...files].map((file) => relative(ROOT, file));
     assert.ok(loaded.includes('src/lint/index.ts') && loaded.includes('src/rules/index.ts'), 'the graph walk follows imports');
     assert.deepEqual(loaded.filter((file) => /^src\/(aws|sandbox|audit|remediate|manage)\//.test(file)), []);
@@ -65,7 +65,7 @@ describe('start-up', () => {
   });
 
   it('lint and the HCL readers load web-tree-sitter (for nesting too deep for their parser), the JSON parser and node:crypto only on demand', () => {
-    const { files, packages } = importGraph(['bin/amiguard.js', 'src/cli/main.ts', 'src/cli/commands/lint.ts', 'src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
+    const { files, packages } = importGraph(['bin/amiguard.cjs', 'src/cli/main.ts', 'src/cli/commands/lint.ts', 'src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
     assert.ok(files.has(resolve(ROOT, 'src/templates/hcl/json-syntax.ts')) && files.has(resolve(ROOT, 'src/report/html.ts')), 'the graph walk follows imports');
     assert.ok(packages.has('node:fs'), 'the graph walk sees built-in modules');
     assert.deepEqual([...packages].filter((name) => ['web-tree-sitter', '@humanwhocodes/momoa', 'node:crypto'].includes(name)), []);

@@ -43,7 +43,7 @@ describe('the packed tarball, installed into an empty project', () => {
   after(() => rmSync(directory, { recursive: true, force: true }));
 
   it('ships the licence, the README, the CLI and the compiled library, and no source map without its source', () => {
-    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/amiguard.js', 'dist/src/index.js', 'dist/src/index.d.ts']) {
+    for (const file of ['LICENSE', 'README.md', 'package.json', 'bin/amiguard.cjs', 'dist/src/index.js', 'dist/src/index.d.ts']) {
       assert.ok(packed.includes(file), `${file} is not in the package`);
     }
     for (const map of packed.filter((file) => file.endsWith('.map'))) {

@@ -1,5 +1,7 @@
 #!/usr/bin/env node
-// The installed entry point: runs the compiled CLI and sets the process exit code from its result.
+'use strict';
+// The installed entry point: runs the bundled CLI (dist/cli, through its loader) and sets the
+// process exit code from its result. CommonJS, so that a run loads no ES module machinery.
 
 // The AWS SDK warns on every run that its 2027 releases will need Node 22; amiguard supports
 // Node 20 with the SDK it ships, so the warning is noise in a CLI's output.
@@ -13,6 +15,8 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-// The bundled CLI (scripts/bundle-cli.mjs): a few files to load instead of a hundred.
-const { run } = await import('../dist/cli/main.js');
-process.exitCode = await run(process.argv.slice(2));
+require('../dist/cli/main.cjs')
+  .run(process.argv.slice(2))
+  .then((code) => {
+    process.exitCode = code;
+  });

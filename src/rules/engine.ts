@@ -85,13 +85,19 @@ function toFinding(rule: Rule, severity: Exclude<SeveritySetting, 'off'>, scope:
   const template = rule.meta.messages[report.messageId];
   if (template === undefined) throw new Error(`rule ${rule.id} reported unknown message id ${report.messageId}`);
   const message = template.replace(/\{(\w+)\}/g, (whole, name: string) => report.data?.[name] ?? whole);
+  let hashed: string | undefined;
   return {
     ruleId: rule.id,
     severity,
     message,
     location: report.location,
     related: report.related ?? [],
-    fingerprint: fingerprint(rule.id, scope, report.key),
+    // Hashed when first read (JSON, SARIF, a baseline, a fix plan): a text report of a lint never
+    // needs it, and node:crypto costs a one-file lint's start-up several milliseconds.
+    get fingerprint(): string {
+      hashed ??= fingerprint(rule.id, scope, report.key);
+      return hashed;
+    },
     ...(report.remediation === undefined ? {} : { remediation: report.remediation }),
     ...(report.action === undefined ? {} : { action: report.action }),
     ...(report.approval === undefined ? {} : { approval: report.approval }),

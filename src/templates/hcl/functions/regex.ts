@@ -9,7 +9,8 @@
  * it supports, which are those RE2 accepts but without `u` mode or case folding; the rest run
  * on the backtracking engine, refusing nested unbounded repetition and long inputs.
  */
-import { setFlagsFromString } from 'node:v8';
+import { createRequire } from 'node:module';
+import type * as V8 from 'node:v8';
 import { error, list, NULL, object, str, unknown, type Value } from '../value.js';
 import { needStrings, strict, type FunctionSpec } from './spec.js';
 
@@ -32,16 +33,26 @@ interface Compiled {
 /** Longer inputs are not matched: JavaScript's backtracking has no linear-time guarantee. */
 const MAX_REGEX_INPUT = 100_000;
 
-setFlagsFromString('--enable-experimental-regexp-engine');
 /** The linear engine's flag, held in a variable: ESLint knows no `l` flag. */
 const LINEAR = 'l';
-const LINEAR_ENGINE = ((): boolean => {
-  try {
-    return new RegExp('a', LINEAR).flags.includes(LINEAR);
-  } catch {
-    return false;
+let linearEngine: boolean | undefined;
+
+/**
+ * Whether V8's linear-time engine runs, turned on at the first regex a template calls, not when
+ * this module loads: setting a V8 flag makes Node compile each built-in module it loads after
+ * that without its code cache, a cost every lint of an HCL file paid (issue 11).
+ */
+function hasLinearEngine(): boolean {
+  if (linearEngine === undefined) {
+    (createRequire(import.meta.url)('node:v8') as typeof V8).setFlagsFromString('--enable-experimental-regexp-engine');
+    try {
+      linearEngine = new RegExp('a', LINEAR).flags.includes(LINEAR);
+    } catch {
+      linearEngine = false;
+    }
   }
-})();
+  return linearEngine;
+}
 
 const POSIX_CLASSES: Readonly<Record<string, string>> = {
   alnum: '0-9A-Za-z',
@@ -267,7 +278,7 @@ function translateRegex(name: string, pattern: string): Translation {
 function compile(name: string, pattern: string, translated: Translated, input: string): Compiled | Value {
   const { source, flags, groups } = translated;
   // Without `u`, JavaScript matches UTF-16 units: the same as Go's code points only without surrogates.
-  if (LINEAR_ENGINE && !translated.unicode && !flags.includes('i') && !/[\uD800-\uDFFF]/.test(input)) {
+  if (!translated.unicode && hasLinearEngine() && !flags.includes('i') && !/[\uD800-\uDFFF]/.test(input)) {
     try {
       return { regex: new RegExp(source, `${flags}g${LINEAR}`), groups };
     } catch {

@@ -6,8 +6,9 @@
  *   npm run build && npm run bench:startup            # 15 runs of each
  *   npm run bench:startup -- --runs 31
  *
- * Each command runs in a fresh process under /usr/bin/time, interleaved round by round so that
- * a busy machine slows them alike; the figures are medians (wall time, CPU time, peak RSS). It
+ * Each command runs in a fresh process, timed by bash and /usr/bin/time, interleaved round by
+ * round so that a busy machine slows them alike; the figures are medians (wall and CPU time to
+ * the millisecond, peak RSS). It
  * also lists the packages each amiguard command loads (imported or required), to show that lint
  * loads no AWS SDK, and an HCL lint no tree-sitter.
  * Prints figures; it is not a test.
@@ -42,13 +43,20 @@ function found(command: string): boolean {
   return spawnSync('sh', ['-c', `command -v ${command}`], { stdio: 'ignore' }).status === 0;
 }
 
-/** One run under /usr/bin/time: elapsed, user + system time, and maximum resident set. */
-function sample(argv: readonly string[]): Sample {
-  const result = spawnSync(TIME, ['-f', '%e %U %S %M', ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
-  const last = result.stderr.trim().split('\n').at(-1) ?? '';
-  const [elapsed, user, system, rssKb] = last.split(' ').map(Number);
-  if (elapsed === undefined || user === undefined || system === undefined || rssKb === undefined || Number.isNaN(rssKb)) {
-    throw new Error(`cannot read /usr/bin/time's figures for ${argv.join(' ')}: ${result.stderr}`);
+/**
+ * One run: wall, user and system time from bash's `time` (to the millisecond; /usr/bin/time's
+ * have 10 ms steps, and timing a child from Node adds Node's own fork to each), peak RSS from
+ * /usr/bin/time, which bash's `time` includes (about 1 ms, the same in every row).
+ */
+function sample(argv: readonly string[], rssFile: string): Sample {
+  const script = `TIMEFORMAT="%3R %3U %3S"; { time ${TIME} -f %M -o "$0" "$@" >/dev/null 2>&1; } 2>&1; cat "$0"`;
+  const result = spawnSync('bash', ['-c', script, rssFile, ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  // The times, then what /usr/bin/time wrote: the peak RSS last (after "Command exited with ...").
+  const lines = result.stdout.trim().split('\n');
+  const [elapsed, user, system] = (lines[0] ?? '').split(' ').map(Number);
+  const rssKb = Number(lines.at(-1));
+  if (elapsed === undefined || user === undefined || system === undefined || Number.isNaN(elapsed) || Number.isNaN(rssKb)) {
+    throw new Error(`cannot read the figures for ${argv.join(' ')}: ${result.stdout}${result.stderr}`);
   }
   return { wallMs: elapsed * 1000, cpuMs: (user + system) * 1000, rssMiB: rssKb / 1024 };
 }
@@ -120,10 +128,13 @@ function main(): void {
       : []),
   ];
   const samples = new Map<string, Sample[]>(commands.map(([label]) => [label, []]));
-  for (const [, argv] of commands) sample(argv); // warm the file cache
+  const scratch = mkdtempSync(join(tmpdir(), 'amiguard-startup-'));
+  const rssFile = join(scratch, 'rss');
+  for (const [, argv] of commands) sample(argv, rssFile); // warm the file cache
   for (let round = 0; round < runs; round += 1) {
-    for (const [label, argv] of commands) samples.get(label)?.push(sample(argv));
+    for (const [label, argv] of commands) samples.get(label)?.push(sample(argv, rssFile));
   }
+  rmSync(scratch, { recursive: true, force: true });
 
   const version = spawnSync(process.execPath, ['--version'], { encoding: 'utf8' }).stdout.trim();
   const packerVersion = packer ? spawnSync('packer', ['version'], { encoding: 'utf8' }).stdout.trim() : 'not installed';

@@ -85,7 +85,9 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: B
   }
   const postProcessors = top.get('post-processors')?.value;
   if (postProcessors !== undefined && (filter === undefined || running.length > 0)) {
-    collectPostProcessors(evaluator, postProcessors, candidates, (name) => filter?.except.includes(name) === true);
+    const builds = builders === undefined ? [] : rawBuilderNames(builders);
+    const runningBuilds = builds.filter((_, position) => runs(names[position]));
+    collectPostProcessors(evaluator, postProcessors, candidates, { builds, runningBuilds, excepted: (name) => filter?.except.includes(name) === true });
   }
 
   // The volumes of one amazon-ebsvolume builder share its name and differ by their suffix.
@@ -111,6 +113,22 @@ function builderNames(evaluator: Evaluator, builders: ValueNode): (string | unde
     const index = new ObjectIndex(element.value);
     const type = index.get('type')?.value;
     return type?.type === 'String' ? [buildName(evaluator, index, type.value)] : [];
+  });
+}
+
+/**
+ * The builders' raw names (`name` as written, else the type), in the order of builderNames: a
+ * post-processor's `only` and `except` name builds by these (packer/core.go compares rawName).
+ */
+function rawBuilderNames(builders: ValueNode): string[] {
+  if (builders.type !== 'Array') return [];
+  return builders.elements.flatMap((element) => {
+    if (element.value.type !== 'Object') return [];
+    const index = new ObjectIndex(element.value);
+    const type = index.get('type')?.value;
+    if (type?.type !== 'String') return [];
+    const name = index.get('name')?.value;
+    return [name?.type === 'String' && name.value !== '' ? name.value : type.value];
   });
 }
 
@@ -203,7 +221,16 @@ function collectVolumes(
  * `"post-processors"` is a list whose entries are a type name, an object, or a list of those (a
  * sequence); Packer's parsePostProcessor allows no deeper nesting.
  */
-function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, candidates: Candidate[], excluded: (name: string) => boolean): void {
+interface PostProcessorRuns {
+  /** Every builder's raw name, and those that run under the command line's -only / -except. */
+  readonly builds: readonly string[];
+  readonly runningBuilds: readonly string[];
+  /** Whether -except names this post-processor: its sequence ends there. */
+  readonly excepted: (name: string) => boolean;
+}
+
+function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, candidates: Candidate[], runs: PostProcessorRuns): void {
+  const excluded = runs.excepted;
   if (postProcessors.type === 'Null') return;
   if (postProcessors.type !== 'Array') {
     report(evaluator, postProcessors, `"post-processors" must be a list, found ${describeNode(postProcessors)}`);
@@ -213,7 +240,7 @@ function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, 
     const node = element.value;
     const path = `post-processors[${position}]`;
     if (node.type !== 'Array') {
-      if (!excluded(postProcessorName(evaluator, node))) collectPostProcessor(evaluator, node, path, candidates);
+      if (!excluded(postProcessorName(evaluator, node)) && runsForSomeBuild(evaluator, node, path, runs)) collectPostProcessor(evaluator, node, path, candidates);
       return;
     }
     const stop = node.elements.findIndex((inner) => excluded(postProcessorName(evaluator, inner.value)));
@@ -223,9 +250,43 @@ function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, 
         report(evaluator, inner.value, `${innerPath}: a sequence cannot hold another sequence`);
         return;
       }
-      collectPostProcessor(evaluator, inner.value, innerPath, candidates);
+      if (runsForSomeBuild(evaluator, inner.value, innerPath, runs)) collectPostProcessor(evaluator, inner.value, innerPath, candidates);
     });
   });
+}
+
+/**
+ * Whether a post-processor's own `only` / `except` (builder names) let it run after one of the
+ * builds that run (template OnlyExcept.Skip: `only` wins when both are given). Packer refuses a
+ * template that gives both, or names a builder it does not have (OnlyExcept.Validate): an error
+ * here, and the post-processor is left out, as nothing of that template is built.
+ */
+function runsForSomeBuild(evaluator: Evaluator, node: ValueNode, path: string, runs: PostProcessorRuns): boolean {
+  if (node.type !== 'Object') return true;
+  const index = new ObjectIndex(node);
+  const lists: { key: 'only' | 'except'; names: string[] }[] = [];
+  for (const key of ['only', 'except'] as const) {
+    const member = index.get(key);
+    if (member === undefined) continue;
+    const value = member.value;
+    if (value.type !== 'Array' || value.elements.some((element) => element.value.type !== 'String')) {
+      report(evaluator, value, `${path}: "${key}" must be a list of builder names, found ${describeNode(value)}; Packer rejects the template`);
+      return false;
+    }
+    lists.push({ key, names: value.elements.map((element) => (element.value.type === 'String' ? element.value.value : '')) });
+  }
+  if (lists.length === 2) {
+    report(evaluator, node, `${path}: only one of "only" or "except" may be specified; Packer rejects the template`);
+    return false;
+  }
+  const [list] = lists;
+  if (list === undefined) return true;
+  const unknown = list.names.filter((name) => !runs.builds.includes(name));
+  if (unknown.length > 0) {
+    report(evaluator, index.get(list.key)?.value ?? node, `${path}: "${list.key}" names ${unknown.map((name) => `'${name}'`).join(', ')}, which is not a builder of this template; Packer rejects the template`);
+    return false;
+  }
+  return runs.runningBuilds.some((build) => (list.key === 'only' ? list.names.includes(build) : !list.names.includes(build)));
 }
 
 /** A post-processor's name as `-except` matches it: its `name`, else its type (a bare string is its type). */

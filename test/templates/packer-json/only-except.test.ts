@@ -59,3 +59,38 @@ describe('--only and --except on a legacy JSON template', () => {
     );
   });
 });
+
+describe('a legacy JSON post-processor\'s own "only" and "except"', () => {
+  const template = (settings: string): string => `{
+  "builders": [
+    { "type": "amazon-ebs", "name": "staging", "ami_users": ["111122223333"] },
+    { "type": "qemu", "name": "local" }
+  ],
+  "post-processors": [
+    { "type": "amazon-import", "name": "import", ${settings}"ami_groups": ["all"] }
+  ]
+}
+`;
+  const images = (settings: string, only: readonly string[] = []): string[] => {
+    const result = readText('template.json', template(settings), options({ builds: { only, except: [] } }));
+    assert.deepEqual(result.problems, []);
+    return result.images.map((image) => image.name);
+  };
+  const problems = (settings: string): string[] =>
+    readText('template.json', template(settings)).problems.map((problem) => `${problem.location.line}:${problem.location.column} ${problem.message}`);
+
+  it('runs after the builds "only" names (raw builder names) that run, and after every build but those "except" names', () => {
+    assert.deepEqual(images('"only": ["local"], '), ['staging', 'import']);
+    assert.deepEqual(images('"only": ["local"], ', ['staging']), ['staging']);
+    assert.deepEqual(images('"only": ["staging"], ', ['local']), []);
+    assert.deepEqual(images('"except": ["local"], ', ['local']), []);
+    assert.deepEqual(images('"except": ["local"], '), ['staging', 'import']);
+    assert.deepEqual(images('"except": ["local", "staging"], '), ['staging']);
+  });
+
+  it('is an error, as Packer refuses the template, to give both, to name a builder the template lacks, or to give no list', () => {
+    assert.deepEqual(problems('"only": ["local"], "except": ["staging"], '), ['7:5 post-processors[0]: only one of "only" or "except" may be specified; Packer rejects the template']);
+    assert.deepEqual(problems('"only": ["prod"], '), ["7:58 post-processors[0]: \"only\" names 'prod', which is not a builder of this template; Packer rejects the template"]);
+    assert.deepEqual(problems('"except": "local", '), ['7:60 post-processors[0]: "except" must be a list of builder names, found a string; Packer rejects the template']);
+  });
+});

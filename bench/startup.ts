@@ -111,7 +111,7 @@ Module._resolveFilename = function (...args) {
 }
 
 function main(): void {
-  if (!existsSync(join(ROOT, 'dist/cli/main.cjs'))) throw new Error('run npm run build first: this measures the built CLI');
+  if (!existsSync(join(ROOT, 'dist/cli/index.cjs'))) throw new Error('run npm run build first: this measures the built CLI');
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak memory (apt-get install time)`);
   const runs = option('runs', 15);
   const packer = found('packer');

@@ -15,7 +15,7 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
-require('../dist/cli/main.cjs')
+require('../dist/cli/index.cjs')
   .run(process.argv.slice(2))
   .then((code) => {
     process.exitCode = code;

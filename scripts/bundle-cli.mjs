@@ -7,12 +7,12 @@
 // the package exports) is left as tsc built it.
 //
 // The chunks are then made CommonJS (`*.cjs`), and so is the bin: a CommonJS entry does not load
-// Node's ES module loader at all, and Node 20 resolves, reads and compiles CommonJS faster (a
-// one-file lint: 181-187 ms as ES modules, 163-170 ms as CommonJS, median of 25 runs each).
-// Tried and left out, measured the same way: running the chunks through vm.Script with a V8 code
-// cache saved per command (155-168 ms, with 4 MiB more memory and a cache folder to keep safe)
-// and minifying them (no change).
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+// Node's ES module loader at all. dist/cli/index.cjs (scripts/cli-loader.cjs) runs the chunks
+// through vm.Script with a V8 code cache saved per command, which Node 20 offers for scripts but
+// not for modules. A one-file lint, median of 25 runs each: 181-187 ms as ES modules, 160-168 ms
+// as CommonJS, 153 ms from the code cache (minifying the chunks changed nothing).
+import { createHash } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { build, transform } from 'esbuild';
 
@@ -34,25 +34,28 @@ const bundle = await build({
   logLevel: 'warning',
 });
 
-const names = new Set(bundle.outputFiles.map((output) => basename(output.path)));
 const chunks = [];
 for (const output of bundle.outputFiles) {
   const converted = await transform(output.text, {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // import() becomes require(); import.meta.url, the chunk's own URL.
+    // import() becomes a require() the loader serves; import.meta.url, the chunk's own URL.
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__importMetaUrl' },
-    banner: 'var __importMetaUrl = require("node:url").pathToFileURL(__filename).href;',
     logLevel: 'warning',
   });
-  // Sibling chunks by their new names: esbuild writes each as require("./name.js").
-  const text = converted.code.replace(/require\("\.\/([^"]+)"\)/g, (call, name) => (names.has(name) ? `require("./${name.replace(/\.js$/, '.cjs')}")` : call));
-  chunks.push({ name: basename(output.path).replace(/\.js$/, '.cjs'), text });
+  chunks.push({ name: basename(output.path).replace(/\.js$/, '.cjs'), text: converted.code });
 }
 
 // Chunks are named by content: a stale one from an earlier build would stay behind.
 rmSync(OUT, { recursive: true, force: true });
 mkdirSync(OUT, { recursive: true });
-for (const chunk of chunks) writeFileSync(`${OUT}/${chunk.name}`, chunk.text);
+const build_ = createHash('sha256');
+for (const chunk of chunks.sort((a, b) => a.name.localeCompare(b.name))) {
+  writeFileSync(`${OUT}/${chunk.name}`, chunk.text);
+  build_.update(chunk.name).update('\0').update(chunk.text).update('\0');
+}
+const loader = readFileSync('scripts/cli-loader.cjs', 'utf8');
+build_.update(loader);
+writeFileSync(`${OUT}/index.cjs`, loader.replace('__AMIGUARD_BUILD__', build_.digest('hex').slice(0, 16)));

@@ -1,3 +1,5 @@
+import { setV8Flag } from '../core/v8-flags.js';
+
 let initializing: Promise<void> | undefined;
 
 /**
@@ -21,8 +23,7 @@ async function start(): Promise<void> {
   // thousands of files still tiers up, a few seconds later. Set here, just before the first
   // WebAssembly, not at start-up: changing a V8 flag makes Node compile every built-in module
   // loaded after it without its code cache, which cost every run ~5 ms (issue 11).
-  const { setFlagsFromString } = await import('node:v8');
-  setFlagsFromString('--wasm-tiering-budget=180000000');
+  setV8Flag('--wasm-tiering-budget=180000000');
   const { Parser } = await import('web-tree-sitter');
   await Parser.init();
 }

@@ -9,8 +9,7 @@
  * it supports, which are those RE2 accepts but without `u` mode or case folding; the rest run
  * on the backtracking engine, refusing nested unbounded repetition and long inputs.
  */
-import { createRequire } from 'node:module';
-import type * as V8 from 'node:v8';
+import { setV8Flag } from '../../../core/v8-flags.js';
 import { error, list, NULL, object, str, unknown, type Value } from '../value.js';
 import { needStrings, strict, type FunctionSpec } from './spec.js';
 
@@ -44,7 +43,7 @@ let linearEngine: boolean | undefined;
  */
 function hasLinearEngine(): boolean {
   if (linearEngine === undefined) {
-    (createRequire(import.meta.url)('node:v8') as typeof V8).setFlagsFromString('--enable-experimental-regexp-engine');
+    setV8Flag('--enable-experimental-regexp-engine');
     try {
       linearEngine = new RegExp('a', LINEAR).flags.includes(LINEAR);
     } catch {

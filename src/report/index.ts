@@ -1,11 +1,8 @@
 import type { Report } from '../core/index.js';
 import { formatHtml } from './html.js';
-import type { HtmlOptions } from './html.js';
 import { formatJson } from './json.js';
 import { formatSarif } from './sarif.js';
-import type { SarifOptions } from './sarif.js';
 import { formatText } from './text.js';
-import type { TextOptions } from './text.js';
 
 export { formatHtml, formatJson, formatSarif, formatText };
 export type { HtmlOptions } from './html.js';
@@ -14,15 +11,8 @@ export type { SarifOptions } from './sarif.js';
 export type { ReportSummary } from './summary.js';
 export type { TextOptions } from './text.js';
 
-export type OutputFormat = 'text' | 'json' | 'sarif' | 'html';
-
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['text', 'json', 'sarif', 'html'];
-
-export function isOutputFormat(value: string): value is OutputFormat {
-  return (OUTPUT_FORMATS as readonly string[]).includes(value);
-}
-
-export type FormatOptions = TextOptions & SarifOptions & HtmlOptions;
+export { formatReportOnDemand, isOutputFormat, OUTPUT_FORMATS, type FormatOptions, type OutputFormat } from './formats.js';
+import type { FormatOptions, OutputFormat } from './formats.js';
 
 /** The report as the CLI prints it; each format ignores the options that do not concern it. */
 export function formatReport(report: Report, format: OutputFormat, options: FormatOptions = {}): string {

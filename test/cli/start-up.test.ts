@@ -64,9 +64,12 @@ describe('start-up', () => {
     assert.deepEqual([...packages].filter((name) => name.startsWith('@aws-sdk/') || name.startsWith('@smithy/') || name === 'yaml'), []);
   });
 
-  it('lint and the HCL readers load web-tree-sitter (for nesting too deep for their parser), the JSON parser and node:crypto only on demand', () => {
+  it('lint and the HCL readers load web-tree-sitter (for nesting too deep for their parser), the JSON parser, node:crypto and the HTML and SARIF writers only on demand', () => {
     const { files, packages } = importGraph(['bin/amiguard.cjs', 'src/cli/main.ts', 'src/cli/commands/lint.ts', 'src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
-    assert.ok(files.has(resolve(ROOT, 'src/templates/hcl/json-syntax.ts')) && files.has(resolve(ROOT, 'src/report/html.ts')), 'the graph walk follows imports');
+    assert.ok(files.has(resolve(ROOT, 'src/templates/hcl/json-syntax.ts')) && files.has(resolve(ROOT, 'src/report/formats.ts')), 'the graph walk follows imports');
+    // Nor the HTML and SARIF writers (loaded for their --format), nor what reads a tree-sitter tree.
+    const onDemand = ['src/report/html.ts', 'src/report/sarif.ts', 'src/templates/hcl/hcl-convert.ts'];
+    assert.deepEqual(onDemand.filter((file) => files.has(resolve(ROOT, file))), []);
     assert.ok(packages.has('node:fs'), 'the graph walk sees built-in modules');
     assert.deepEqual([...packages].filter((name) => ['web-tree-sitter', '@humanwhocodes/momoa', 'node:crypto'].includes(name)), []);
   });

@@ -1,7 +1,7 @@
 import { atLeast, describeGap, gapPlace, isComplete, type Severity } from '../../core/index.js';
 import { auditEstate, type AuditResult } from '../../audit/audit-estate.js';
 import { findAndLoadPolicy } from '../../policy/index.js';
-import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
+import { formatReportOnDemand, OUTPUT_FORMATS } from '../../report/formats.js';
 import { RULE_IDS } from '../../rules/index.js';
 import type { AwsOperation } from '../../aws/operations.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
@@ -127,7 +127,7 @@ Examples:
     const toFile = output !== undefined;
     // --quiet, as lint's: only errors are reported (the rest still counts for --fail-on).
     const report = out.quiet ? { ...result.report, findings: result.report.findings.filter((finding) => finding.severity === 'error') } : result.report;
-    const body = formatReport(report, format, {
+    const body = await formatReportOnDemand(report, format, {
       color: colorFor(io, out),
       srcRoot: io.cwd,
       generatedAt: new Date().toISOString(),

@@ -1,6 +1,6 @@
 import { atLeast, UsageError, type Severity } from '../../core/index.js';
 import { lint, type LintOptions, type LintProgress } from '../../lint/index.js';
-import { formatReport, OUTPUT_FORMATS } from '../../report/index.js';
+import { formatReportOnDemand, OUTPUT_FORMATS } from '../../report/formats.js';
 import type { VariableInput } from '../../templates/index.js';
 import { choice, parseCommandArgs, type ParsedArgs } from '../args.js';
 import { printable, writeOutputFile, type Io } from '../io.js';
@@ -113,7 +113,7 @@ Examples:
     const toFile = output !== undefined;
     // --quiet, as ESLint's: only errors are reported (warnings and notes still count for --fail-on).
     const report = quiet ? { ...result.report, findings: result.report.findings.filter((finding) => finding.severity === 'error') } : result.report;
-    const text = formatReport(report, format, {
+    const text = await formatReportOnDemand(report, format, {
       color: colorFor(io, out),
       srcRoot: io.cwd,
       generatedAt: new Date().toISOString(),

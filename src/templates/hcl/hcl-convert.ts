@@ -1,4 +1,5 @@
 import type { TreeCursor } from 'web-tree-sitter';
+import { MAX_EXPRESSION_DEPTH } from './limits.js';
 import type { SourceLocation } from '../../core/index.js';
 import type {
   Attribute,
@@ -39,11 +40,6 @@ import {
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './parser/template-text.js';
 import { EVALUATION_STOPPED } from './value.js';
 
-/**
- * Expressions nested deeper than this are not converted: the converter and the evaluator recurse
- * once per level, and a hostile file with thousands of `(((...)))` must not exhaust the JS stack.
- */
-export const MAX_EXPRESSION_DEPTH = 200;
 
 const EMPTY_BODY: Body = { attributes: [], blocks: [] };
 

@@ -4,7 +4,7 @@ import type { SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
 import { initTreeSitter } from '../tree-sitter.js';
 import { readHclBody, readHclWrapped } from './parser/index.js';
-import { HclConverter } from './hcl-convert.js';
+import type { HclConverter } from './hcl-convert.js';
 import { describeSyntaxError } from './syntax-error.js';
 import type { Body, BodySchema, Expr } from './syntax.js';
 
@@ -20,6 +20,8 @@ export interface HclTreeParser {
 
 let loading: Promise<Parser> | undefined;
 let loaded: Parser | undefined;
+/** What reads a tree-sitter tree, loaded with tree-sitter: a read without it never compiles it. */
+let treeReaders: { HclConverter: typeof HclConverter } | undefined;
 
 /** The parser and the grammar are loaded once per process and shared by every read. */
 export function loadHclParser(): Promise<Parser> {
@@ -34,7 +36,8 @@ export function loadHclParser(): Promise<Parser> {
 }
 
 async function createParser(): Promise<Parser> {
-  await initTreeSitter();
+  const [converter] = await Promise.all([import('./hcl-convert.js'), initTreeSitter()]);
+  treeReaders = { HclConverter: converter.HclConverter };
   const treeSitter = await import('web-tree-sitter');
   const wasm = createRequire(import.meta.url).resolve('@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-hcl.wasm');
   const language = await treeSitter.Language.load(wasm);
@@ -158,11 +161,13 @@ function withTree<T>(
     return { ok: false, problem: { message: 'the HCL parser gave up on this file', location: { kind: 'source', file, line: 1, column: 1, endLine: 1, endColumn: 1 } } };
   }
   try {
+    // A tree comes only from the parser loadHclParser() made, with the converter.
+    if (treeReaders === undefined) throw new Error('a tree-sitter tree without the converter loadHclParser() loads');
     const root = tree.rootNode;
     if (root.hasError) return { ok: false, problem: describeSyntaxError(root, file, text) };
     const cursor = tree.walk();
     try {
-      return { ok: true, value: read(new HclConverter(cursor, text, file, fixedLoc), cursor) };
+      return { ok: true, value: read(new treeReaders.HclConverter(cursor, text, file, fixedLoc), cursor) };
     } finally {
       cursor.delete();
     }

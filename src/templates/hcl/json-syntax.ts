@@ -2,7 +2,7 @@ import type { MemberNode, Node, ObjectNode, ValueNode } from '@humanwhocodes/mom
 import { momoa } from '../momoa.js';
 import type { SourceLocation } from '../../core/index.js';
 import { jsonTooDeep, MAX_JSON_DEPTH } from '../../core/json-depth.js';
-import { MAX_EXPRESSION_DEPTH } from './hcl-convert.js';
+import { MAX_EXPRESSION_DEPTH } from './limits.js';
 import { parseHclTemplate, type HclTreeParser, type ParseOutcome } from './hcl-parser.js';
 import type { Attribute, Block, Body, BodySchema, Expr, ObjectItem } from './syntax.js';
 import { EVALUATION_STOPPED } from './value.js';

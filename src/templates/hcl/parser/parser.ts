@@ -1,5 +1,5 @@
 import type { SourceLocation } from '../../../core/index.js';
-import { MAX_EXPRESSION_DEPTH } from '../hcl-convert.js';
+import { MAX_EXPRESSION_DEPTH } from '../limits.js';
 import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../syntax.js';
 import {
   AttributeNode,

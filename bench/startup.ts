@@ -6,6 +6,8 @@
  *   npm run build && npm run bench:startup            # 15 runs of each
  *   npm run bench:startup -- --runs 31
  *
+ * amiguard runs with its code cache (written by a first run, see scripts/cli-loader.cjs) and,
+ * in the "no cache" rows, without it, as a command's very first run does.
  * Each command runs in a fresh process, timed by bash and /usr/bin/time, interleaved round by
  * round so that a busy machine slows them alike; the figures are medians (wall and CPU time to
  * the millisecond, peak RSS). It
@@ -48,9 +50,9 @@ function found(command: string): boolean {
  * have 10 ms steps, and timing a child from Node adds Node's own fork to each), peak RSS from
  * /usr/bin/time, which bash's `time` includes (about 1 ms, the same in every row).
  */
-function sample(argv: readonly string[], rssFile: string): Sample {
+function sample(argv: readonly string[], rssFile: string, env: Readonly<Record<string, string>>): Sample {
   const script = `TIMEFORMAT="%3R %3U %3S"; { time ${TIME} -f %M -o "$0" "$@" >/dev/null 2>&1; } 2>&1; cat "$0"`;
-  const result = spawnSync('bash', ['-c', script, rssFile, ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync('bash', ['-c', script, rssFile, ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
   // The times, then what /usr/bin/time wrote: the peak RSS last (after "Command exited with ...").
   const lines = result.stdout.trim().split('\n');
   const [elapsed, user, system] = (lines[0] ?? '').split(' ').map(Number);
@@ -115,24 +117,31 @@ function main(): void {
   if (!existsSync(TIME)) throw new Error(`${TIME} is needed for peak memory (apt-get install time)`);
   const runs = option('runs', 15);
   const packer = found('packer');
-  const commands: [string, string[]][] = [
-    ['node -e 0', [process.execPath, '-e', '0']],
-    ['amiguard --version', [process.execPath, BIN, '--version']],
-    ['amiguard lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json]],
-    ['amiguard lint (HCL2)', [process.execPath, BIN, 'lint', TEMPLATES.hcl]],
+  // The code cache (scripts/cli-loader.cjs) in a folder of its own: written by the warm-up run,
+  // used by every run after it; the "no cache" rows run with it off, as a command's first run.
+  const scratch = mkdtempSync(join(tmpdir(), 'amiguard-startup-'));
+  const rssFile = join(scratch, 'rss');
+  const warm = { AMIGUARD_CACHE_DIR: join(scratch, 'cache') };
+  const cold = { AMIGUARD_CACHE_DIR: 'off' };
+  const commands: [string, string[], Record<string, string>][] = [
+    ['node -e 0', [process.execPath, '-e', '0'], {}],
+    ['amiguard --version', [process.execPath, BIN, '--version'], warm],
+    ['amiguard lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json], warm],
+    ['amiguard lint (HCL2)', [process.execPath, BIN, 'lint', TEMPLATES.hcl], warm],
+    ['  no cache: --version', [process.execPath, BIN, '--version'], cold],
+    ['  no cache: lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json], cold],
+    ['  no cache: lint (HCL2)', [process.execPath, BIN, 'lint', TEMPLATES.hcl], cold],
     ...(packer
       ? ([
-          ['packer inspect (JSON)', ['packer', 'inspect', TEMPLATES.json]],
-          ['packer inspect (HCL2)', ['packer', 'inspect', TEMPLATES.hcl]],
-        ] as [string, string[]][])
+          ['packer inspect (JSON)', ['packer', 'inspect', TEMPLATES.json], {}],
+          ['packer inspect (HCL2)', ['packer', 'inspect', TEMPLATES.hcl], {}],
+        ] as [string, string[], Record<string, string>][])
       : []),
   ];
   const samples = new Map<string, Sample[]>(commands.map(([label]) => [label, []]));
-  const scratch = mkdtempSync(join(tmpdir(), 'amiguard-startup-'));
-  const rssFile = join(scratch, 'rss');
-  for (const [, argv] of commands) sample(argv, rssFile); // warm the file cache
+  for (const [, argv, env] of commands) sample(argv, rssFile, env); // warm the file cache, write the code cache
   for (let round = 0; round < runs; round += 1) {
-    for (const [label, argv] of commands) samples.get(label)?.push(sample(argv, rssFile));
+    for (const [label, argv, env] of commands) samples.get(label)?.push(sample(argv, rssFile, env));
   }
   rmSync(scratch, { recursive: true, force: true });
 

@@ -115,6 +115,9 @@ Examples:
   amiguard lint --format sarif --output amiguard.sarif
 
 Exit codes: 0 clean, 1 findings at or above --fail-on, 2 could not do the job.
+
+Environment: AMIGUARD_CACHE_DIR (an absolute folder for the start-up code cache, or off; default
+~/.cache/amiguard), AMIGUARD_DEBUG=1 (the underlying cause of an error), NO_COLOR.
 `;
 }
 

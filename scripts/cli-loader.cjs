@@ -76,8 +76,11 @@ function readCache(name) {
         return undefined;
       }
     }
-    const data = fs.readFileSync(path.join(cacheFolder, name));
-    return data.length <= MAX_CACHE_BYTES ? data : undefined;
+    // Only a regular file of a sane size: a FIFO would block the read, a huge file fill memory.
+    const file = path.join(cacheFolder, name);
+    const stat = fs.statSync(file);
+    if (!stat.isFile() || stat.size > MAX_CACHE_BYTES) return undefined;
+    return fs.readFileSync(file);
   } catch {
     return undefined;
   }

@@ -5,6 +5,7 @@
  * AMIGUARD_CACHE_DIR=off turns it off. Spawned: the loader is the process's start.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,18 @@ describe('the code cache of the bundled CLI', () => {
     const again = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
     assert.deepEqual([again.code, again.stdout, again.stderr], [first.code, first.stdout, first.stderr]);
     for (const [file, data] of caches(root)) assert.notEqual(data.toString(), 'not a V8 code cache', `${file} was replaced`);
+  });
+
+  it('reads past a FIFO or an oversized file where a cache should be, without blocking', async () => {
+    const root = join(scratch, 'odd');
+    const first = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
+    const [main, other] = [...caches(root).keys()].filter((file) => /\/(main|lint-[^/]+)\.cjs\./.test(file));
+    assert.ok(main !== undefined && other !== undefined);
+    rmSync(join(root, main));
+    execFileSync('mkfifo', [join(root, main)]);
+    writeFileSync(join(root, other), Buffer.alloc(17 * 1024 * 1024));
+    const again = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root }, process: { timeout: 20_000 } });
+    assert.deepEqual([again.code, again.stdout, again.stderr], [first.code, first.stdout, first.stderr]);
   });
 
   it('does not use a folder that others can write', async () => {

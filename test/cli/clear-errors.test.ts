@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AwsSession, NoRegion } from '../../src/aws/index.js';
-import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
-import { runCli, runInProcess } from './run-cli.js';
+import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
+import { runCli, runInProcess, setEnv, useSampleCredentials } from './run-cli.js';
 
 describe('clear errors instead of raw codes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'amiguard-errors-'));
@@ -57,9 +57,7 @@ describe('clear errors instead of raw codes', () => {
 
   it('an unknown or malformed --region is refused up front, as --regions is', async () => {
     const sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
-    const env = { AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId, AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey, AWS_EC2_METADATA_DISABLED: 'true' };
-    const saved = { ...process.env };
-    Object.assign(process.env, env);
+    const restore = useSampleCredentials();
     try {
       for (const command of [['show', SAMPLE_IDS.images.goldenOrgShared], ['audit'], ['make-public', SAMPLE_IDS.images.goldenOrgShared]]) {
         const unknown = await runInProcess([...command, '--region', 'us-east-9', '--endpoint-url', sandbox.url]);
@@ -70,18 +68,19 @@ describe('clear errors instead of raw codes', () => {
         assert.match(malformed.stderr, /error: "us_east_1" is not an AWS region name\n {2}hint: region names look like us-east-1/);
       }
     } finally {
-      process.env = saved;
+      restore();
       await sandbox.close();
     }
   });
 
   it('no region anywhere: the library says so without naming a flag, the CLI names --region', async () => {
-    const saved = { ...process.env };
-    delete process.env['AWS_REGION'];
-    delete process.env['AWS_DEFAULT_REGION'];
-    delete process.env['AWS_PROFILE'];
-    process.env['AWS_CONFIG_FILE'] = join(dir, 'no-config');
-    process.env['AWS_SHARED_CREDENTIALS_FILE'] = join(dir, 'no-credentials');
+    const restore = setEnv({
+      AWS_REGION: undefined,
+      AWS_DEFAULT_REGION: undefined,
+      AWS_PROFILE: undefined,
+      AWS_CONFIG_FILE: join(dir, 'no-config'),
+      AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
+    });
     try {
       const session = new AwsSession({});
       await assert.rejects(session.defaultRegion(), (error: unknown) => error instanceof NoRegion && !error.message.includes('--'));
@@ -90,7 +89,7 @@ describe('clear errors instead of raw codes', () => {
       assert.equal(result.code, 2);
       assert.equal(result.stderr, 'amiguard show: error: no AWS region: pass --region, or set AWS_REGION or a region in your profile\n');
     } finally {
-      process.env = saved;
+      restore();
     }
   });
 

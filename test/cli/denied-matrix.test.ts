@@ -15,7 +15,7 @@ import { COMMANDS, run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Estate } from '../../src/sandbox/index.js';
 import { denyingAdmin } from '../audit/helpers.js';
-import { useSampleCredentials } from './run-cli.js';
+import { setEnv, useSampleCredentials } from './run-cli.js';
 
 /** Every command, loaded: main.ts loads a command's module only when it runs. */
 const LOADED = await Promise.all(COMMANDS.map((entry) => entry.load()));
@@ -84,21 +84,18 @@ async function amiguard(args: readonly string[], cwd: string): Promise<Ran> {
   return { code, stdout, stderr };
 }
 
-const SAVED_ENV = { ...process.env };
-
 describe('every command with every action it calls denied', () => {
   let cwd: string;
+  let restoreEnv: (() => void) | undefined;
   before(() => {
     cwd = mkdtempSync(join(tmpdir(), 'amiguard-denied-'));
     // Approving the organization makes audit and fix read Organizations too.
     writeFileSync(join(cwd, 'amiguard.yaml'), `allow:\n  organizations: ["${ORG_ARN}"]\n`);
     // The SDK takes credentials and the endpoint from the environment, as for a user.
-    useSampleCredentials();
-    delete process.env['AWS_PROFILE'];
-    delete process.env['AWS_SESSION_TOKEN'];
+    restoreEnv = useSampleCredentials({ AWS_PROFILE: undefined, AWS_SESSION_TOKEN: undefined, AWS_ENDPOINT_URL: undefined });
   });
   after(() => {
-    process.env = { ...SAVED_ENV };
+    restoreEnv?.();
   });
 
   const actions = (Object.keys(AWS_OPERATIONS) as AwsOperation[]).filter((action) => AWS_OPERATIONS[action].iam !== undefined);
@@ -138,20 +135,20 @@ describe('what a command says when part of it could not be read', () => {
   let cwd: string;
   before(() => {
     cwd = mkdtempSync(join(tmpdir(), 'amiguard-coverage-'));
-    process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
-  });
-  after(() => {
-    process.env = { ...SAVED_ENV };
   });
 
   async function withEstate(estate: Estate, credentials: { accessKeyId: string; secretAccessKey: string }, body: () => Promise<void>): Promise<void> {
     const sandbox = await startSandbox({ estate, speed: Number.POSITIVE_INFINITY });
-    process.env['AWS_ENDPOINT_URL'] = sandbox.url;
-    process.env['AWS_ACCESS_KEY_ID'] = credentials.accessKeyId;
-    process.env['AWS_SECRET_ACCESS_KEY'] = credentials.secretAccessKey;
+    const restoreEnv = setEnv({
+      AWS_EC2_METADATA_DISABLED: 'true',
+      AWS_ENDPOINT_URL: sandbox.url,
+      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+    });
     try {
       await body();
     } finally {
+      restoreEnv();
       await sandbox.close();
     }
   }

@@ -26,7 +26,15 @@ interface Ran {
 }
 
 async function amiguard(args: readonly string[], options: { aws?: boolean } = {}): Promise<Ran> {
-  useSampleCredentials();
+  const restore = useSampleCredentials();
+  try {
+    return await runHere(args, options);
+  } finally {
+    restore();
+  }
+}
+
+async function runHere(args: readonly string[], options: { aws?: boolean }): Promise<Ran> {
   let stdout = '';
   let stderr = '';
   const io: Io = {

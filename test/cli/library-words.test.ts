@@ -4,11 +4,11 @@
  * of the CLI reads `--name PATTERN` and `--region`.
  */
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { AmiguardError, type ErrorDetail } from '../../src/core/index.js';
 import { errorHint, errorMessage } from '../../src/cli/errors.js';
-import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runInProcess, useSampleCredentials } from './run-cli.js';
+import { SAMPLE_IDS } from '../../src/sandbox/index.js';
+import { runInProcess, sampleSandbox } from './run-cli.js';
 
 /** Every kind of detail, with the message or hint the CLI prints for it (the other stays the library's): a new kind must be worded here. */
 const WORDED: { readonly [Kind in ErrorDetail['kind']]: { readonly detail: Extract<ErrorDetail, { kind: Kind }>; readonly message?: string; readonly hint?: string } } = {
@@ -53,7 +53,6 @@ const WORDED: { readonly [Kind in ErrorDetail['kind']]: { readonly detail: Extra
   'not-a-baseline': { detail: { kind: 'not-a-baseline' }, hint: 'record it again with: amiguard baseline --output FILE' },
 };
 
-const SAVED = { ...process.env };
 
 describe('library errors in the CLI\'s words', () => {
   it('every kind of detail, worded with the flags; without a detail, the library\'s own words', () => {
@@ -68,16 +67,8 @@ describe('library errors in the CLI\'s words', () => {
   });
 
   describe('through the commands, against the sandbox', () => {
-    let sandbox: Sandbox;
-    before(async () => {
-      sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
-      useSampleCredentials();
-    });
-    after(async () => {
-      process.env = { ...SAVED };
-      await sandbox.close();
-    });
-    const aws = (args: readonly string[]) => runInProcess([...args, '--endpoint-url', sandbox.url, '--region', 'us-east-1']);
+    const sandbox = sampleSandbox();
+    const aws = (args: readonly string[]) => runInProcess([...args, '--endpoint-url', sandbox().url, '--region', 'us-east-1']);
 
     it('a selection: no AMIs named, a name that matches nothing, an AMI in another region, a region not enabled', async () => {
       const none = await aws(['share', '--account', SAMPLE_IDS.accounts.dev]);

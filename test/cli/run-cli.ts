@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
-import { SAMPLE_CREDENTIALS } from '../../src/sandbox/index.js';
+import { after, before } from 'node:test';
+import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const BIN = resolve(ROOT, 'bin/amiguard.cjs');
@@ -49,9 +50,50 @@ export async function runInProcess(args: readonly string[], options: { cwd?: str
   return { code, stdout, stderr };
 }
 
-/** Puts the sample estate's management credentials in process.env, where the SDK reads a user's. */
-export function useSampleCredentials(): void {
-  process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS.management.accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS.management.secretAccessKey;
-  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+/**
+ * Sets these variables in process.env (undefined removes one) and returns what puts each of them
+ * back as it was. Test files share processes (scripts/run-tests.mjs): what one sets must not
+ * reach the next.
+ */
+export function setEnv(values: Readonly<Record<string, string | undefined>>): () => void {
+  const before = Object.keys(values).map((name): [string, string | undefined] => [name, process.env[name]]);
+  const apply = (entries: readonly [string, string | undefined][]): void => {
+    for (const [name, value] of entries) {
+      if (value === undefined) Reflect.deleteProperty(process.env, name);
+      else process.env[name] = value;
+    }
+  };
+  apply(Object.entries(values));
+  return () => apply(before);
+}
+
+/** Puts the sample estate's management credentials in process.env, where the SDK reads a user's; returns what takes them out. */
+export function useSampleCredentials(extra: Readonly<Record<string, string | undefined>> = {}): () => void {
+  return setEnv({
+    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+    ...extra,
+  });
+}
+
+/**
+ * For the tests of a describe: the sample estate in an unthrottled sandbox, started before them
+ * with the sample credentials in process.env, and both taken away after them.
+ */
+export function sampleSandbox(): () => Sandbox {
+  let sandbox: Sandbox | undefined;
+  let restore: (() => void) | undefined;
+  before(async () => {
+    sandbox = await startSandbox({ estate: SAMPLE_ESTATE, speed: Number.POSITIVE_INFINITY });
+    restore = useSampleCredentials();
+  });
+  after(async () => {
+    restore?.();
+    await sandbox?.close();
+  });
+  return () => {
+    if (sandbox === undefined) throw new Error('the sample sandbox starts before the tests of its describe');
+    return sandbox;
+  };
 }

@@ -11,6 +11,7 @@ import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { STATE_DIR } from './helpers.js';
+import { setEnv } from '../cli/run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const { dev, outsider } = SAMPLE_IDS.accounts;
@@ -26,9 +27,11 @@ interface Ran {
 }
 
 async function amiguard(args: readonly string[], who: 'management' | 'prod' = 'management'): Promise<Ran> {
-  process.env['AWS_ACCESS_KEY_ID'] = SAMPLE_CREDENTIALS[who].accessKeyId;
-  process.env['AWS_SECRET_ACCESS_KEY'] = SAMPLE_CREDENTIALS[who].secretAccessKey;
-  process.env['AWS_EC2_METADATA_DISABLED'] = 'true';
+  const restore = setEnv({
+    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS[who].accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS[who].secretAccessKey,
+    AWS_EC2_METADATA_DISABLED: 'true',
+  });
   let stdout = '';
   let stderr = '';
   const io: Io = {
@@ -37,8 +40,12 @@ async function amiguard(args: readonly string[], who: 'management' | 'prod' = 'm
     stdout: { write: (text) => void (stdout += text), isTTY: false },
     stderr: { write: (text) => void (stderr += text), isTTY: false },
   };
-  const code = await run([...args, '--endpoint-url', sandbox.url], io);
-  return { code, stdout, stderr };
+  try {
+    const code = await run([...args, '--endpoint-url', sandbox.url], io);
+    return { code, stdout, stderr };
+  } finally {
+    restore();
+  }
 }
 
 describe('fix and undo on the command line', () => {

@@ -10,13 +10,33 @@
 // Node's ES module loader at all. dist/cli/index.cjs (scripts/cli-loader.cjs) runs the chunks
 // through vm.Script with a V8 code cache saved per command, which Node 20 offers for scripts but
 // not for modules. A one-file lint, median of 25 runs each: 181-187 ms as ES modules, 160-168 ms
-// as CommonJS, 153 ms from the code cache (minifying the chunks changed nothing).
+// as CommonJS, 153 ms from the code cache.
+//
+// Each chunk is written already wrapped in the function the loader calls, so that the loader
+// compiles the text it read rather than a second, concatenated copy, and without white space:
+// on this machine every page of memory a run touches for the first time costs ~15 us, and a
+// one-file lint touched ~120 pages fewer this way. The located JSON parser (momoa) is bundled
+// into a chunk of its own, so a JSON lint runs it from the code cache too.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { basename, resolve } from 'node:path';
 import { build, transform } from 'esbuild';
 
 const OUT = 'dist/cli';
+/** The parameters of every chunk's function: scripts/cli-loader.cjs calls it with these. */
+const WRAPPER = '(function (exports, require, module, __filename, __dirname, __importMetaUrl) {';
+
+// src/templates/momoa.ts loads momoa with Node's require; in the bundle, the loader serves it.
+const momoaChunk = {
+  name: 'momoa-chunk',
+  setup(build_) {
+    build_.onLoad({ filter: /[\\/]dist[\\/]src[\\/]templates[\\/]momoa\.js$/ }, () => ({
+      contents: "let loaded;\nexport function momoa() {\n  loaded ??= require('./momoa.cjs');\n  return loaded;\n}\n",
+      loader: 'js',
+    }));
+    build_.onResolve({ filter: /^\.\/momoa\.cjs$/ }, ({ path }) => ({ path, external: true }));
+  },
+};
 
 const bundle = await build({
   entryPoints: ['dist/src/cli/main.js'],
@@ -31,11 +51,22 @@ const bundle = await build({
   // In the same folder as main.js, two levels below the package root as dist/src/version.js is:
   // version.ts finds package.json relative to its own file.
   chunkNames: '[name]-[hash]',
+  plugins: [momoaChunk],
+  logLevel: 'warning',
+});
+const momoa = await build({
+  entryPoints: [resolve('node_modules/@humanwhocodes/momoa/dist/momoa.cjs')],
+  outfile: `${OUT}/momoa.js`,
+  write: false,
+  bundle: true,
+  format: 'cjs',
+  platform: 'node',
+  target: 'node20',
   logLevel: 'warning',
 });
 
 const chunks = [];
-for (const output of bundle.outputFiles) {
+for (const output of [...bundle.outputFiles, ...momoa.outputFiles]) {
   const converted = await transform(output.text, {
     format: 'cjs',
     platform: 'node',
@@ -43,9 +74,10 @@ for (const output of bundle.outputFiles) {
     // import() becomes a require() the loader serves; import.meta.url, the chunk's own URL.
     supported: { 'dynamic-import': false },
     define: { 'import.meta.url': '__importMetaUrl' },
+    minifyWhitespace: true,
     logLevel: 'warning',
   });
-  chunks.push({ name: basename(output.path).replace(/\.js$/, '.cjs'), text: converted.code });
+  chunks.push({ name: basename(output.path).replace(/\.js$/, '.cjs'), text: `${WRAPPER}${converted.code}\n})` });
 }
 
 // Chunks are named by content: a stale one from an earlier build would stay behind.

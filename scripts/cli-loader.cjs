@@ -114,6 +114,14 @@ function removeStaleBuilds(root, current) {
   }
 }
 
+let folderHref;
+
+/** The file URL of this folder, with its closing slash; a chunk's name needs no escaping. */
+function folderUrl() {
+  folderHref ??= pathToFileURL(path.join(__dirname, path.sep)).href;
+  return folderHref;
+}
+
 /** The exports of a chunk of the bundle (`./name.cjs`), loaded once. */
 function load(specifier) {
   const name = specifier.slice(2).replace(/\.js$/, '.cjs');
@@ -125,11 +133,12 @@ function load(specifier) {
   const { size, mtimeMs } = fs.statSync(file);
   const cacheName = `${name}.${size}.${Math.trunc(mtimeMs)}`;
   const cachedData = readCache(cacheName);
-  const script = new vm.Script(`(function (exports, require, module, __filename, __dirname, __importMetaUrl) {${source}\n})`, { filename: file, cachedData });
+  // The chunk is written as the function it is called as (scripts/bundle-cli.mjs): compiled as read.
+  const script = new vm.Script(source, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) compiled.push({ name: cacheName, script });
   const module = { exports: {} };
   modules.set(name, module);
-  script.runInThisContext()(module.exports, chunkRequire, module, file, __dirname, pathToFileURL(file).href);
+  script.runInThisContext()(module.exports, chunkRequire, module, file, __dirname, `${folderUrl()}${name}`);
   return module.exports;
 }
 

@@ -52,6 +52,17 @@ describe('the code cache of the bundled CLI', () => {
     assert.ok([...caches(root).keys()].some((file) => file.split('/')[1] === '-'), 'an option, not a command, has a cache of its own');
   });
 
+  it('runs the JSON parser from the bundle (and its cache), and only for a run that reads JSON', async () => {
+    const root = join(scratch, 'momoa');
+    const momoaCaches = (): string[] => [...caches(root).keys()].filter((file) => /\/momoa\.cjs\.\d+\.\d+$/.test(file));
+    const hcl = await runCli(['lint', 'examples/public-base', '--format', 'json'], { env: { AMIGUARD_CACHE_DIR: root } });
+    assert.equal(hcl.code, 1, hcl.stderr);
+    assert.deepEqual(momoaCaches(), [], 'an HCL lint does not load the JSON parser');
+    const json = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
+    assert.ok(json.stdout.includes('"ruleId"'), json.stdout);
+    assert.equal(momoaCaches().length, 1, [...caches(root).keys()].join(', '));
+  });
+
   it('compiles past a broken cache, prints the same, and replaces it', async () => {
     const root = join(scratch, 'broken');
     const first = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });

@@ -24,7 +24,7 @@ import { build, transform } from 'esbuild';
 
 const OUT = 'dist/cli';
 /** The parameters of every chunk's function: scripts/cli-loader.cjs calls it with these. */
-const WRAPPER = '(function (exports, require, module, __filename, __dirname, __importMetaUrl) {';
+const WRAPPER = '(function (exports, require, module, __filename, __dirname, __importMeta) {';
 
 // src/templates/momoa.ts loads momoa with Node's require; in the bundle, the loader serves it.
 const momoaChunk = {
@@ -71,9 +71,10 @@ for (const output of [...bundle.outputFiles, ...momoa.outputFiles]) {
     format: 'cjs',
     platform: 'node',
     target: 'node20',
-    // import() becomes a require() the loader serves; import.meta.url, the chunk's own URL.
+    // import() becomes a require() the loader serves; import.meta.url, the chunk's own URL (a
+    // getter: making a file URL costs start-up, and few chunks ask for theirs).
     supported: { 'dynamic-import': false },
-    define: { 'import.meta.url': '__importMetaUrl' },
+    define: { 'import.meta.url': '__importMeta.url' },
     minifyWhitespace: true,
     logLevel: 'warning',
   });

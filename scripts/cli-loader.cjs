@@ -13,6 +13,7 @@
 // Where: $AMIGUARD_CACHE_DIR, else $XDG_CACHE_HOME/amiguard, else ~/.cache/amiguard; a folder
 // another user owns or can write is not used (a crafted cache is code). AMIGUARD_CACHE_DIR=off
 // turns it off.
+const { Buffer } = require('node:buffer');
 const fs = require('node:fs');
 const { createRequire } = require('node:module');
 const path = require('node:path');
@@ -62,9 +63,51 @@ function trusted(folder) {
 }
 
 let checked = false;
+/**
+ * The chunks whose caches hold what the runs that wrote them compiled (the file COVERED lists
+ * them). A cache holds only the functions its run ran: a JSON lint's cache of a chunk it shares
+ * with an HCL lint lacks the HCL reader's functions, which every later HCL lint then compiled
+ * again. So a run that loads a chunk the list does not name writes the caches of every chunk it
+ * loaded, each with what this run compiled and what its old cache gave: the caches grow to what
+ * the command's runs use, and stop being written once they hold it.
+ */
+let covered = new Set();
+const COVERED = 'chunks';
+/** Every chunk this run loaded, with its script: a cache is made from it at the end. */
+const loaded = [];
 
 /** Old builds' cache folders are removed when a new build first writes its own. */
 const STALE_MS = 7 * 24 * 60 * 60 * 1000;
+
+/**
+ * One buffer for every cache this run reads: V8 copies what it needs while compiling, so the
+ * next read can reuse it. Reading each into a buffer of its own touched ~60 more pages of
+ * memory and cost ~2 ms more, on a machine where a first-touched page costs ~15 us.
+ */
+let readBuffer;
+
+/**
+ * The file `name` in the cache folder, if it is a regular file of a sane size: its bytes, valid
+ * until the next call. Opened without blocking, and checked once open: a FIFO would block the
+ * read, a huge file fill memory.
+ */
+function readCacheFile(name) {
+  const descriptor = fs.openSync(path.join(cacheFolder, name), fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+  try {
+    const stat = fs.fstatSync(descriptor);
+    if (!stat.isFile() || stat.size > MAX_CACHE_BYTES) return undefined;
+    if (readBuffer === undefined || readBuffer.length < stat.size) readBuffer = Buffer.allocUnsafeSlow(Math.max(stat.size, 128 * 1024));
+    let length = 0;
+    while (length < stat.size) {
+      const read = fs.readSync(descriptor, readBuffer, length, stat.size - length, length);
+      if (read === 0) break;
+      length += read;
+    }
+    return readBuffer.subarray(0, length);
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
 
 function readCache(name) {
   if (cacheFolder === undefined) return undefined;
@@ -75,31 +118,37 @@ function readCache(name) {
         cacheFolder = undefined;
         return undefined;
       }
+      try {
+        covered = new Set(readCacheFile(COVERED)?.toString('latin1').split('\n'));
+      } catch {
+        // None yet: every chunk this run loads is written at its end.
+      }
     }
-    // Only a regular file of a sane size: a FIFO would block the read, a huge file fill memory.
-    const file = path.join(cacheFolder, name);
-    const stat = fs.statSync(file);
-    if (!stat.isFile() || stat.size > MAX_CACHE_BYTES) return undefined;
-    return fs.readFileSync(file);
+    return readCacheFile(name);
   } catch {
     return undefined;
   }
 }
 
+/** Writes `data` as the cache folder's file `name`: whole, then renamed, so two runs at once never leave half a file. */
+function writeCacheFile(name, data) {
+  const temporary = path.join(cacheFolder, `.${name}.${process.pid}`);
+  fs.writeFileSync(temporary, data, { mode: 0o600 });
+  fs.renameSync(temporary, path.join(cacheFolder, name));
+}
+
 function writeCaches() {
-  if (cacheFolder === undefined || compiled.length === 0) return;
+  if (cacheFolder === undefined) return;
+  const uncovered = loaded.some(({ name }) => !covered.has(name));
+  if (!uncovered && compiled.length === 0) return;
   // Made under other V8 flags (src/core/v8-flags.ts), a cache would be rejected by every next run.
   if (globalThis[Symbol.for('amiguard.v8-flags-changed')] === true) return;
   try {
     const created = fs.mkdirSync(cacheFolder, { recursive: true, mode: 0o700 });
     if (!trusted(cacheFolder)) return;
     if (created !== undefined) removeStaleBuilds(path.dirname(path.dirname(cacheFolder)), path.basename(path.dirname(cacheFolder)));
-    for (const { name, script } of compiled) {
-      // Written whole, then renamed: two runs at once never leave half a cache.
-      const temporary = path.join(cacheFolder, `.${name}.${process.pid}`);
-      fs.writeFileSync(temporary, script.createCachedData(), { mode: 0o600 });
-      fs.renameSync(temporary, path.join(cacheFolder, name));
-    }
+    for (const { name, script } of uncovered ? loaded : compiled) writeCacheFile(name, script.createCachedData());
+    if (uncovered) writeCacheFile(COVERED, [...new Set([...covered, ...loaded.map(({ name }) => name)])].join('\n'));
   } catch {
     // A read-only or full disk: the next run compiles again.
   }
@@ -136,9 +185,15 @@ function load(specifier) {
   // The chunk is written as the function it is called as (scripts/bundle-cli.mjs): compiled as read.
   const script = new vm.Script(source, { filename: file, cachedData });
   if (cachedData === undefined || script.cachedDataRejected === true) compiled.push({ name: cacheName, script });
+  loaded.push({ name: cacheName, script });
   const module = { exports: {} };
   modules.set(name, module);
-  script.runInThisContext()(module.exports, chunkRequire, module, file, __dirname, `${folderUrl()}${name}`);
+  const meta = {
+    get url() {
+      return `${folderUrl()}${name}`;
+    },
+  };
+  script.runInThisContext()(module.exports, chunkRequire, module, file, __dirname, meta);
   return module.exports;
 }
 

@@ -14,8 +14,14 @@ function readVersion(): string {
   return '0.0.0';
 }
 
+let version: string | undefined;
+
+/** The version is read when first asked for: a lint that prints text never reads package.json. */
 export const TOOL = {
   name: 'amiguard',
-  version: readVersion(),
+  get version(): string {
+    version ??= readVersion();
+    return version;
+  },
   informationUri: 'https://github.com/amiguard/amiguard',
 } as const;

@@ -63,6 +63,30 @@ describe('the code cache of the bundled CLI', () => {
     assert.equal(momoaCaches().length, 1, [...caches(root).keys()].join(', '));
   });
 
+  it('grows to what a command\'s runs use: a run that loads a chunk the caches do not cover writes every chunk it loaded', async () => {
+    const root = join(scratch, 'union');
+    const hclLint = ['lint', 'examples/public-base', '--format', 'json'];
+    const hcl = await runCli(hclLint, { env: { AMIGUARD_CACHE_DIR: root } });
+    const afterHcl = inodes(root);
+    const mainCache = [...afterHcl.keys()].find((file) => /\/lint\/main\.cjs\./.test(file));
+    assert.ok(mainCache !== undefined);
+    const coveredList = (): string[] => [...caches(root)].filter(([file]) => file.endsWith('/lint/chunks')).flatMap(([, data]) => data.toString().split('\n'));
+    assert.ok(coveredList().some((name) => name.startsWith('packer-hcl-')), coveredList().join(', '));
+
+    // A JSON lint loads the JSON reader, which no cache covers: the chunks it shares with the HCL
+    // lint (main.cjs) are written again, with what both runs compiled.
+    await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
+    const afterJson = inodes(root);
+    assert.notEqual(afterJson.get(mainCache), afterHcl.get(mainCache), 'the shared chunk is written again');
+    assert.ok(coveredList().some((name) => name.startsWith('packer-json-')) && coveredList().some((name) => name.startsWith('packer-hcl-')));
+
+    // Now both are covered: neither run writes anything, and each prints what it printed.
+    const hclAgain = await runCli(hclLint, { env: { AMIGUARD_CACHE_DIR: root } });
+    await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
+    assert.deepEqual(inodes(root), afterJson);
+    assert.deepEqual([hclAgain.code, hclAgain.stdout, hclAgain.stderr], [hcl.code, hcl.stdout, hcl.stderr]);
+  });
+
   it('compiles past a broken cache, prints the same, and replaces it', async () => {
     const root = join(scratch, 'broken');
     const first = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });

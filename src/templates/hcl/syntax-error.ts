@@ -1,8 +1,8 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
+import { tokenPattern } from './unicode-patterns.js';
 
-const TOKEN = /[\p{ID_Start}_][\p{ID_Continue}-]*|\d+(?:\.\d+)?|"(?:[^"\\\n]|\\.){0,40}"|<<-?|=>|==|!=|<=|>=|&&|\|\||\.\.\.|\S/uy;
 
 const CLOSERS: Readonly<Record<string, string>> = { '}': '{', ']': '[', ')': '(' };
 
@@ -94,8 +94,9 @@ function describePosition(node: Node): string {
 
 function unexpectedAt(text: string, index: number, at: (index: number, length?: number) => SourceLocation): TemplateProblem {
   if (index >= text.length) return { message: 'unexpected end of file', location: at(text.length, 0) };
-  TOKEN.lastIndex = index;
-  const token = TOKEN.exec(text)?.[0] ?? text.charAt(index);
+  const pattern = tokenPattern();
+  pattern.lastIndex = index;
+  const token = pattern.exec(text)?.[0] ?? text.charAt(index);
   return { message: `unexpected '${token}'`, location: at(index, token.length) };
 }
 

@@ -8,8 +8,6 @@ import { error, sortedEntries, unknown, type Value } from '../value.js';
 import { readFile } from './files.js';
 import { strict, type FunctionSpec } from './spec.js';
 
-const IDENTIFIER = /^[\p{L}_][\p{L}\p{N}_-]*$/u;
-
 export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<string, FunctionSpec>([
   ['templatefile', strict(2, 2, ([path, vars], call) => {
     const { parseTemplate } = call.environment;
@@ -20,7 +18,8 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<str
     if (vars?.kind !== 'object') return error('function templatefile(): invalid vars value: must be a map');
     let scope: Scope | undefined;
     for (const [name, value] of sortedEntries(vars)) {
-      if (!IDENTIFIER.test(name)) {
+      // A literal here, not a module constant: V8 builds a \p{...} set when the literal is first evaluated.
+      if (!/^[\p{L}_][\p{L}\p{N}_-]*$/u.test(name)) {
         return error(`function templatefile(): invalid template variable name ${JSON.stringify(name)}: must start with a letter, followed by zero or more letters, digits, and underscores`);
       }
       scope = bind(name, value, scope, false);

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from '../limits.js';
+import { idContinuePattern, idStartPattern, tokenPattern } from '../unicode-patterns.js';
 import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../syntax.js';
 import {
   AttributeNode,
@@ -87,9 +88,6 @@ const PRECEDENCE: Readonly<Record<BinaryOperator, number>> = {
   '%': 6,
 };
 
-const TOKEN = /[\p{ID_Start}_][\p{ID_Continue}-]*|\d+(?:\.\d+)?|"(?:[^"\\\n]|\\.){0,40}"|<<-?|=>|==|!=|<=|>=|&&|\|\||\.\.\.|\S/uy;
-const ID_START = /[\p{ID_Start}_]/u;
-const ID_CONTINUE = /[\p{ID_Continue}-]/u;
 const SPACE = /\s/u;
 
 const enum Char {
@@ -1092,7 +1090,7 @@ export class NativeParser {
     if (!((first >= Char.LowerA && first <= Char.LowerZ) || (first >= Char.UpperA && first <= Char.UpperZ) || first === Char.Underscore)) {
       if (first <= 127 || Number.isNaN(first)) return start;
       const char = String.fromCodePoint(text.codePointAt(start) ?? 0);
-      if (!ID_START.test(char)) return start;
+      if (!idStartPattern().test(char)) return start;
       return this.identifierRest(start + char.length);
     }
     return this.identifierRest(start + 1);
@@ -1109,7 +1107,7 @@ export class NativeParser {
         index += 2;
       } else if (c > 127) {
         const char = String.fromCodePoint(text.codePointAt(index) ?? 0);
-        if (!ID_CONTINUE.test(char)) return index;
+        if (!idContinuePattern().test(char)) return index;
         index += char.length;
       } else {
         return index;
@@ -1167,8 +1165,9 @@ export class NativeParser {
 
   private unexpected(index: number): never {
     if (index >= this.text.length) throw new HclSyntaxError('unexpected end of file', this.text.length, 0);
-    TOKEN.lastIndex = index;
-    const token = TOKEN.exec(this.text)?.[0] ?? this.text.charAt(index);
+    const pattern = tokenPattern();
+    pattern.lastIndex = index;
+    const token = pattern.exec(this.text)?.[0] ?? this.text.charAt(index);
     throw new HclSyntaxError(`unexpected '${token}'`, index, token.length);
   }
 

@@ -21,6 +21,8 @@ const { pathToFileURL } = require('node:url');
 const vm = require('node:vm');
 
 const BUILD = '__AMIGUARD_BUILD__';
+/** The chunks that share a file (scripts/bundle-cli.mjs packs the small ones), by chunk: its file. */
+const PACKED = '__AMIGUARD_PACKED__';
 const ENTRY = './main.cjs';
 /** A cache larger than this is not read: the biggest chunk's cache is well under it. */
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;
@@ -171,21 +173,33 @@ function folderUrl() {
   return folderHref;
 }
 
-/** The exports of a chunk of the bundle (`./name.cjs`), loaded once. */
+/** Each file read, by name: the functions of the chunks it holds, by chunk. */
+const files = new Map();
+
+/** The chunks of the file `name`, read and compiled once. */
+function chunksOf(name) {
+  const known = files.get(name);
+  if (known !== undefined) return known;
+  const file = path.join(__dirname, name);
+  const source = fs.readFileSync(file, 'utf8');
+  // A file changed in place (same build, another size or time) never meets its old cache.
+  const { size, mtimeMs } = fs.statSync(file);
+  const cacheName = `${name}.${size}.${Math.trunc(mtimeMs)}`;
+  const cachedData = readCache(cacheName);
+  const script = new vm.Script(source, { filename: file, cachedData });
+  if (cachedData === undefined || script.cachedDataRejected === true) compiled.push({ name: cacheName, script });
+  loaded.push({ name: cacheName, script });
+  const chunks = script.runInThisContext();
+  files.set(name, chunks);
+  return chunks;
+}
+
+/** The exports of a chunk of the bundle (`./name.cjs`), run once. */
 function load(specifier) {
   const name = specifier.slice(2).replace(/\.js$/, '.cjs');
   const known = modules.get(name);
   if (known !== undefined) return known.exports;
-  const file = path.join(__dirname, name);
-  const source = fs.readFileSync(file, 'utf8');
-  // A chunk changed in place (same build, another size or time) never meets its old cache.
-  const { size, mtimeMs } = fs.statSync(file);
-  const cacheName = `${name}.${size}.${Math.trunc(mtimeMs)}`;
-  const cachedData = readCache(cacheName);
-  // The chunk is written as the function it is called as (scripts/bundle-cli.mjs): compiled as read.
-  const script = new vm.Script(source, { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected === true) compiled.push({ name: cacheName, script });
-  loaded.push({ name: cacheName, script });
+  const chunk = chunksOf(PACKED[name] ?? name)[name];
   const module = { exports: {} };
   modules.set(name, module);
   const meta = {
@@ -193,7 +207,7 @@ function load(specifier) {
       return `${folderUrl()}${name}`;
     },
   };
-  script.runInThisContext()(module.exports, chunkRequire, module, file, __dirname, meta);
+  chunk(module.exports, chunkRequire, module, path.join(__dirname, name), __dirname, meta);
   return module.exports;
 }
 

@@ -7,7 +7,10 @@
  *   npm run bench:startup -- --runs 31
  *
  * amiguard runs with its code cache (written by a first run, see scripts/cli-loader.cjs) and,
- * in the "no cache" rows, without it, as a command's very first run does.
+ * in the "no cache" rows, without it, as a command's very first run does. When the environment
+ * sets NODE_EXTRA_CA_CERTS (this machine's does), node reads and parses that bundle of
+ * certificates at every start, before any JavaScript runs (~40 ms here): the rows "without extra
+ * CA" run the same commands with it unset, as the issue's figures were taken.
  * Each command runs in a fresh process, timed by bash and /usr/bin/time, interleaved round by
  * round so that a busy machine slows them alike; the figures are medians (wall and CPU time to
  * the millisecond, peak RSS). It
@@ -33,7 +36,12 @@ interface Sample {
   readonly wallMs: number;
   readonly cpuMs: number;
   readonly rssMiB: number;
+  /** Minor page faults: memory touched for the first time, ~15 us each on this VM. */
+  readonly faults: number;
 }
+
+/** Environment changes for one row: a value sets the variable, undefined unsets it. */
+type Env = Readonly<Record<string, string | undefined>>;
 
 function option(name: string, fallback: number): number {
   const at = process.argv.indexOf(`--${name}`);
@@ -50,17 +58,18 @@ function found(command: string): boolean {
  * have 10 ms steps, and timing a child from Node adds Node's own fork to each), peak RSS from
  * /usr/bin/time, which bash's `time` includes (about 1 ms, the same in every row).
  */
-function sample(argv: readonly string[], rssFile: string, env: Readonly<Record<string, string>>): Sample {
-  const script = `TIMEFORMAT="%3R %3U %3S"; { time ${TIME} -f %M -o "$0" "$@" >/dev/null 2>&1; } 2>&1; cat "$0"`;
-  const result = spawnSync('bash', ['-c', script, rssFile, ...argv], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
-  // The times, then what /usr/bin/time wrote: the peak RSS last (after "Command exited with ...").
+function sample(argv: readonly string[], rssFile: string, env: Env): Sample {
+  const script = `TIMEFORMAT="%3R %3U %3S"; { time ${TIME} -f "%M %R" -o "$0" "$@" >/dev/null 2>&1; } 2>&1; cat "$0"`;
+  const childEnv = Object.fromEntries(Object.entries({ ...process.env, NO_COLOR: '1', ...env }).filter(([, value]) => value !== undefined));
+  const result = spawnSync('bash', ['-c', script, rssFile, ...argv], { encoding: 'utf8', env: childEnv });
+  // The times, then what /usr/bin/time wrote: the peak RSS and page faults last (after "Command exited with ...").
   const lines = result.stdout.trim().split('\n');
   const [elapsed, user, system] = (lines[0] ?? '').split(' ').map(Number);
-  const rssKb = Number(lines.at(-1));
-  if (elapsed === undefined || user === undefined || system === undefined || Number.isNaN(elapsed) || Number.isNaN(rssKb)) {
+  const [rssKb, faults] = (lines.at(-1) ?? '').split(' ').map(Number);
+  if (elapsed === undefined || user === undefined || system === undefined || rssKb === undefined || faults === undefined || [elapsed, rssKb, faults].some(Number.isNaN)) {
     throw new Error(`cannot read the figures for ${argv.join(' ')}: ${result.stdout}${result.stderr}`);
   }
-  return { wallMs: elapsed * 1000, cpuMs: (user + system) * 1000, rssMiB: rssKb / 1024 };
+  return { wallMs: elapsed * 1000, cpuMs: (user + system) * 1000, rssMiB: rssKb / 1024, faults };
 }
 
 function median(values: readonly number[]): number {
@@ -123,7 +132,9 @@ function main(): void {
   const rssFile = join(scratch, 'rss');
   const warm = { AMIGUARD_CACHE_DIR: join(scratch, 'cache') };
   const cold = { AMIGUARD_CACHE_DIR: 'off' };
-  const commands: [string, string[], Record<string, string>][] = [
+  const extraCa = process.env['NODE_EXTRA_CA_CERTS'];
+  const noCa = { NODE_EXTRA_CA_CERTS: undefined };
+  const commands: [string, string[], Env][] = [
     ['node -e 0', [process.execPath, '-e', '0'], {}],
     ['amiguard --version', [process.execPath, BIN, '--version'], warm],
     ['amiguard lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json], warm],
@@ -131,11 +142,19 @@ function main(): void {
     ['  no cache: --version', [process.execPath, BIN, '--version'], cold],
     ['  no cache: lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json], cold],
     ['  no cache: lint (HCL2)', [process.execPath, BIN, 'lint', TEMPLATES.hcl], cold],
+    ...(extraCa === undefined
+      ? []
+      : ([
+          ['without extra CA: node -e 0', [process.execPath, '-e', '0'], noCa],
+          ['without extra CA: --version', [process.execPath, BIN, '--version'], { ...warm, ...noCa }],
+          ['without extra CA: lint (JSON)', [process.execPath, BIN, 'lint', TEMPLATES.json], { ...warm, ...noCa }],
+          ['without extra CA: lint (HCL2)', [process.execPath, BIN, 'lint', TEMPLATES.hcl], { ...warm, ...noCa }],
+        ] as [string, string[], Env][])),
     ...(packer
       ? ([
           ['packer inspect (JSON)', ['packer', 'inspect', TEMPLATES.json], {}],
           ['packer inspect (HCL2)', ['packer', 'inspect', TEMPLATES.hcl], {}],
-        ] as [string, string[], Record<string, string>][])
+        ] as [string, string[], Env][])
       : []),
   ];
   const samples = new Map<string, Sample[]>(commands.map(([label]) => [label, []]));
@@ -150,14 +169,18 @@ function main(): void {
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
   console.log(`start-up, median of ${runs} runs (node ${version}, ${packerVersion}, load average ${load})`);
   console.log(`templates: ${TEMPLATES.json.slice(CORPUS.length + 1)} (${readFileSync(TEMPLATES.json).length} B), ${TEMPLATES.hcl.slice(CORPUS.length + 1)} (${readFileSync(TEMPLATES.hcl).length} B)`);
+  if (extraCa !== undefined) console.log(`NODE_EXTRA_CA_CERTS=${extraCa} (${readFileSync(extraCa).length} B), which node parses at every start`);
   const width = Math.max(...commands.map(([label]) => label.length));
-  console.log(`  ${'command'.padEnd(width)}  ${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(9)}`);
-  for (const [label] of commands) {
+  console.log(`  ${'command'.padEnd(width)}  ${'wall'.padStart(8)}  ${'CPU'.padStart(8)}  ${'peak RSS'.padStart(9)}  ${'faults'.padStart(6)}  over node -e 0`);
+  const nodeWall = (env: Env): number => median((samples.get(env === noCa ? 'without extra CA: node -e 0' : 'node -e 0') ?? []).map((s) => s.wallMs));
+  for (const [label, argv, env] of commands) {
     const all = samples.get(label) ?? [];
     const wall = median(all.map((s) => s.wallMs));
     const cpu = median(all.map((s) => s.cpuMs));
     const rss = median(all.map((s) => s.rssMiB));
-    console.log(`  ${label.padEnd(width)}  ${`${wall.toFixed(0)} ms`.padStart(8)}  ${`${cpu.toFixed(0)} ms`.padStart(8)}  ${`${rss.toFixed(1)} MiB`.padStart(9)}`);
+    const faults = median(all.map((s) => s.faults));
+    const over = argv[0] === process.execPath && argv[1] === BIN ? `+${(wall - nodeWall('NODE_EXTRA_CA_CERTS' in env ? noCa : {})).toFixed(0)} ms` : '';
+    console.log(`  ${label.padEnd(width)}  ${`${wall.toFixed(0)} ms`.padStart(8)}  ${`${cpu.toFixed(0)} ms`.padStart(8)}  ${`${rss.toFixed(1)} MiB`.padStart(9)}  ${faults.toFixed(0).padStart(6)}  ${over}`);
   }
   for (const [label, args] of [
     ['--version', ['--version']],

@@ -6,6 +6,7 @@
  *
  *   npm run build && npm run bench:hcl              # a 10 MB file
  *   npm run bench:hcl -- 50                         # another size in MB
+ *   npm run bench:hcl -- 10 --runs 9                # the hand-written modes' runs (default 5)
  *
  * Modes: tree-sitter's bare parse (the tree built and freed); tree-sitter parse + conversion to
  * the syntax tree (the reading before the switch); the hand-written parser's reading; the full
@@ -131,14 +132,37 @@ function run(mode: Mode, target: string, rounds: number): Measured {
   return JSON.parse(output) as Measured;
 }
 
-function report(title: string, bytes: number, rounds: number, target: string): void {
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
+}
+
+/**
+ * The hand-written modes run `runs` times (medians, and the range of the peak RSS): when V8's
+ * mark-compacts come varies with the machine's load, and with it the peak, by up to 10%. The
+ * tree-sitter modes, 8-10 s each and reference figures only, run once.
+ */
+function measure(mode: Mode, target: string, rounds: number, runs: number): Measured & { rssRange: string } {
+  const all = Array.from({ length: mode.startsWith('tree-sitter') || mode === 'idle' ? 1 : runs }, () => run(mode, target, rounds));
+  const rss = all.map((each) => each.rssMb);
+  return {
+    ms: median(all.map((each) => each.ms)),
+    cpuMs: median(all.map((each) => each.cpuMs)),
+    rssMb: median(rss),
+    images: all[0]?.images ?? 0,
+    rssRange: all.length === 1 ? '' : `, peak ${Math.min(...rss).toFixed(0)}-${Math.max(...rss).toFixed(0)} MB in ${all.length} runs`,
+  };
+}
+
+function report(title: string, bytes: number, rounds: number, target: string, runs: number): void {
   console.log(`\n${title}: ${(bytes / MIB).toFixed(2)} MiB${rounds > 1 ? ` read ${rounds} times` : ''}`);
   console.log(
     `  ${'mode'.padEnd(20)} ${'wall'.padStart(9)} ${'MiB/s'.padStart(7)} ${'CPU'.padStart(9)} ${'MiB/CPU-s'.padStart(9)} ${'peak RSS'.padStart(9)}  ${'RSS / source'.padStart(12)}`,
   );
   let idle = 0;
   for (const mode of MODES) {
-    const { ms, cpuMs, rssMb, images } = run(mode, target, rounds);
+    const { ms, cpuMs, rssMb, images, rssRange } = measure(mode, target, rounds, runs);
     if (mode === 'idle') {
       idle = rssMb;
       console.log(`  ${mode.padEnd(20)} ${''.padStart(9)} ${''.padStart(7)} ${''.padStart(9)} ${''.padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  (node, the modules, the warm-up, the text)`);
@@ -149,7 +173,7 @@ function report(title: string, bytes: number, rounds: number, target: string): v
     const ratio = `${((rssMb * 1024 * 1024) / bytes).toFixed(1)}x`;
     const extra = mode === 'full read' ? `  ${images} images` : '';
     console.log(
-      `  ${mode.padEnd(20)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${rate.toFixed(2).padStart(7)} ${`${cpuMs.toFixed(0)} ms`.padStart(9)} ${cpuRate.toFixed(2).padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  ${ratio.padStart(12)}  (+${(rssMb - idle).toFixed(0)} MB over idle)${extra}`,
+      `  ${mode.padEnd(20)} ${`${ms.toFixed(0)} ms`.padStart(9)} ${rate.toFixed(2).padStart(7)} ${`${cpuMs.toFixed(0)} ms`.padStart(9)} ${cpuRate.toFixed(2).padStart(9)} ${`${rssMb.toFixed(0)} MB`.padStart(9)}  ${ratio.padStart(12)}  (+${(rssMb - idle).toFixed(0)} MB over idle${rssRange})${extra}`,
     );
   }
 }
@@ -159,15 +183,19 @@ function main(): void {
   if (!existsSync(built) || statSync(built).mtimeMs < newest(join(ROOT, 'src'), '.ts')) {
     throw new Error('run npm run build first: this measures the built modules, and src/ is newer than dist/');
   }
-  const megabytes = Number(process.argv[2] ?? 10);
+  const args = process.argv.slice(2);
+  const at = args.indexOf('--runs');
+  const runs = at < 0 ? 5 : Number(args[at + 1]);
+  const megabytes = Number(args.find((arg, index) => !arg.startsWith('--') && args[index - 1] !== '--runs') ?? 10);
+  if (!(runs >= 1) || !(megabytes > 0)) throw new Error('usage: npm run bench:hcl -- [MEGABYTES] [--runs N]');
   const path = generate(megabytes);
   console.log(
     `amiguard HCL parse benchmark (node ${process.version}, ${new Date().toISOString().slice(0, 10)}, one thread, load average ${loadavg()[0]?.toFixed(1)} on ${availableParallelism()} cores)`,
   );
-  report(`generated file ${path.slice(ROOT.length + 1)}`, statSync(path).size, 1, path);
+  report(`generated file ${path.slice(ROOT.length + 1)}`, statSync(path).size, 1, path, runs);
   const corpus = hclFiles(CORPUS);
   const corpusBytes = corpus.reduce((sum, file) => sum + statSync(file).size, 0);
-  report(`corpus: ${corpus.length} HCL files`, corpusBytes, 50, 'corpus');
+  report(`corpus: ${corpus.length} HCL files`, corpusBytes, 50, 'corpus', 1);
 }
 
 main();

@@ -16,6 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { median } from './stats.js';
 import { lint } from '../src/lint/index.js';
 import { DEFAULT_POLICY } from '../src/policy/index.js';
 import { RULES, runRules } from '../src/rules/index.js';
@@ -72,10 +73,6 @@ function generate(target: number): number {
   return files;
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
 
 /** In a child process: one format's figures, as one JSON line on stdout. */
 async function measureFormat(id: FormatId): Promise<FormatFigures> {

@@ -22,6 +22,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { median } from './stats.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const BIN = join(ROOT, 'bin/amiguard.cjs');
@@ -72,11 +73,6 @@ function sample(argv: readonly string[], rssFile: string, env: Env): Sample {
   return { wallMs: elapsed * 1000, cpuMs: (user + system) * 1000, rssMiB: rssKb / 1024, faults };
 }
 
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const middle = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
-}
 
 /**
  * The packages a command loads, seen in the child by an ESM resolve hook (the SDK's clients,

@@ -12,8 +12,9 @@
 // not for modules. A one-file lint, median of 25 runs each: 181-187 ms as ES modules, 160-168 ms
 // as CommonJS, 153 ms from the code cache.
 //
-// Each chunk is written already wrapped in the function the loader calls, so that the loader
-// compiles the text it read rather than a second, concatenated copy, and without white space:
+// Each chunk is written already wrapped in the function the loader calls (in an object of the
+// file's chunks, by name), so that the loader compiles the text it read rather than a second,
+// concatenated copy, and without white space:
 // on this machine every page of memory a run touches for the first time costs ~15 us, and a
 // one-file lint touched ~120 pages fewer this way. The located JSON parser (momoa) is bundled
 // into a chunk of its own, so a JSON lint runs it from the code cache too.
@@ -36,13 +37,17 @@ const PACK_BELOW = 5000;
 const PACK = 'small.cjs';
 
 // src/templates/momoa.ts loads momoa with Node's require; in the bundle, the loader serves it.
+// The module is replaced whole, so it must still be the one function this replaces.
 const momoaChunk = {
   name: 'momoa-chunk',
   setup(build_) {
-    build_.onLoad({ filter: /[\\/]dist[\\/]src[\\/]templates[\\/]momoa\.js$/ }, () => ({
-      contents: "let loaded;\nexport function momoa() {\n  loaded ??= require('./momoa.cjs');\n  return loaded;\n}\n",
-      loader: 'js',
-    }));
+    build_.onLoad({ filter: /[\\/]dist[\\/]src[\\/]templates[\\/]momoa\.js$/ }, ({ path }) => {
+      const exported = [...readFileSync(path, 'utf8').matchAll(/^export .*$/gm)].map(([line]) => line);
+      if (exported.length !== 1 || !exported[0].startsWith('export function momoa()')) {
+        throw new Error(`${path} no longer exports momoa() alone: update the momoa-chunk plugin of scripts/bundle-cli.mjs`);
+      }
+      return { contents: "let loaded;\nexport function momoa() {\n  loaded ??= require('./momoa.cjs');\n  return loaded;\n}\n", loader: 'js' };
+    });
     build_.onResolve({ filter: /^\.\/momoa\.cjs$/ }, ({ path }) => ({ path, external: true }));
   },
 };
@@ -108,6 +113,8 @@ for (const file of files.sort((a, b) => a.name.localeCompare(b.name))) {
   writeFileSync(`${OUT}/${file.name}`, file.text);
   build_.update(file.name).update('\0').update(file.text).update('\0');
 }
-const loader = readFileSync('scripts/cli-loader.cjs', 'utf8').replace("'__AMIGUARD_PACKED__'", JSON.stringify(packedNames));
+const source = readFileSync('scripts/cli-loader.cjs', 'utf8');
+if (!source.includes("'__AMIGUARD_PACKED__'") || !source.includes('__AMIGUARD_BUILD__')) throw new Error('scripts/cli-loader.cjs lost a placeholder the build fills in');
+const loader = source.replace("'__AMIGUARD_PACKED__'", JSON.stringify(packedNames));
 build_.update(loader);
 writeFileSync(`${OUT}/index.cjs`, loader.replace('__AMIGUARD_BUILD__', build_.digest('hex').slice(0, 16)));

@@ -15,7 +15,6 @@
 // turns it off.
 const { Buffer } = require('node:buffer');
 const fs = require('node:fs');
-const { createRequire } = require('node:module');
 const path = require('node:path');
 const { pathToFileURL } = require('node:url');
 const vm = require('node:vm');
@@ -27,10 +26,7 @@ const ENTRY = './main.cjs';
 /** A cache larger than this is not read: the biggest chunk's cache is well under it. */
 const MAX_CACHE_BYTES = 16 * 1024 * 1024;
 
-const nodeRequire = createRequire(__filename);
 const modules = new Map();
-/** Chunks compiled without a usable cache in this run, whose cache is written at its end. */
-const compiled = [];
 let cacheFolder;
 
 /** The folder of this build's caches for `command`, if there is one amiguard may use. */
@@ -75,7 +71,10 @@ let checked = false;
  */
 let covered = new Set();
 const COVERED = 'chunks';
-/** Every chunk this run loaded, with its script: a cache is made from it at the end. */
+/**
+ * Every file this run read, with its script (a cache is made from it at the end) and whether it
+ * was compiled without a usable cache (`fresh`: its cache is written in any case).
+ */
 const loaded = [];
 
 /** Old builds' cache folders are removed when a new build first writes its own. */
@@ -142,14 +141,15 @@ function writeCacheFile(name, data) {
 function writeCaches() {
   if (cacheFolder === undefined) return;
   const uncovered = loaded.some(({ name }) => !covered.has(name));
-  if (!uncovered && compiled.length === 0) return;
+  const fresh = loaded.filter((file) => file.fresh);
+  if (!uncovered && fresh.length === 0) return;
   // Made under other V8 flags (src/core/v8-flags.ts), a cache would be rejected by every next run.
   if (globalThis[Symbol.for('amiguard.v8-flags-changed')] === true) return;
   try {
     const created = fs.mkdirSync(cacheFolder, { recursive: true, mode: 0o700 });
     if (!trusted(cacheFolder)) return;
     if (created !== undefined) removeStaleBuilds(path.dirname(path.dirname(cacheFolder)), path.basename(path.dirname(cacheFolder)));
-    for (const { name, script } of uncovered ? loaded : compiled) writeCacheFile(name, script.createCachedData());
+    for (const { name, script } of uncovered ? loaded : fresh) writeCacheFile(name, script.createCachedData());
     if (uncovered) writeCacheFile(COVERED, [...new Set([...covered, ...loaded.map(({ name }) => name)])].join('\n'));
   } catch {
     // A read-only or full disk: the next run compiles again.
@@ -187,8 +187,7 @@ function chunksOf(name) {
   const cacheName = `${name}.${size}.${Math.trunc(mtimeMs)}`;
   const cachedData = readCache(cacheName);
   const script = new vm.Script(source, { filename: file, cachedData });
-  if (cachedData === undefined || script.cachedDataRejected === true) compiled.push({ name: cacheName, script });
-  loaded.push({ name: cacheName, script });
+  loaded.push({ name: cacheName, script, fresh: cachedData === undefined || script.cachedDataRejected === true });
   const chunks = script.runInThisContext();
   files.set(name, chunks);
   return chunks;
@@ -211,9 +210,12 @@ function load(specifier) {
   return module.exports;
 }
 
-/** What a chunk's `require` does: its sibling chunks through load(), packages and built-ins through Node. */
+/**
+ * What a chunk's `require` does: its sibling chunks through load(), packages and built-ins through
+ * this file's own require (which resolves from dist/cli, as the chunks would).
+ */
 function chunkRequire(specifier) {
-  return specifier.startsWith('./') ? load(specifier) : nodeRequire(specifier);
+  return specifier.startsWith('./') ? load(specifier) : require(specifier);
 }
 
 /** Runs the CLI with `argv`; resolves to the exit code. */

@@ -96,13 +96,16 @@ describe('the code cache of the bundled CLI', () => {
     for (const [file, data] of caches(root)) assert.notEqual(data.toString(), 'not a V8 code cache', `${file} was replaced`);
   });
 
-  it('reads past a FIFO or an oversized file where a cache should be, without blocking', async () => {
+  it('reads past a FIFO or an oversized file where a cache or the list of covered chunks should be, without blocking', async () => {
     const root = join(scratch, 'odd');
     const first = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
     const [main, other] = [...caches(root).keys()].filter((file) => /\/(main|small)\.cjs\./.test(file));
-    assert.ok(main !== undefined && other !== undefined);
-    rmSync(join(root, main));
-    execFileSync('mkfifo', [join(root, main)]);
+    const list = [...caches(root).keys()].find((file) => file.endsWith('/lint/chunks'));
+    assert.ok(main !== undefined && other !== undefined && list !== undefined);
+    for (const fifo of [main, list]) {
+      rmSync(join(root, fifo));
+      execFileSync('mkfifo', [join(root, fifo)]);
+    }
     writeFileSync(join(root, other), Buffer.alloc(17 * 1024 * 1024));
     const again = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root }, process: { timeout: 20_000 } });
     assert.deepEqual([again.code, again.stdout, again.stderr], [first.code, first.stdout, first.stderr]);

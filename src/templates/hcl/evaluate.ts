@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../../core/index.js';
 import { callFunction, type FunctionSet } from './functions.js';
-import type { BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr, TemplatePart } from './syntax.js';
+import type { Attribute, BinaryExpr, Expr, ForObjectExpr, ForTupleExpr, SplatStep, TemplateExpr, TemplatePart } from './syntax.js';
 import { convert, DYNAMIC, describeType, typeOf, typeSpec, unify, type TypeSpec } from './types.js';
 import {
   asString,
@@ -62,8 +62,11 @@ export interface EvaluationEnvironment {
   readonly budget: Budget;
   /** A declared variable's value (unknown when it has none); undefined when not declared. */
   variable(name: string): Value | undefined;
-  /** Locals: undefined when they may not be referenced (variable defaults, var-files). */
-  readonly locals: ReadonlyMap<string, Expr> | undefined;
+  /**
+   * Locals, as the attributes that define them: undefined when they may not be referenced
+   * (variable defaults, var-files). A local's expression is read when it is evaluated.
+   */
+  readonly locals: ReadonlyMap<string, Attribute> | undefined;
   /** The format's namespaces (`var`, `local`, `path`, Packer's `source`, Terraform's resource types), by root name. */
   namespace(root: string): Namespace | undefined;
   /** The format's functions. */
@@ -559,7 +562,7 @@ export class Evaluator {
     if (cached !== undefined) return cached;
     const locals = this.environment.locals;
     if (locals === undefined) return at(unknown('locals cannot be used here'), undefined);
-    const expr = locals.get(name);
+    const expr = locals.get(name)?.expr;
     if (expr === undefined) return undefined;
     const reentered = this.localsInProgress.indexOf(name);
     if (reentered !== -1) {

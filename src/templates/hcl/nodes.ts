@@ -333,6 +333,36 @@ export class AttributeNode extends Located implements Attribute {
   }
 }
 
+/** Reads an expression of a text again, from where it starts. */
+export interface ExpressionReader {
+  expressionAt(start: number): Expr;
+}
+
+/**
+ * An attribute whose expression is read again from the text each time it is asked for, as a new
+ * tree: the reader keeps the blocks and attributes of a file, not their expressions. The
+ * expressions of a large file were most of its syntax tree, all live until the end of the
+ * evaluation; read when evaluated, each is garbage once evaluated (issue 11). The text was read
+ * once already, so the reading again cannot fail. Read `expr` once where it is used twice.
+ */
+export class ReReadAttributeNode extends Located implements Attribute {
+  declare readonly name: string;
+  /** Where the value starts (after `=`). */
+  declare readonly valueStart: number;
+  readonly #reader: ExpressionReader;
+
+  constructor(locator: Locator, start: number, end: number, name: string, valueStart: number, reader: ExpressionReader) {
+    super(locator, start, end);
+    this.name = name;
+    this.valueStart = valueStart;
+    this.#reader = reader;
+  }
+
+  get expr(): Expr {
+    return this.#reader.expressionAt(this.valueStart);
+  }
+}
+
 /** A block: its span is the header, type and labels. */
 export class BlockNode extends Located implements Block {
   declare readonly type: string;

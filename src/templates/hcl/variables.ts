@@ -107,22 +107,25 @@ export class VariableValues {
     const fallback = this.defaults.get(name);
     if (fallback !== undefined) {
       this.defaults.delete(name);
-      this.assign(name, this.literals.evaluate(fallback.expr), fallback.expr.loc, 'default value');
+      const expr = fallback.expr;
+      this.assign(name, this.literals.evaluate(expr), expr.loc, 'default value');
     }
     return this.values.get(name) ?? at(unknown(`variable "${name}" has no value`), declaration.loc);
   }
 
   /** The declared type, or else what the convention makes of the default. */
   private declare(declaration: VariableDeclaration): void {
-    const declared = declaration.type === undefined ? undefined : this.typeOf(declaration.type);
+    const typeExpr = declaration.type;
+    const declared = typeExpr === undefined ? undefined : this.typeOf(typeExpr);
     if (declaration.default === undefined) {
       this.types.set(declaration.name, declared ?? DYNAMIC);
       return;
     }
-    const value = this.literals.evaluate(declaration.default.expr);
+    const expr = declaration.default.expr;
+    const value = this.literals.evaluate(expr);
     const type = declared ?? this.inputs.convention.typeOfDefault?.(value, declaration) ?? DYNAMIC;
     this.types.set(declaration.name, type);
-    if (this.assign(declaration.name, value, declaration.default.expr.loc, 'default value')) {
+    if (this.assign(declaration.name, value, expr.loc, 'default value')) {
       this.values.delete(declaration.name);
       this.defaults.set(declaration.name, declaration.default);
     }
@@ -171,7 +174,8 @@ export class VariableValues {
     for (const entry of parsed.value.attributes) {
       // Packer and Terraform skip a value for an undeclared variable (with a warning at most).
       if (!this.inputs.declarations.has(entry.name)) continue;
-      this.assign(entry.name, this.literals.evaluate(entry.expr), entry.expr.loc, 'value in the var-file');
+      const expr = entry.expr;
+      this.assign(entry.name, this.literals.evaluate(expr), expr.loc, 'value in the var-file');
     }
   }
 

@@ -99,7 +99,7 @@ export interface BuildDeclaration {
 
 export interface Configuration {
   readonly variables: ReadonlyMap<string, VariableDeclaration>;
-  readonly locals: ReadonlyMap<string, Expr>;
+  readonly locals: ReadonlyMap<string, Attribute>;
   readonly sources: ReadonlyMap<string, SourceDeclaration>;
   readonly builds: readonly BuildDeclaration[];
 }
@@ -121,12 +121,17 @@ class Variable implements VariableDeclaration {
 
   constructor(
     readonly name: string,
-    readonly type: Expr | undefined,
+    private readonly typeAttribute: Attribute | undefined,
     fallback: Attribute | undefined,
     readonly shorthand: boolean,
     private readonly node: Located,
   ) {
     this.default = fallback;
+  }
+
+  /** Read when asked for, as every attribute's expression is. */
+  get type(): Expr | undefined {
+    return this.typeAttribute?.expr;
   }
 
   get loc(): SourceLocation {
@@ -164,18 +169,18 @@ class Build implements BuildDeclaration {
 /** Gathers the declarations of all files of one folder, which Packer treats as one configuration. */
 export function assembleConfiguration(files: readonly { file: string; body: Body }[], problems: TemplateProblem[]): Configuration {
   const variables = new Map<string, VariableDeclaration>();
-  const locals = new Map<string, Expr>();
+  const locals = new Map<string, Attribute>();
   const localDefinitions = new Map<string, Located>();
   const sources = new Map<string, SourceDeclaration>();
   const builds: BuildDeclaration[] = [];
 
-  const declareLocal = (name: string, expr: Expr, definition: Located): void => {
+  const declareLocal = (name: string, value: Attribute, definition: Located): void => {
     const first = localDefinitions.get(name);
     if (first !== undefined) {
       problems.push({ message: `local.${name} is defined twice (first at ${formatLocation(first.loc)}); Packer rejects the configuration`, location: definition.loc });
       return;
     }
-    locals.set(name, expr);
+    locals.set(name, value);
     localDefinitions.set(name, definition);
   };
   const declareVariable = (declaration: VariableDeclaration): void => {
@@ -196,7 +201,7 @@ export function assembleConfiguration(files: readonly { file: string; body: Body
         case 'variable': {
           const [name] = block.labels;
           if (name !== undefined) {
-            declareVariable(new Variable(name, attribute(block.body, 'type')?.expr, attribute(block.body, 'default'), false, block));
+            declareVariable(new Variable(name, attribute(block.body, 'type'), attribute(block.body, 'default'), false, block));
           }
           break;
         }
@@ -205,12 +210,12 @@ export function assembleConfiguration(files: readonly { file: string; body: Body
           for (const entry of block.body.attributes) declareVariable(new Variable(entry.name, undefined, entry, true, entry));
           break;
         case 'locals':
-          for (const entry of block.body.attributes) declareLocal(entry.name, entry.expr, entry);
+          for (const entry of block.body.attributes) declareLocal(entry.name, entry, entry);
           break;
         case 'local': {
           const [name] = block.labels;
           const expression = attribute(block.body, 'expression');
-          if (name !== undefined && expression !== undefined) declareLocal(name, expression.expr, block);
+          if (name !== undefined && expression !== undefined) declareLocal(name, expression, block);
           break;
         }
         case 'source':

@@ -19,8 +19,9 @@ export interface BoundAttribute {
  */
 export function evaluateListField(evaluator: Evaluator, field: SharingField, bound: BoundAttribute): EvaluatedField {
   const { attribute, scope } = bound;
-  const value = evaluator.evaluate(attribute.expr, scope);
-  return { field, location: attribute.loc, items: listItems(value, attribute.expr.loc, PACKER_LIST) };
+  const expr = attribute.expr;
+  const value = evaluator.evaluate(expr, scope);
+  return { field, location: attribute.loc, items: listItems(value, expr.loc, PACKER_LIST) };
 }
 
 

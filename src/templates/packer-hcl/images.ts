@@ -307,8 +307,8 @@ function postProcessorCandidates(
 
 /** A build-level source block's literal `name`, which renames the source in the build. */
 function literalName(body: Body): string | undefined {
-  const rename = attribute(body, 'name');
-  return rename?.expr.type === 'literal' && typeof rename.expr.value === 'string' && rename.expr.value !== '' ? rename.expr.value : undefined;
+  const rename = attribute(body, 'name')?.expr;
+  return rename?.type === 'literal' && typeof rename.value === 'string' && rename.value !== '' ? rename.value : undefined;
 }
 
 /**
@@ -351,7 +351,8 @@ function expandDynamic(evaluator: Evaluator, block: Block, scope: Scope | undefi
   }
   const iteratorExpr = attribute(block.body, 'iterator')?.expr;
   const iterator = iteratorExpr?.type === 'reference' ? iteratorExpr.name : (block.labels[0] ?? 'each');
-  const pairs = evaluator.iterate(forEach.expr, scope, forEach.expr.loc);
+  const forEachExpr = forEach.expr;
+  const pairs = evaluator.iterate(forEachExpr, scope, forEachExpr.loc);
   if (!Array.isArray(pairs)) return [{ body: content.body, scope: bind(iterator, pairs, scope), key: '?' }];
   return pairs.map(([key, value]) => ({
     body: content.body,

@@ -6,7 +6,7 @@ import { assembleConfiguration, CONFIGURATION_SCHEMA } from './configuration.js'
 import { Evaluator, type EvaluationEnvironment } from '../hcl/evaluate.js';
 import { parseHclBody, parseHclTemplate, withHclParser, type HclTreeParser } from '../hcl/hcl-parser.js';
 import { parseHclJson } from '../hcl/json-syntax.js';
-import type { Body, Expr } from '../hcl/syntax.js';
+import type { Attribute, Body } from '../hcl/syntax.js';
 import { at, BASE_BUDGET, Budget, BUDGET_PER_CHARACTER, unknown } from '../hcl/value.js';
 import { VariableValues } from '../hcl/variables.js';
 import { packerNamespace, PACKER_FUNCTIONS } from './functions.js';
@@ -82,11 +82,11 @@ function readWith(parser: HclTreeParser, files: readonly SourceFile[], autoVarFi
  * Packer evaluates every local before it builds, whether a source uses it or not: one that fails
  * (a type error, a function argument it rejects) stops the build.
  */
-function reportFailingLocals(locals: ReadonlyMap<string, Expr>, evaluator: Evaluator, problems: TemplateProblem[]): void {
+function reportFailingLocals(locals: ReadonlyMap<string, Attribute>, evaluator: Evaluator, problems: TemplateProblem[]): void {
   // Only the error matters here: a local no source uses is not kept once checked.
-  for (const [name, expr] of locals) {
+  for (const [name, definition] of locals) {
     const value = evaluator.local(name, false);
-    if (value?.kind === 'error') problems.push({ message: `local.${name}: ${value.message}`, location: value.site ?? expr.loc });
+    if (value?.kind === 'error') problems.push({ message: `local.${name}: ${value.message}`, location: value.site ?? definition.expr.loc });
   }
 }
 

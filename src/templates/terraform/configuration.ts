@@ -1,6 +1,6 @@
 import { formatLocation, type SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
-import { attribute, type Block, type Body, type Expr } from '../hcl/syntax.js';
+import { attribute, type Attribute, type Block, type Body, type Expr } from '../hcl/syntax.js';
 import type { VariableDeclaration } from '../hcl/variables.js';
 
 /** A `resource "type" "name"` block. */
@@ -32,7 +32,7 @@ export interface ModuleConfiguration {
   /** The folder, as shown. */
   readonly folder: string;
   readonly variables: ReadonlyMap<string, VariableDeclaration>;
-  readonly locals: ReadonlyMap<string, Expr>;
+  readonly locals: ReadonlyMap<string, Attribute>;
   readonly outputs: ReadonlyMap<string, Expr>;
   readonly modules: ReadonlyMap<string, ModuleCall>;
   readonly providers: readonly ProviderDeclaration[];
@@ -44,7 +44,7 @@ export interface ModuleConfiguration {
 /** Joins the parsed files of one folder; a name declared twice is an error Terraform stops on. */
 export function assembleModule(folder: string, files: readonly { file: string; body: Body }[], problems: TemplateProblem[]): ModuleConfiguration {
   const variables = new Map<string, VariableDeclaration>();
-  const locals = new Map<string, Expr>();
+  const locals = new Map<string, Attribute>();
   const localLocations = new Map<string, SourceLocation>();
   const outputs = new Map<string, Expr>();
   const modules = new Map<string, ModuleCall>();
@@ -82,7 +82,7 @@ export function assembleModule(folder: string, files: readonly { file: string; b
               twice(`local.${entry.name}`, known, entry.loc);
               continue;
             }
-            locals.set(entry.name, entry.expr);
+            locals.set(entry.name, entry);
             localLocations.set(entry.name, entry.loc);
           }
           break;
@@ -117,7 +117,8 @@ export function assembleModule(folder: string, files: readonly { file: string; b
 function providerAddress(name: string, block: Block): string {
   const alias = attribute(block.body, 'alias');
   if (alias === undefined) return name;
-  const value = alias.expr.type === 'literal' && typeof alias.expr.value === 'string' ? alias.expr.value : `(alias at ${formatLocation(alias.loc)})`;
+  const expr = alias.expr;
+  const value = expr.type === 'literal' && typeof expr.value === 'string' ? expr.value : `(alias at ${formatLocation(alias.loc)})`;
   return `${name}.${value}`;
 }
 

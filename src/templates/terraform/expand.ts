@@ -53,8 +53,9 @@ export function expandInstances(body: Body, evaluator: Evaluator, what: string, 
   }
   const forEach = attribute(body, 'for_each');
   if (forEach === undefined) return [{ key: '', scope: undefined, ...withDoubt(doubt, undefined) }];
-  const value = evaluator.evaluate(forEach.expr);
-  return eachOf(value, 'each', (reason) => `which ${what} there are is unknown: ${reason}`, doubt, true, forEach.expr.loc, undefined);
+  const expr = forEach.expr;
+  const value = evaluator.evaluate(expr);
+  return eachOf(value, 'each', (reason) => `which ${what} there are is unknown: ${reason}`, doubt, true, expr.loc, undefined);
 }
 
 /**

@@ -305,11 +305,12 @@ export class ModuleInstance {
       const sources: VariableSource[] = [];
       for (const argument of call.body.attributes) {
         if (MODULE_META.has(argument.name)) continue;
+        const expr = argument.expr;
         sources.push({
           kind: 'value',
           name: argument.name,
-          value: this.evaluator.evaluate(argument.expr, instance.scope),
-          loc: argument.expr.loc,
+          value: this.evaluator.evaluate(expr, instance.scope),
+          loc: expr.loc,
           what: `argument of module "${call.name}"`,
         });
       }
@@ -322,11 +323,11 @@ export class ModuleInstance {
    * the caller's default configurations (Terraform passes aliased ones only through the map).
    */
   private passedProviders(call: ModuleCall): (reference: string) => string | undefined {
-    const providers = attribute(call.body, 'providers');
+    const providers = attribute(call.body, 'providers')?.expr;
     if (providers === undefined) return (reference) => (reference.includes('.') ? undefined : this.providerOf(reference));
     const passed = new Map<string, string | undefined>();
-    if (providers.expr.type === 'object') {
-      for (const item of providers.expr.items) {
+    if (providers.type === 'object') {
+      for (const item of providers.items) {
         const child = providerReference(item.key);
         const parent = providerReference(item.value);
         if (child !== undefined) passed.set(child, parent === undefined ? undefined : this.providerOf(parent));

@@ -118,7 +118,8 @@ function singleGrantCalls(module: ModuleScope, resource: ResourceDeclaration, in
   for (const field of fields) {
     const found = attribute(resource.body, field);
     if (found === undefined) continue;
-    const items = grantItems(module.evaluator.evaluate(found.expr, instance.scope), found.expr.loc, false, instance.doubt);
+    const expr = found.expr;
+    const items = grantItems(module.evaluator.evaluate(expr, instance.scope), expr.loc, false, instance.doubt);
     if (items.length === 0) continue;
     calls.push({ field, syntax: SYNTAX[field] ?? 'any', items, fix: `remove this ${resource.type} resource, or set ${field} to an approved grantee` });
   }
@@ -140,7 +141,8 @@ function distributionCalls(module: ModuleScope, instance: Instance, resource: Re
         for (const field of DISTRIBUTION_FIELDS) {
           const found = attribute(permission.body, field);
           if (found === undefined) continue;
-          const items = grantItems(evaluator.evaluate(found.expr, permission.scope), found.expr.loc, true, permission.doubt);
+          const expr = found.expr;
+          const items = grantItems(evaluator.evaluate(expr, permission.scope), expr.loc, true, permission.doubt);
           if (items.length === 0) continue;
           const key = `${field}\n${items.map(itemKey).join('\n')}`;
           if (seen.has(key)) continue;

@@ -56,7 +56,7 @@ export async function evaluateExpression(expr: string, options: ExpressionOption
     namespace: packerNamespace,
     functions: PACKER_FUNCTIONS,
   });
-  return evaluator.evaluate(local);
+  return evaluator.evaluate(local.expr);
 }
 
 /** `evaluateExpression` as plain data. */

@@ -29,14 +29,20 @@ async function assertSameReading(text: string, what: string): Promise<void> {
   assert.deepEqual(withLocations(readHclBody('f.pkr.hcl', text, EVERYTHING)), withLocations(expected), what);
 }
 
-/** A reading with every node's `type` and `loc` read: nodes compute them, and deepEqual compares own properties only. */
+/**
+ * A reading with every node's `type` and `loc` read, and every attribute's `expr`: nodes compute
+ * them (the hand-written parser's attributes read their expression again when asked for it), and
+ * deepEqual compares own properties only. Where an attribute's value starts is the hand-written
+ * parser's own field, left out.
+ */
 function withLocations(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withLocations);
   if (typeof value !== 'object' || value === null) return value;
   const copy: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) copy[key] = withLocations(item);
+  for (const [key, item] of Object.entries(value)) if (key !== 'valueStart') copy[key] = withLocations(item);
   if ('type' in value) copy['type'] = value.type;
   if ('loc' in value) copy['loc'] = value.loc;
+  if ('expr' in value && !Object.hasOwn(value, 'expr')) copy['expr'] = withLocations(value.expr);
   return copy;
 }
 
@@ -139,6 +145,28 @@ describe('the hand-written HCL parser on its own', () => {
     const read = parseHclBody(parser, 'f.pkr.hcl', deep, EVERYTHING);
     assert.ok(read.ok);
     assert.equal(read.value.attributes[0]?.expr.type, 'unsupported');
+  });
+
+  it('keeps blocks and attributes, not expressions: an attribute reads its expression again, as a new tree, each time it is asked for (issue 11)', () => {
+    const read = readHclBody('f.pkr.hcl', 'locals {\n  a = [for x in ["y"] : upper(x)]\n}\n', EVERYTHING);
+    assert.ok(read?.ok);
+    // Expression nodes compute `type` (a getter); blocks hold it.
+    const expressions: unknown[] = [];
+    const walk = (value: unknown): void => {
+      if (typeof value !== 'object' || value === null) return;
+      if ('type' in value && !Object.hasOwn(value, 'type')) expressions.push(value);
+      for (const item of Object.values(value)) walk(item);
+    };
+    walk(read.value);
+    assert.deepEqual(expressions, []);
+    const attribute = read.value.blocks[0]?.body.attributes[0];
+    assert.ok(attribute !== undefined);
+    const first = attribute.expr;
+    const second = attribute.expr;
+    assert.notEqual(first, second);
+    assert.equal(first.type, 'for-tuple');
+    assert.deepEqual(withLocations(second), withLocations(first));
+    assert.deepEqual([first.loc.line, first.loc.column, first.loc.endColumn], [2, 7, 34]);
   });
 
   it('reads heredocs nested in heredocs in linear time: a few itself, many through tree-sitter', async () => {

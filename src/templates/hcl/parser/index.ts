@@ -31,7 +31,7 @@ export function readHclWrapped(source: string, loc: SourceLocation): NativeOutco
 
 function attempt<T>(text: string, file: string, fixedLoc: SourceLocation | undefined, read: (parser: NativeParser) => T): NativeOutcome<T> | undefined {
   try {
-    return { ok: true, value: read(new NativeParser(text, file, fixedLoc)) };
+    return { ok: true, value: read(NativeParser.of(text, file, fixedLoc)) };
   } catch (error) {
     if (error instanceof NestingTooDeep) return undefined;
     if (error instanceof HclSyntaxError) return { ok: false, problem: { message: error.message, location: locationAt(text, file, error.index, error.length) } };

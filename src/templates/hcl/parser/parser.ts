@@ -3,12 +3,12 @@ import { MAX_EXPRESSION_DEPTH } from '../limits.js';
 import { idContinuePattern, idStartPattern, tokenPattern } from '../unicode-patterns.js';
 import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../syntax.js';
 import {
-  AttributeNode,
   BinaryNode,
   BlockNode,
   CallNode,
   ConditionalNode,
   exact,
+  type ExpressionReader,
   FixedLocator,
   ForObjectNode,
   ForTupleNode,
@@ -18,6 +18,7 @@ import {
   type Locator,
   ObjectNode,
   ReferenceNode,
+  ReReadAttributeNode,
   SplatNode,
   startOf,
   TemplateForNode,
@@ -162,7 +163,6 @@ export class NativeParser {
   private reached = 0;
   private nesting = 0;
   private reread = 0;
-  private readonly locator: Locator;
   private readonly shared = new Map<string, string>();
   /**
    * Inside an attribute or a block the schema drops: the text is checked, but no text is
@@ -170,13 +170,27 @@ export class NativeParser {
    */
   private skipping = false;
 
-  constructor(
+  /** A kept attribute's expression is read again from here when it is asked for. */
+  private readonly reader: ExpressionReader;
+
+  private constructor(
     private readonly text: string,
-    file: string,
-    /** Every node gets this location (an expression parsed out of a JSON string). */
-    fixedLoc?: SourceLocation,
+    private readonly locator: Locator,
+    reader?: ExpressionReader,
   ) {
-    this.locator = fixedLoc === undefined ? new LineIndex(text, file) : new FixedLocator(fixedLoc);
+    this.reader = reader ?? new ExpressionText(text, locator);
+  }
+
+  /** A parser of `text`; `fixedLoc` gives every node that location (an expression parsed out of a JSON string). */
+  static of(text: string, file: string, fixedLoc?: SourceLocation): NativeParser {
+    return new NativeParser(text, fixedLoc === undefined ? new LineIndex(text, file) : new FixedLocator(fixedLoc));
+  }
+
+  /** The expression that starts at `start` (after white space), read as a body's attribute is. */
+  static expressionAt(text: string, locator: Locator, reader: ExpressionReader, start: number): Expr {
+    const parser = new NativeParser(text, locator, reader);
+    parser.pos = start;
+    return parser.expression();
   }
 
   /** The whole file as a body. A file that is one object (a var-file written as `{ ... }`) has no body. */
@@ -213,8 +227,10 @@ export class NativeParser {
       if (next === Char.Equals && !this.at(this.pos + 1, Char.Equals) && !this.at(this.pos + 1, Char.Greater)) {
         this.consume(this.pos + 1);
         if (schema.attributes === undefined || schema.attributes.has(name)) {
-          const expr = this.expression();
-          attributes.push(new AttributeNode(this.locator, start, this.lastEnd, name, expr));
+          // Read to check it, and read again when it is evaluated (ReReadAttributeNode).
+          const valueStart = this.pos;
+          this.expression();
+          attributes.push(new ReReadAttributeNode(this.locator, start, this.lastEnd, name, valueStart, this.reader));
         } else {
           this.skipped(() => this.expression());
         }
@@ -1122,12 +1138,14 @@ export class NativeParser {
   }
 
   /**
-   * The text from `start` to `end`, as the string read before when it is short: a large file
-   * repeats the same names and values (`var`, `type`, `"amazon-ebs"`) thousands of times.
+   * The text from `start` to `end`, as the string read before when it is a short name or label
+   * of a body: a large file repeats the same names (`type`, `default`, `"amazon-ebs"`) thousands
+   * of times. Inside an expression (nesting above 0) the strings are the expression's, read
+   * again each time it is evaluated (ReReadAttributeNode) and garbage after.
    */
   private slice(start: number, end: number): string {
     const text = this.text.slice(start, end);
-    if (end - start > MAX_SHARED_LENGTH || this.skipping) return text;
+    if (end - start > MAX_SHARED_LENGTH || this.skipping || this.nesting > 0) return text;
     const known = this.shared.get(text);
     if (known !== undefined) return known;
     this.shared.set(text, text);
@@ -1216,4 +1234,16 @@ function unsupported(what: string, locator: Locator, start: number, end: number)
 
 function tooDeep(locator: Locator, start: number, end: number): Expr {
   return new UnsupportedNode(locator, start, end, TOO_DEEP);
+}
+
+/** What a file's attributes read their expression again from: its text and locator, not the parser that read it first. */
+class ExpressionText implements ExpressionReader {
+  constructor(
+    private readonly text: string,
+    private readonly locator: Locator,
+  ) {}
+
+  expressionAt(start: number): Expr {
+    return NativeParser.expressionAt(this.text, this.locator, this, start);
+  }
 }

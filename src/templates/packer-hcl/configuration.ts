@@ -32,6 +32,10 @@ function dynamicOf(label: string, content: BodySchema): BlockSchema {
 }
 
 const VOLUME_SCHEMA = only(...VOLUME_FIELDS, ...VOLUME_SETTINGS);
+/** Schemas are made once: a large file has thousands of blocks. */
+const NAME_ONLY = only('name');
+const VARIABLE_SCHEMA = only('type', 'default');
+const LOCAL_SCHEMA = only('expression');
 
 function sourceSchema(extra: readonly string[]): BodySchema {
   return {
@@ -54,14 +58,14 @@ const IMPORT_SCHEMA = only(...IMPORT_FIELDS, ...IMPORT_SETTINGS, 'only', 'except
 
 const POST_PROCESSOR: BlockSchema = {
   labels: 1,
-  body: (labels) => (AMAZON_POST_PROCESSOR_TYPES.has(labels[0] ?? '') ? IMPORT_SCHEMA : only('name')),
+  body: (labels) => (AMAZON_POST_PROCESSOR_TYPES.has(labels[0] ?? '') ? IMPORT_SCHEMA : NAME_ONLY),
 };
 
 const BUILD_SCHEMA: BodySchema = {
   attributes: new Set(['name', 'sources']),
   blocks: new Map<string, BlockSchema>([
     // Other builders' overrides are kept for their `name`, which post-processors' only/except use.
-    ['source', { labels: 1, body: (labels) => (AMAZON_BUILDER_TYPES.has(parseSourceReference(labels[0] ?? '')?.type ?? '') ? OVERRIDE_SCHEMA : only('name')) }],
+    ['source', { labels: 1, body: (labels) => (AMAZON_BUILDER_TYPES.has(parseSourceReference(labels[0] ?? '')?.type ?? '') ? OVERRIDE_SCHEMA : NAME_ONLY) }],
     ['dynamic', dynamicOf('source', OVERRIDE_SCHEMA)],
     ['post-processor', POST_PROCESSOR],
     ['post-processors', { labels: 0, body: () => ({ blocks: new Map([['post-processor', POST_PROCESSOR]]) }) }],
@@ -72,10 +76,10 @@ const BUILD_SCHEMA: BodySchema = {
 export const CONFIGURATION_SCHEMA: BodySchema = {
   attributes: new Set(),
   blocks: new Map<string, BlockSchema>([
-    ['variable', { labels: 1, body: () => only('type', 'default') }],
+    ['variable', { labels: 1, body: () => VARIABLE_SCHEMA }],
     ['variables', { labels: 0, body: () => ALL_ATTRIBUTES }],
     ['locals', { labels: 0, body: () => ALL_ATTRIBUTES }],
-    ['local', { labels: 1, body: () => only('expression') }],
+    ['local', { labels: 1, body: () => LOCAL_SCHEMA }],
     ['source', { labels: 2, body: (labels) => (AMAZON_BUILDER_TYPES.has(labels[0] ?? '') ? SOURCE_SCHEMA : undefined) }],
     ['build', { labels: 0, body: () => BUILD_SCHEMA }],
   ]),

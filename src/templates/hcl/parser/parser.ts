@@ -163,7 +163,8 @@ export class NativeParser {
   private reached = 0;
   private nesting = 0;
   private reread = 0;
-  private readonly shared = new Map<string, string>();
+  /** Names and labels read so far (see `slice`); made on first use, as a reading again of an expression never uses it. */
+  private shared: Map<string, string> | undefined;
   /**
    * Inside an attribute or a block the schema drops: the text is checked, but no text is
    * decoded, as the tree-sitter converter never visited it.
@@ -1146,6 +1147,7 @@ export class NativeParser {
   private slice(start: number, end: number): string {
     const text = this.text.slice(start, end);
     if (end - start > MAX_SHARED_LENGTH || this.skipping || this.nesting > 0) return text;
+    this.shared ??= new Map();
     const known = this.shared.get(text);
     if (known !== undefined) return known;
     this.shared.set(text, text);

@@ -9,8 +9,10 @@
  *   npm run bench:hcl -- 10 --runs 9                # the hand-written modes' runs (default 5)
  *
  * Modes: tree-sitter's bare parse (the tree built and freed); tree-sitter parse + conversion to
- * the syntax tree (the reading before the switch); the hand-written parser's reading; the full
- * read of the configuration (read + evaluate + images), which now uses the hand-written parser.
+ * the syntax tree (the reading before the switch); the hand-written parser's reading (every
+ * expression read and checked, the blocks and attributes kept: an attribute reads its expression
+ * again when it is evaluated); the full read of the configuration (read + evaluate + images),
+ * which uses the hand-written parser.
  * Prints figures; it is not a test. Output folder: .bench/hcl (ignored by git).
  */
 import { execFileSync } from 'node:child_process';

@@ -333,9 +333,9 @@ export class AttributeNode extends Located implements Attribute {
   }
 }
 
-/** Reads an expression of a text again, from where it starts. */
+/** Reads an expression of a text again, from where it starts to where it ends. */
 export interface ExpressionReader {
-  expressionAt(start: number): Expr;
+  expressionAt(start: number, end: number): Expr;
 }
 
 /**
@@ -347,7 +347,7 @@ export interface ExpressionReader {
  */
 export class ReReadAttributeNode extends Located implements Attribute {
   declare readonly name: string;
-  /** Where the value starts (after `=`). */
+  /** Where the value's expression starts. */
   declare readonly valueStart: number;
   readonly #reader: ExpressionReader;
 
@@ -359,7 +359,7 @@ export class ReReadAttributeNode extends Located implements Attribute {
   }
 
   get expr(): Expr {
-    return this.#reader.expressionAt(this.valueStart);
+    return this.#reader.expressionAt(this.valueStart, this.end);
   }
 }
 

@@ -87,9 +87,21 @@ const STALE_MS = 7 * 24 * 60 * 60 * 1000;
  */
 let readBuffer;
 
+/** Reads the open file `descriptor`, of `size` bytes, into the shared buffer: its bytes, valid until the next read. */
+function readInto(descriptor, size) {
+  if (readBuffer === undefined || readBuffer.length < size) readBuffer = Buffer.allocUnsafeSlow(Math.max(size, 128 * 1024));
+  let length = 0;
+  while (length < size) {
+    const read = fs.readSync(descriptor, readBuffer, length, size - length, length);
+    if (read === 0) break;
+    length += read;
+  }
+  return readBuffer.subarray(0, length);
+}
+
 /**
  * The file `name` in the cache folder, if it is a regular file of a sane size: its bytes, valid
- * until the next call. Opened without blocking, and checked once open: a FIFO would block the
+ * until the next read. Opened without blocking, and checked once open: a FIFO would block the
  * read, a huge file fill memory.
  */
 function readCacheFile(name) {
@@ -97,14 +109,22 @@ function readCacheFile(name) {
   try {
     const stat = fs.fstatSync(descriptor);
     if (!stat.isFile() || stat.size > MAX_CACHE_BYTES) return undefined;
-    if (readBuffer === undefined || readBuffer.length < stat.size) readBuffer = Buffer.allocUnsafeSlow(Math.max(stat.size, 128 * 1024));
-    let length = 0;
-    while (length < stat.size) {
-      const read = fs.readSync(descriptor, readBuffer, length, stat.size - length, length);
-      if (read === 0) break;
-      length += read;
-    }
-    return readBuffer.subarray(0, length);
+    return readInto(descriptor, stat.size);
+  } finally {
+    fs.closeSync(descriptor);
+  }
+}
+
+/**
+ * A file of the bundle: its text, and its size and time. Read through the shared buffer, as the
+ * caches are: readFileSync decodes from a buffer of its own, ~120 KB of fresh memory per large
+ * chunk. The build writes ASCII only (scripts/bundle-cli.mjs checks it), so latin1 is the text.
+ */
+function readBundleFile(file) {
+  const descriptor = fs.openSync(file, 'r');
+  try {
+    const stat = fs.fstatSync(descriptor);
+    return { source: readInto(descriptor, stat.size).toString('latin1'), size: stat.size, mtimeMs: stat.mtimeMs };
   } finally {
     fs.closeSync(descriptor);
   }
@@ -181,9 +201,8 @@ function chunksOf(name) {
   const known = files.get(name);
   if (known !== undefined) return known;
   const file = path.join(__dirname, name);
-  const source = fs.readFileSync(file, 'utf8');
+  const { source, size, mtimeMs } = readBundleFile(file);
   // A file changed in place (same build, another size or time) never meets its old cache.
-  const { size, mtimeMs } = fs.statSync(file);
   const cacheName = `${name}.${size}.${Math.trunc(mtimeMs)}`;
   const cachedData = readCache(cacheName);
   const script = new vm.Script(source, { filename: file, cachedData });

@@ -343,7 +343,8 @@ export interface ExpressionReader {
  * tree: the reader keeps the blocks and attributes of a file, not their expressions. The
  * expressions of a large file were most of its syntax tree, all live until the end of the
  * evaluation; read when evaluated, each is garbage once evaluated (issue 11). The text was read
- * once already, so the reading again cannot fail. Read `expr` once where it is used twice.
+ * once already, so the reading again cannot fail; past the reader's bound on reading again, the
+ * expression is an unknown that says evaluation stopped. Read `expr` once where it is used twice.
  */
 export class ReReadAttributeNode extends Located implements Attribute {
   declare readonly name: string;

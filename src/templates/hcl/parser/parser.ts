@@ -67,8 +67,8 @@ const MAX_NESTING = 1000;
 const MAX_REREAD = 100_000;
 
 /** Characters of a file its attributes may read again when evaluated (ExpressionText): a base, and a share per character. */
-export const REREAD_BASE = 1_000_000;
-export const REREAD_PER_CHARACTER = 8;
+const REREAD_BASE = 1_000_000;
+const REREAD_PER_CHARACTER = 8;
 const TOO_MUCH_REREAD =
   `${EVALUATION_STOPPED}the configuration's expressions are read again, once per use, more than amiguard's budget ` +
   `(${REREAD_BASE} characters plus ${REREAD_PER_CHARACTER} per character of the file)`;

@@ -116,16 +116,16 @@ describe('runaway evaluation', () => {
 describe('reading expressions again', () => {
   it('bounds how much a file is read again per use: an expression used by many builds is, past the bound, not known (never nothing shared)', async () => {
     // 200 KB of comment inside the list: cheap to evaluate, dear to read again for each build.
-    const builds = Array.from({ length: 60 }, (_, index) => `build {\n  name    = "b${index}"\n  sources = ["source.amazon-ebs.x"]\n}\n`).join('');
+    const builds = Array.from({ length: 100 }, (_, index) => `build {\n  name    = "b${index}"\n  sources = ["source.amazon-ebs.x"]\n}\n`).join('');
     const text = `source "amazon-ebs" "x" {\n  ami_users = [/* ${'x'.repeat(200_000)} */ "111122223333"]\n}\n${builds}`;
     const result = await readFiles({ 'r.pkr.hcl': text });
-    assert.equal(result.images.length, 60);
-    const reason = "evaluation stopped: the configuration's expressions are read again, once per use, more than amiguard's budget (1000000 characters plus 8 per character of the file)";
+    assert.equal(result.images.length, 100);
+    const reason = "evaluation stopped: the configuration's expressions are read again, once per use, more than amiguard's budget (8000000 characters plus 8 per character of the file)";
     const outcomes = result.images.map((image) => values(image, 'ami_users')?.join());
     assert.deepEqual([...new Set(outcomes)].sort(), ['111122223333', `?${reason}`]);
     const stopped = outcomes.filter((outcome) => outcome !== '111122223333').length;
-    // 1 MB plus 8 x 204 KB is 2.6 MB of reading: a dozen reads of the 200 KB expression.
-    assert.ok(stopped > 40 && stopped < 50, `${stopped} images stopped`);
+    // 8 MB plus 8 x 207 KB is 9.7 MB of reading: 48 reads of the 200 KB expression.
+    assert.ok(stopped > 45 && stopped < 60, `${stopped} images stopped`);
     assert.equal(result.problems.length, stopped);
     for (const problem of result.problems) {
       assert.equal(problem.unevaluated, true);

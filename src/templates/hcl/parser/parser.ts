@@ -66,8 +66,13 @@ const MAX_NESTING = 1000;
  */
 const MAX_REREAD = 100_000;
 
-/** Characters of a file its attributes may read again when evaluated (ExpressionText): a base, and a share per character. */
-const REREAD_BASE = 1_000_000;
+/**
+ * Characters of a file its attributes may read again when evaluated (ExpressionText): a base,
+ * and a share per character. The base is of the order of the evaluation budget (500,000 steps,
+ * a node each, a few characters a node), so that a large `count` or `for_each`, which reads its
+ * attributes once per instance, meets the evaluation budget first; 8 MB is ~0.4 s of reading.
+ */
+const REREAD_BASE = 8_000_000;
 const REREAD_PER_CHARACTER = 8;
 const TOO_MUCH_REREAD =
   `${EVALUATION_STOPPED}the configuration's expressions are read again, once per use, more than amiguard's budget ` +

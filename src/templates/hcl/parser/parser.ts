@@ -28,7 +28,7 @@ import {
   UnaryNode,
   UnsupportedNode,
 } from '../nodes.js';
-import { EVALUATION_STOPPED } from '../value.js';
+import { Budget, EVALUATION_STOPPED } from '../value.js';
 import { LineIndex } from '../../line-index.js';
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './template-text.js';
 
@@ -1260,18 +1260,18 @@ function tooDeep(locator: Locator, start: number, end: number): Expr {
  * as not known, never as nothing shared.
  */
 class ExpressionText implements ExpressionReader {
-  private allowance: number;
+  private readonly budget: Budget;
 
   constructor(
     private readonly text: string,
     private readonly locator: Locator,
   ) {
-    this.allowance = REREAD_BASE + REREAD_PER_CHARACTER * text.length;
+    this.budget = new Budget(REREAD_BASE + REREAD_PER_CHARACTER * text.length);
   }
 
   expressionAt(start: number, end: number): Expr {
-    this.allowance -= end - start;
-    if (this.allowance < 0) return new UnsupportedNode(this.locator, start, end, TOO_MUCH_REREAD);
+    this.budget.spend(end - start);
+    if (this.budget.exhausted) return new UnsupportedNode(this.locator, start, end, TOO_MUCH_REREAD);
     return NativeParser.expressionAt(this.text, this.locator, this, start);
   }
 }

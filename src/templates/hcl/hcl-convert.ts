@@ -40,7 +40,6 @@ import {
 import { removeIndent, smallestIndent, TemplateBuilder, unescapeQuoted, unescapeTemplateMarkers } from './parser/template-text.js';
 import { EVALUATION_STOPPED } from './value.js';
 
-
 const EMPTY_BODY: Body = { attributes: [], blocks: [] };
 
 const TOO_DEEP = `${EVALUATION_STOPPED}the expression is nested more than amiguard's budget of ${MAX_EXPRESSION_DEPTH} levels`;

@@ -1,8 +1,7 @@
 import type { Node } from 'web-tree-sitter';
 import type { SourceLocation } from '../../core/index.js';
 import type { TemplateProblem } from '../model.js';
-import { tokenPattern } from './unicode-patterns.js';
-
+import { tokenAt } from './unicode-patterns.js';
 
 const CLOSERS: Readonly<Record<string, string>> = { '}': '{', ']': '[', ')': '(' };
 
@@ -94,9 +93,7 @@ function describePosition(node: Node): string {
 
 function unexpectedAt(text: string, index: number, at: (index: number, length?: number) => SourceLocation): TemplateProblem {
   if (index >= text.length) return { message: 'unexpected end of file', location: at(text.length, 0) };
-  const pattern = tokenPattern();
-  pattern.lastIndex = index;
-  const token = pattern.exec(text)?.[0] ?? text.charAt(index);
+  const token = tokenAt(text, index);
   return { message: `unexpected '${token}'`, location: at(index, token.length) };
 }
 

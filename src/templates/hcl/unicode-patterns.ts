@@ -8,10 +8,11 @@ let token: RegExp | undefined;
 let idStart: RegExp | undefined;
 let idContinue: RegExp | undefined;
 
-/** One token at `lastIndex` (sticky), to name what a syntax error found. */
-export function tokenPattern(): RegExp {
+/** The token of `text` at `index` (an identifier, a number, a short string, an operator or one character), to name what a syntax error found. */
+export function tokenAt(text: string, index: number): string {
   token ??= /[\p{ID_Start}_][\p{ID_Continue}-]*|\d+(?:\.\d+)?|"(?:[^"\\\n]|\\.){0,40}"|<<-?|=>|==|!=|<=|>=|&&|\|\||\.\.\.|\S/uy;
-  return token;
+  token.lastIndex = index;
+  return token.exec(text)?.[0] ?? text.charAt(index);
 }
 
 /** A character that can start an identifier. */

@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../../../core/index.js';
 import { MAX_EXPRESSION_DEPTH } from '../limits.js';
-import { idContinuePattern, idStartPattern, tokenPattern } from '../unicode-patterns.js';
+import { idContinuePattern, idStartPattern, tokenAt } from '../unicode-patterns.js';
 import type { Attribute, BinaryOperator, Block, Body, BodySchema, Expr, ObjectItem, SplatStep } from '../syntax.js';
 import {
   BinaryNode,
@@ -1197,9 +1197,7 @@ export class NativeParser {
 
   private unexpected(index: number): never {
     if (index >= this.text.length) throw new HclSyntaxError('unexpected end of file', this.text.length, 0);
-    const pattern = tokenPattern();
-    pattern.lastIndex = index;
-    const token = pattern.exec(this.text)?.[0] ?? this.text.charAt(index);
+    const token = tokenAt(this.text, index);
     throw new HclSyntaxError(`unexpected '${token}'`, index, token.length);
   }
 

@@ -15,8 +15,17 @@ for (const stream of [process.stdout, process.stderr]) {
   });
 }
 
+// The CLI turns every failure of a command into its exit code; what escapes it (the bundle
+// cannot be read or loaded) is a broken install: exit 2, "could not do the job", never 1, which
+// says "findings".
 require('../dist/cli/index.cjs')
   .run(process.argv.slice(2))
-  .then((code) => {
-    process.exitCode = code;
-  });
+  .then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error) => {
+      process.stderr.write(`amiguard: internal error (the installed bundle could not run; reinstall amiguard, or report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+      process.exitCode = 2;
+    },
+  );

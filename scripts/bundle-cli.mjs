@@ -111,7 +111,7 @@ mkdirSync(OUT, { recursive: true });
 const build_ = createHash('sha256');
 for (const file of files.sort((a, b) => a.name.localeCompare(b.name))) {
   // The loader reads a file's bytes as latin1, which is its text only when it is ASCII (esbuild's default charset).
-  const nonAscii = [...file.text].findIndex((character) => character.charCodeAt(0) > 0x7f);
+  const nonAscii = file.text.search(/[\u0080-\uffff]/);
   if (nonAscii !== -1) throw new Error(`${file.name} has a character beyond ASCII at ${nonAscii}: the CLI loader reads chunks as latin1`);
   writeFileSync(`${OUT}/${file.name}`, file.text);
   build_.update(file.name).update('\0').update(file.text).update('\0');

@@ -168,7 +168,13 @@ function writeCaches() {
   try {
     const created = fs.mkdirSync(cacheFolder, { recursive: true, mode: 0o700 });
     if (!trusted(cacheFolder)) return;
-    if (created !== undefined) removeStaleBuilds(path.dirname(path.dirname(cacheFolder)), path.basename(path.dirname(cacheFolder)));
+    const build = path.dirname(cacheFolder);
+    if (created !== undefined) removeStaleBuilds(path.dirname(build), path.basename(build));
+    // The build's folder is what removeStaleBuilds dates (creating a command's folder in it was
+    // the only thing that did): a build whose caches were written in the last week is kept. One
+    // only read from since may be removed, and then compiles once again.
+    const now = new Date();
+    fs.utimesSync(build, now, now);
     for (const { name, script } of uncovered ? loaded : fresh) writeCacheFile(name, script.createCachedData());
     if (uncovered) writeCacheFile(COVERED, [...new Set([...covered, ...loaded.map(({ name }) => name)])].join('\n'));
   } catch {
@@ -225,7 +231,13 @@ function load(specifier) {
       return `${folderUrl()}${name}`;
     },
   };
-  chunk(module.exports, chunkRequire, module, path.join(__dirname, name), __dirname, meta);
+  try {
+    chunk(module.exports, chunkRequire, module, path.join(__dirname, name), __dirname, meta);
+  } catch (error) {
+    // As Node's require: a module that threw is not kept half-run; the next require runs it again.
+    modules.delete(name);
+    throw error;
+  }
   return module.exports;
 }
 

@@ -90,7 +90,9 @@ describe('the code cache of the bundled CLI', () => {
   it('compiles past a broken cache, prints the same, and replaces it', async () => {
     const root = join(scratch, 'broken');
     const first = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
-    for (const file of caches(root).keys()) writeFileSync(join(root, file), Buffer.from('not a V8 code cache'));
+    // The list of covered chunks is left as it is: with it broken too, every chunk would count as
+    // uncovered and be written again, whatever the loader made of a cache V8 rejects.
+    for (const file of caches(root).keys()) if (!file.endsWith('/chunks')) writeFileSync(join(root, file), Buffer.from('not a V8 code cache'));
     const again = await runCli(LINT, { env: { AMIGUARD_CACHE_DIR: root } });
     assert.deepEqual([again.code, again.stdout, again.stderr], [first.code, first.stdout, first.stderr]);
     for (const [file, data] of caches(root)) assert.notEqual(data.toString(), 'not a V8 code cache', `${file} was replaced`);

@@ -1,3 +1,4 @@
+import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { after, before } from 'node:test';
@@ -90,7 +91,12 @@ export function sampleSandbox(): () => Sandbox {
   });
   after(async () => {
     restore?.();
-    await sandbox?.close();
+    try {
+      // As withSandbox (test/sandbox/helpers.ts): the sandbox itself failed on no request.
+      assert.deepEqual(sandbox?.stats.unexpectedErrors, []);
+    } finally {
+      await sandbox?.close();
+    }
   });
   return () => {
     if (sandbox === undefined) throw new Error('the sample sandbox starts before the tests of its describe');

@@ -6,8 +6,10 @@
  * main.ts's registry loads only the command that runs.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS, run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
@@ -55,9 +57,48 @@ function importGraph(entries: readonly string[]): { files: Set<string>; packages
   return { files, packages };
 }
 
+/**
+ * The packages a run of the installed CLI (the bundle, through bin/amiguard.cjs) resolves: every
+ * chunk requires them through the loader's own require, which a --require hook watches.
+ */
+function packagesOfRun(args: readonly string[]): string[] {
+  const folder = mkdtempSync(join(tmpdir(), 'amiguard-packages-'));
+  try {
+    const hook = join(folder, 'hook.cjs');
+    writeFileSync(
+      hook,
+      `const Module = require('node:module');
+const { writeSync } = require('node:fs');
+const resolveFilename = Module._resolveFilename;
+Module._resolveFilename = function (...args) {
+  const resolved = resolveFilename.apply(this, args);
+  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(resolved);
+  if (match) writeSync(2, 'PACKAGE ' + match[1] + '\\n');
+  return resolved;
+};
+`,
+    );
+    const result = spawnSync(process.execPath, ['--require', hook, resolve(ROOT, 'bin/amiguard.cjs'), ...args], {
+      encoding: 'utf8',
+      env: { ...process.env, AMIGUARD_CACHE_DIR: 'off', NO_COLOR: '1' },
+    });
+    assert.ok(result.status === 0 || result.status === 1, result.stderr);
+    return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+}
+
 describe('start-up', () => {
+  it('the built CLI: a lint of HCL and of legacy JSON resolves no package, an AWS command the SDK (so the watch sees packages)', () => {
+    const corpus = resolve(ROOT, '../shared/corpus/packer');
+    assert.deepEqual(packagesOfRun(['lint', join(corpus, '039-packer-plugin-amazon-example-negative/build.pkr.hcl')]), []);
+    assert.deepEqual(packagesOfRun(['lint', join(corpus, '017-govuk-ami-json-public-literal/ami.json')]), []);
+    assert.ok(packagesOfRun(['show', '--help']).some((name) => name.startsWith('@aws-sdk/')));
+  });
+
   it('lint, --version and the overview load no AWS SDK, sandbox or YAML module', () => {
-    const { files, packages } = importGraph(['bin/amiguard.cjs', 'src/cli/main.ts', 'src/cli/commands/lint.ts']);
+    const { files, packages } = importGraph(['src/cli/main.ts', 'src/cli/commands/lint.ts']);
     const loaded = [...files].map((file) => relative(ROOT, file));
     assert.ok(loaded.includes('src/lint/index.ts') && loaded.includes('src/rules/index.ts'), 'the graph walk follows imports');
     assert.deepEqual(loaded.filter((file) => /^src\/(aws|sandbox|audit|remediate|manage)\//.test(file)), []);
@@ -65,7 +106,7 @@ describe('start-up', () => {
   });
 
   it('lint and the HCL readers load web-tree-sitter (for nesting too deep for their parser), the JSON parser, node:crypto and the HTML and SARIF writers only on demand', () => {
-    const { files, packages } = importGraph(['bin/amiguard.cjs', 'src/cli/main.ts', 'src/cli/commands/lint.ts', 'src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
+    const { files, packages } = importGraph(['src/cli/main.ts', 'src/cli/commands/lint.ts', 'src/templates/packer-hcl/index.ts', 'src/templates/terraform/read.ts']);
     assert.ok(files.has(resolve(ROOT, 'src/templates/hcl/json-syntax.ts')) && files.has(resolve(ROOT, 'src/report/formats.ts')), 'the graph walk follows imports');
     // Nor the HTML and SARIF writers (loaded for their --format), nor what reads a tree-sitter tree.
     const onDemand = ['src/report/html.ts', 'src/report/sarif.ts', 'src/templates/hcl/hcl-convert.ts'];

@@ -85,8 +85,10 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: B
   }
   const postProcessors = top.get('post-processors')?.value;
   if (postProcessors !== undefined && (filter === undefined || running.length > 0)) {
-    const builds = builders === undefined ? [] : rawBuilderNames(builders);
-    const runningBuilds = builds.filter((_, position) => runs(names[position]));
+    // No typed builder: a fragment, whose builds are not known.
+    const raw = builders === undefined ? [] : rawBuilderNames(builders);
+    const builds = raw.length === 0 ? undefined : raw;
+    const runningBuilds = raw.filter((_, position) => runs(names[position]));
     collectPostProcessors(evaluator, postProcessors, candidates, { builds, runningBuilds, excepted: (name) => filter?.except.includes(name) === true });
   }
 
@@ -222,71 +224,88 @@ function collectVolumes(
  * sequence); Packer's parsePostProcessor allows no deeper nesting.
  */
 interface PostProcessorRuns {
-  /** Every builder's raw name, and those that run under the command line's -only / -except. */
-  readonly builds: readonly string[];
+  /**
+   * Every builder's raw name (undefined: the template has no list of builders), and those that
+   * run under the command line's -only / -except.
+   */
+  readonly builds: readonly string[] | undefined;
   readonly runningBuilds: readonly string[];
   /** Whether -except names this post-processor: its sequence ends there. */
   readonly excepted: (name: string) => boolean;
 }
 
 function collectPostProcessors(evaluator: Evaluator, postProcessors: ValueNode, candidates: Candidate[], runs: PostProcessorRuns): void {
-  const excluded = runs.excepted;
   if (postProcessors.type === 'Null') return;
   if (postProcessors.type !== 'Array') {
     report(evaluator, postProcessors, `"post-processors" must be a list, found ${describeNode(postProcessors)}`);
     return;
   }
+  const builds = runs.builds === undefined ? undefined : new Set(runs.builds);
   postProcessors.elements.forEach((element, position) => {
-    const node = element.value;
     const path = `post-processors[${position}]`;
-    if (node.type !== 'Array') {
-      if (!excluded(postProcessorName(evaluator, node)) && runsForSomeBuild(evaluator, node, path, runs)) collectPostProcessor(evaluator, node, path, candidates);
-      return;
-    }
-    const stop = node.elements.findIndex((inner) => excluded(postProcessorName(evaluator, inner.value)));
-    node.elements.slice(0, stop === -1 ? undefined : stop).forEach((inner, innerPosition) => {
-      const innerPath = `${path}[${innerPosition}]`;
-      if (inner.value.type === 'Array') {
-        report(evaluator, inner.value, `${innerPath}: a sequence cannot hold another sequence`);
-        return;
+    const chain =
+      element.value.type === 'Array'
+        ? element.value.elements.map((inner, innerPosition) => ({ node: inner.value, path: `${path}[${innerPosition}]` }))
+        : [{ node: element.value, path }];
+    // Each checked, as Packer validates every post-processor, whichever run reaches it.
+    const skips = chain.map(({ node, path: nodePath }) => {
+      if (element.value.type === 'Array' && node.type === 'Array') {
+        report(evaluator, node, `${nodePath}: a sequence cannot hold another sequence`);
+        return undefined;
       }
-      if (runsForSomeBuild(evaluator, inner.value, innerPath, runs)) collectPostProcessor(evaluator, inner.value, innerPath, candidates);
+      return skipOf(evaluator, node, nodePath, builds);
+    });
+    // Per running build, as packer/core.go Build: a post-processor its only / except skips for
+    // the build is passed over; then one -except names ends the sequence for that build. Builders
+    // that are not known (a fragment without any) are one build that nothing skips.
+    const running = new Set<number>();
+    for (const build of runs.builds === undefined ? [undefined] : runs.runningBuilds) {
+      for (const [at, { node }] of chain.entries()) {
+        const skip = skips[at];
+        if (skip === undefined || (build !== undefined && skip(build))) continue;
+        if (runs.excepted(postProcessorName(evaluator, node))) break;
+        running.add(at);
+      }
+    }
+    chain.forEach(({ node, path: nodePath }, at) => {
+      if (running.has(at)) collectPostProcessor(evaluator, node, nodePath, candidates);
     });
   });
 }
 
 /**
- * Whether a post-processor's own `only` / `except` (builder names) let it run after one of the
- * builds that run (template OnlyExcept.Skip: `only` wins when both are given). Packer refuses a
- * template that gives both, or names a builder it does not have (OnlyExcept.Validate): an error
- * here, and the post-processor is left out, as nothing of that template is built.
+ * A post-processor's own `only` / `except` (builder raw names) as Packer's OnlyExcept.Skip:
+ * whether it is skipped after a build; `only` wins, and an empty or null list is not given.
+ * Packer refuses a template that gives both, or names a builder it does not have
+ * (OnlyExcept.Validate): an error here, and undefined, as nothing of that template is built.
+ * Without a list of builders (a fragment) the names cannot be checked.
  */
-function runsForSomeBuild(evaluator: Evaluator, node: ValueNode, path: string, runs: PostProcessorRuns): boolean {
-  if (node.type !== 'Object') return true;
+function skipOf(evaluator: Evaluator, node: ValueNode, path: string, builds: ReadonlySet<string> | undefined): ((build: string) => boolean) | undefined {
+  if (node.type !== 'Object') return () => false;
   const index = new ObjectIndex(node);
-  const lists: { key: 'only' | 'except'; names: string[] }[] = [];
+  const lists: { key: 'only' | 'except'; names: ReadonlySet<string> }[] = [];
   for (const key of ['only', 'except'] as const) {
-    const member = index.get(key);
-    if (member === undefined) continue;
-    const value = member.value;
+    const value = index.get(key)?.value;
+    if (value === undefined || value.type === 'Null') continue;
     if (value.type !== 'Array' || value.elements.some((element) => element.value.type !== 'String')) {
       report(evaluator, value, `${path}: "${key}" must be a list of builder names, found ${describeNode(value)}; Packer rejects the template`);
-      return false;
+      return undefined;
     }
-    lists.push({ key, names: value.elements.map((element) => (element.value.type === 'String' ? element.value.value : '')) });
+    const names = new Set(value.elements.map((element) => (element.value.type === 'String' ? element.value.value : '')));
+    if (names.size > 0) lists.push({ key, names });
   }
   if (lists.length === 2) {
     report(evaluator, node, `${path}: only one of "only" or "except" may be specified; Packer rejects the template`);
-    return false;
+    return undefined;
   }
   const [list] = lists;
-  if (list === undefined) return true;
-  const unknown = list.names.filter((name) => !runs.builds.includes(name));
+  if (list === undefined) return () => false;
+  const unknown = builds === undefined ? [] : [...list.names].filter((name) => !builds.has(name));
   if (unknown.length > 0) {
     report(evaluator, index.get(list.key)?.value ?? node, `${path}: "${list.key}" names ${unknown.map((name) => `'${name}'`).join(', ')}, which is not a builder of this template; Packer rejects the template`);
-    return false;
+    return undefined;
   }
-  return runs.runningBuilds.some((build) => (list.key === 'only' ? list.names.includes(build) : !list.names.includes(build)));
+  return list.key === 'only' ? (build) => !list.names.has(build) : (build) => list.names.has(build);
 }
 
 /** A post-processor's name as `-except` matches it: its `name`, else its type (a bare string is its type). */

@@ -93,4 +93,34 @@ describe('a legacy JSON post-processor\'s own "only" and "except"', () => {
     assert.deepEqual(problems('"only": ["prod"], '), ["7:58 post-processors[0]: \"only\" names 'prod', which is not a builder of this template; Packer rejects the template"]);
     assert.deepEqual(problems('"except": "local", '), ['7:60 post-processors[0]: "except" must be a list of builder names, found a string; Packer rejects the template']);
   });
+
+  it('takes an empty or null list as not given, as Packer does (OnlyExcept acts on non-empty lists): the post-processor runs after every build', () => {
+    assert.deepEqual(images('"only": [], '), ['staging', 'import']);
+    assert.deepEqual(images('"only": null, '), ['staging', 'import']);
+    assert.deepEqual(images('"only": [], "except": ["staging", "local"], '), ['staging']);
+  });
+
+  it('passes over a post-processor its own only / except skips for a build before --except can end the sequence there (packer/core.go Build)', () => {
+    const text = `{
+  "builders": [
+    { "type": "amazon-ebs", "name": "staging", "ami_users": ["111122223333"] },
+    { "type": "qemu", "name": "local" }
+  ],
+  "post-processors": [[
+    { "type": "manifest", "name": "m", "only": ["local"] },
+    { "type": "amazon-import", "name": "import", "ami_groups": ["all"] }
+  ]]
+}
+`;
+    const result = readText('template.json', text, options({ builds: { only: [], except: ['m'] } }));
+    assert.deepEqual(result.problems, []);
+    // After staging, m is skipped and the import runs; after local, -except m ends the sequence.
+    assert.deepEqual(result.images.map((image) => image.name), ['staging', 'import']);
+  });
+
+  it('keeps a fragment without builders: its post-processors\' names cannot be checked, and their sharing is', () => {
+    const result = readText('template.json', '{ "post-processors": [{ "type": "amazon-import", "only": ["elsewhere"], "ami_groups": ["all"] }] }\n');
+    assert.deepEqual(result.problems, []);
+    assert.deepEqual(result.images.map((image) => image.name), ['amazon-import']);
+  });
 });

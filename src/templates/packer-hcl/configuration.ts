@@ -34,6 +34,8 @@ function dynamicOf(label: string, content: BodySchema): BlockSchema {
 const VOLUME_SCHEMA = only(...VOLUME_FIELDS, ...VOLUME_SETTINGS);
 /** Schemas are made once: a large file has thousands of blocks. */
 const NAME_ONLY = only('name');
+/** Every post-processor's `only` and `except` are read: one its only/except skips for a source is passed over before `-except` ends a chain. */
+const OTHER_POST_PROCESSOR = only('name', 'only', 'except');
 const VARIABLE_SCHEMA = only('type', 'default');
 const LOCAL_SCHEMA = only('expression');
 
@@ -58,7 +60,7 @@ const IMPORT_SCHEMA = only(...IMPORT_FIELDS, ...IMPORT_SETTINGS, 'only', 'except
 
 const POST_PROCESSOR: BlockSchema = {
   labels: 1,
-  body: (labels) => (AMAZON_POST_PROCESSOR_TYPES.has(labels[0] ?? '') ? IMPORT_SCHEMA : NAME_ONLY),
+  body: (labels) => (AMAZON_POST_PROCESSOR_TYPES.has(labels[0] ?? '') ? IMPORT_SCHEMA : OTHER_POST_PROCESSOR),
 };
 
 const BUILD_SCHEMA: BodySchema = {

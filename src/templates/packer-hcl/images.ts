@@ -273,36 +273,51 @@ function postProcessorCandidates(
     if (block.type === 'post-processor') chains.push([block]);
     else if (block.type === 'post-processors') chains.push(block.body.blocks.filter((inner) => inner.type === 'post-processor'));
   }
-  const blocks: Block[] = [];
-  for (const chain of chains) {
-    // `-except` naming a post-processor (its `name`, else its type) stops its chain there.
-    const stop = chain.findIndex((block) => selection?.excludes(literalName(block.body) ?? block.labels[0] ?? '') === true);
-    blocks.push(...(stop === -1 ? chain : chain.slice(0, stop)));
-  }
   const candidates: Candidate[] = [];
-  for (const block of blocks.filter((candidate) => AMAZON_POST_PROCESSOR_TYPES.has(candidate.labels[0] ?? ''))) {
-    // A post-processor runs once per source of the build that its only/except lets through.
-    const skip = onlyExcept(evaluator, block, problems);
-    const runsFor = runs.filter((run) => !skip(`${run.type}.${run.name}`));
-    if (runsFor.length === 0) continue;
-    // `source.name` is known only when it runs for one source.
-    const [single] = runsFor;
-    let scope: Scope | undefined;
-    if (runsFor.length === 1 && single !== undefined) {
-      scope = bind('source', object(new Map<string, Value>([['type', str(single.type)], ['name', str(single.name)]])), scope, false);
+  for (const chain of chains) {
+    // Per source, as hcl2template getCoreBuildPostProcessors: a post-processor whose only/except
+    // skips the source is passed over; then `-except` naming one (its `name`, else its type)
+    // ends the chain for that source.
+    const skips = chain.map((block) => onlyExcept(evaluator, block, problems));
+    const runsFor = chain.map((): SourceRun[] => []);
+    for (const run of runs) {
+      for (const [at, block] of chain.entries()) {
+        const skipped = skips[at]?.(`${run.type}.${run.name}`);
+        if (skipped === true) continue;
+        if (selection?.excludes(literalName(block.body) ?? block.labels[0] ?? '') === true) {
+          // Whether it runs is not known: the chain may go on past it.
+          if (skipped === undefined) continue;
+          break;
+        }
+        runsFor[at]?.push(run);
+      }
     }
-    if (buildName !== undefined) scope = bind('build', object(new Map<string, Value>([['name', str(buildName)]])), scope, false);
-    candidates.push({
-      type: block.labels[0] ?? 'amazon-import',
-      name: block.labels[0] ?? 'amazon-import',
-      build,
-      file,
-      loc: block.loc,
-      shape: IMPORT_POST_PROCESSOR,
-      settings: () => merged({ body: block.body, scope }, undefined),
+    chain.forEach((block, at) => {
+      const sources = runsFor[at] ?? [];
+      if (AMAZON_POST_PROCESSOR_TYPES.has(block.labels[0] ?? '') && sources.length > 0) candidates.push(postProcessorCandidate(block, sources, file, build, buildName));
     });
   }
   return candidates;
+}
+
+/** An amazon-import post-processor, run after `runsFor` (the sources its chain reaches it for). */
+function postProcessorCandidate(block: Block, runsFor: readonly SourceRun[], file: string, build: string, buildName: string | undefined): Candidate {
+  // `source.name` is known only when it runs for one source.
+  const [single] = runsFor;
+  let scope: Scope | undefined;
+  if (runsFor.length === 1 && single !== undefined) {
+    scope = bind('source', object(new Map<string, Value>([['type', str(single.type)], ['name', str(single.name)]])), scope, false);
+  }
+  if (buildName !== undefined) scope = bind('build', object(new Map<string, Value>([['name', str(buildName)]])), scope, false);
+  return {
+    type: block.labels[0] ?? 'amazon-import',
+    name: block.labels[0] ?? 'amazon-import',
+    build,
+    file,
+    loc: block.loc,
+    shape: IMPORT_POST_PROCESSOR,
+    settings: () => merged({ body: block.body, scope }, undefined),
+  };
 }
 
 /** A build-level source block's literal `name`, which renames the source in the build. */
@@ -313,19 +328,21 @@ function literalName(body: Body): string | undefined {
 
 /**
  * Packer's OnlyExcept.Skip: with `only`, everything not named is skipped; else with `except`,
- * what is named. A list that cannot be known skips nothing, so that its sharing stays checked.
+ * what is named. Undefined when a list cannot be known: the post-processor may run or not, so
+ * its sharing stays checked, and `-except` naming it does not end its chain.
  */
-function onlyExcept(evaluator: Evaluator, block: Block, problems: TemplateProblem[]): (source: string) => boolean {
-  const names = (setting: string): readonly string[] => {
+function onlyExcept(evaluator: Evaluator, block: Block, problems: TemplateProblem[]): (source: string) => boolean | undefined {
+  const names = (setting: string): readonly string[] | undefined => {
     const bound = attribute(block.body, setting);
     if (bound === undefined) return [];
     const value = evaluator.evaluate(bound.expr);
-    if (value.kind !== 'list') return [];
+    if (value.kind !== 'list') return value.kind === 'null' ? [] : undefined;
     const texts = value.items.map(asString);
-    return texts.every((text): text is string => text !== undefined) ? texts : [];
+    return texts.every((text): text is string => text !== undefined) ? texts : undefined;
   };
   const onlyList = names('only');
   const exceptList = names('except');
+  if (onlyList === undefined || exceptList === undefined) return () => undefined;
   if (onlyList.length > 0 && exceptList.length > 0) {
     problems.push({ message: `the post-processor sets both only and except; Packer rejects it ("only one of 'only' or 'except' may be specified")`, location: block.loc });
   }

@@ -99,6 +99,34 @@ describe('--only and --except on an HCL2 configuration', () => {
     assert.deepEqual(await built([], ['share', 'app.*']), ['amazon-ebs.nightly 111122223333 line 5', 'amazon-import all line 18']);
   });
 
+  it('passes over a post-processor its own only / except skips for a source before --except can end the chain there (getCoreBuildPostProcessors)', async () => {
+    const configuration = (only: string): string =>
+      [
+        'source "amazon-ebs" "a" {}',
+        'source "amazon-ebs" "b" {}',
+        'build {',
+        '  sources = ["source.amazon-ebs.a", "source.amazon-ebs.b"]',
+        '  post-processors {',
+        `    post-processor "manifest" { ${only} }`,
+        '    post-processor "amazon-import" {',
+        '      ami_groups = ["all"]',
+        '    }',
+        '  }',
+        '}',
+      ].join('\n');
+    const imports = async (only: string, except: readonly string[]): Promise<string[]> => {
+      const result = await readFilesAsGiven({ 'main.pkr.hcl': configuration(only) }, options({ builds: { only: [], except } }));
+      assert.deepEqual(result.problems, []);
+      return result.images.filter((image) => image.type === 'amazon-import').map((image) => image.name);
+    };
+    // After a, the manifest is skipped and the import runs; after b, -except ends the chain.
+    assert.deepEqual(await imports('only = ["amazon-ebs.b"]', ['manifest']), ['amazon-import']);
+    // Run after every source, the manifest ends the chain for each.
+    assert.deepEqual(await imports('', ['manifest']), []);
+    // Whether it runs is not known (a variable without a value): the import's sharing stays checked.
+    assert.deepEqual(await imports('only = var.none', ['manifest']), ['amazon-import']);
+  });
+
   it('says nothing is built when the filter leaves no build, at the first build block', async () => {
     const result = await read(['amazon-ebs.staging']);
     assert.deepEqual(result.images, []);

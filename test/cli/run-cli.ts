@@ -68,11 +68,11 @@ export function setEnv(values: Readonly<Record<string, string | undefined>>): ()
   return () => apply(before);
 }
 
-/** Puts the sample estate's management credentials in process.env, where the SDK reads a user's; returns what takes them out. */
-export function useSampleCredentials(extra: Readonly<Record<string, string | undefined>> = {}): () => void {
+/** Puts the sample estate's credentials of `who` (management's by default) in process.env, where the SDK reads a user's; returns what takes them out. */
+export function useSampleCredentials(extra: Readonly<Record<string, string | undefined>> = {}, who: keyof typeof SAMPLE_CREDENTIALS = 'management'): () => void {
   return setEnv({
-    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS.management.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS.management.secretAccessKey,
+    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS[who].accessKeyId,
+    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS[who].secretAccessKey,
     AWS_EC2_METADATA_DISABLED: 'true',
     ...extra,
   });

@@ -9,9 +9,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
-import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
+import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
 import { STATE_DIR } from './helpers.js';
-import { setEnv } from '../cli/run-cli.js';
+import { useSampleCredentials } from '../cli/run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const { dev, outsider } = SAMPLE_IDS.accounts;
@@ -27,11 +27,7 @@ interface Ran {
 }
 
 async function amiguard(args: readonly string[], who: 'management' | 'prod' = 'management'): Promise<Ran> {
-  const restore = setEnv({
-    AWS_ACCESS_KEY_ID: SAMPLE_CREDENTIALS[who].accessKeyId,
-    AWS_SECRET_ACCESS_KEY: SAMPLE_CREDENTIALS[who].secretAccessKey,
-    AWS_EC2_METADATA_DISABLED: 'true',
-  });
+  const restore = useSampleCredentials({}, who);
   let stdout = '';
   let stderr = '';
   const io: Io = {

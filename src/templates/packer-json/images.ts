@@ -77,7 +77,8 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: B
   const runs = (name: string | undefined): boolean => filter === undefined || name === undefined || ((filter.only.length === 0 || filter.only.includes(name)) && !filter.except.includes(name));
   const builders = top.get('builders')?.value;
   if (builders !== undefined) collectBuilders(evaluator, builders, candidates, runs);
-  const names = builders === undefined ? [] : builderNames(evaluator, builders);
+  const builds = builders === undefined ? [] : buildsOf(evaluator, builders);
+  const names = builds.map((build) => build.rendered);
   const running = names.filter(runs);
   if (filter !== undefined && builders !== undefined && names.length > 0 && running.length === 0) {
     // Packer: "No builds to run": a filter that leaves nothing fails the build, never a pass.
@@ -86,10 +87,11 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: B
   const postProcessors = top.get('post-processors')?.value;
   if (postProcessors !== undefined && (filter === undefined || running.length > 0)) {
     // No typed builder: a fragment, whose builds are not known.
-    const raw = builders === undefined ? [] : rawBuilderNames(builders);
-    const builds = raw.length === 0 ? undefined : raw;
-    const runningBuilds = raw.filter((_, position) => runs(names[position]));
-    collectPostProcessors(evaluator, postProcessors, candidates, { builds, runningBuilds, excepted: (name) => filter?.except.includes(name) === true });
+    collectPostProcessors(evaluator, postProcessors, candidates, {
+      builds: builds.length === 0 ? undefined : builds.map((build) => build.raw),
+      runningBuilds: builds.filter((build) => runs(build.rendered)).map((build) => build.raw),
+      excepted: (name) => filter?.except.includes(name) === true,
+    });
   }
 
   // The volumes of one amazon-ebsvolume builder share its name and differ by their suffix.
@@ -107,22 +109,12 @@ export function collectImages(evaluator: Evaluator, top: ObjectIndex, filter?: B
   });
 }
 
-/** The names of the template's builders that have a type, as Packer names builds (undefined: not known). */
-function builderNames(evaluator: Evaluator, builders: ValueNode): (string | undefined)[] {
-  if (builders.type !== 'Array') return [];
-  return builders.elements.flatMap((element) => {
-    if (element.value.type !== 'Object') return [];
-    const index = new ObjectIndex(element.value);
-    const type = index.get('type')?.value;
-    return type?.type === 'String' ? [buildName(evaluator, index, type.value)] : [];
-  });
-}
-
 /**
- * The builders' raw names (`name` as written, else the type), in the order of builderNames: a
- * post-processor's `only` and `except` name builds by these (packer/core.go compares rawName).
+ * The template's builds (its builders that have a type): the raw name (`name` as written, else
+ * the type), which a post-processor's `only` and `except` name (packer/core.go rawName), and the
+ * name as Packer renders it, which -only / -except match (undefined: not known).
  */
-function rawBuilderNames(builders: ValueNode): string[] {
+function buildsOf(evaluator: Evaluator, builders: ValueNode): { raw: string; rendered: string | undefined }[] {
   if (builders.type !== 'Array') return [];
   return builders.elements.flatMap((element) => {
     if (element.value.type !== 'Object') return [];
@@ -130,7 +122,7 @@ function rawBuilderNames(builders: ValueNode): string[] {
     const type = index.get('type')?.value;
     if (type?.type !== 'String') return [];
     const name = index.get('name')?.value;
-    return [name?.type === 'String' && name.value !== '' ? name.value : type.value];
+    return [{ raw: name?.type === 'String' && name.value !== '' ? name.value : type.value, rendered: buildName(evaluator, index, type.value) }];
   });
 }
 

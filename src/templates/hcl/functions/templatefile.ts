@@ -5,6 +5,7 @@
  */
 import { bind, Evaluator, type EvaluationEnvironment, type Scope } from '../evaluate.js';
 import { error, sortedEntries, unknown, type Value } from '../value.js';
+import { templateVariablePattern } from '../unicode-patterns.js';
 import { readFile } from './files.js';
 import { strict, type FunctionSpec } from './spec.js';
 
@@ -18,8 +19,7 @@ export const TEMPLATE_FUNCTIONS: ReadonlyMap<string, FunctionSpec> = new Map<str
     if (vars?.kind !== 'object') return error('function templatefile(): invalid vars value: must be a map');
     let scope: Scope | undefined;
     for (const [name, value] of sortedEntries(vars)) {
-      // A literal here, not a module constant: V8 builds a \p{...} set when the literal is first evaluated.
-      if (!/^[\p{L}_][\p{L}\p{N}_-]*$/u.test(name)) {
+      if (!templateVariablePattern().test(name)) {
         return error(`function templatefile(): invalid template variable name ${JSON.stringify(name)}: must start with a letter, followed by zero or more letters, digits, and underscores`);
       }
       scope = bind(name, value, scope, false);

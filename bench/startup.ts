@@ -19,7 +19,7 @@
  * Prints figures; it is not a test.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { median } from './stats.js';
@@ -75,46 +75,12 @@ function sample(argv: readonly string[], rssFile: string, env: Env): Sample {
 
 
 /**
- * The packages a command loads, seen in the child by an ESM resolve hook (the SDK's clients,
- * web-tree-sitter) and by a wrapper of CommonJS resolution (what amiguard requires on first use
- * through createRequire: yaml, momoa, and their own dependencies).
+ * The packages a command loads, as scripts/package-watch.cjs sees them in the child: an ESM
+ * resolve hook, and a wrapper of CommonJS resolution (what the bundle's chunks require).
  */
 function importedPackages(args: readonly string[]): string[] {
-  const dir = mkdtempSync(join(tmpdir(), 'amiguard-startup-'));
-  try {
-    const hooks = join(dir, 'hooks.mjs');
-    writeFileSync(
-      hooks,
-      `import { writeSync } from 'node:fs';
-export async function resolve(specifier, context, next) {
-  const resolved = await next(specifier, context);
-  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(resolved.url);
-  if (match) writeSync(2, 'PACKAGE ' + match[1] + '\\n');
-  return resolved;
-}
-`,
-    );
-    const register = join(dir, 'register.mjs');
-    writeFileSync(register, `import { register } from 'node:module';\nregister(${JSON.stringify(new URL(`file://${hooks}`).href)});\n`);
-    const required = join(dir, 'required.cjs');
-    writeFileSync(
-      required,
-      `const Module = require('node:module');
-const { writeSync } = require('node:fs');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (...args) {
-  const resolved = resolveFilename.apply(this, args);
-  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(resolved);
-  if (match) writeSync(2, 'PACKAGE ' + match[1] + '\\n');
-  return resolved;
-};
-`,
-    );
-    const result = spawnSync(process.execPath, ['--require', required, '--import', register, BIN, ...args], { encoding: 'utf8' });
-    return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  const result = spawnSync(process.execPath, ['--require', join(ROOT, 'scripts/package-watch.cjs'), BIN, ...args], { encoding: 'utf8' });
+  return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
 }
 
 function main(): void {

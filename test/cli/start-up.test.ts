@@ -7,8 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { COMMANDS, run } from '../../src/cli/main.js';
@@ -57,36 +56,14 @@ function importGraph(entries: readonly string[]): { files: Set<string>; packages
   return { files, packages };
 }
 
-/**
- * The packages a run of the installed CLI (the bundle, through bin/amiguard.cjs) resolves: every
- * chunk requires them through the loader's own require, which a --require hook watches.
- */
+/** The packages a run of the installed CLI (the bundle, through bin/amiguard.cjs) resolves, as scripts/package-watch.cjs sees them. */
 function packagesOfRun(args: readonly string[]): string[] {
-  const folder = mkdtempSync(join(tmpdir(), 'amiguard-packages-'));
-  try {
-    const hook = join(folder, 'hook.cjs');
-    writeFileSync(
-      hook,
-      `const Module = require('node:module');
-const { writeSync } = require('node:fs');
-const resolveFilename = Module._resolveFilename;
-Module._resolveFilename = function (...args) {
-  const resolved = resolveFilename.apply(this, args);
-  const match = /node_modules\\/((@[^/]+\\/)?[^/]+)\\//.exec(resolved);
-  if (match) writeSync(2, 'PACKAGE ' + match[1] + '\\n');
-  return resolved;
-};
-`,
-    );
-    const result = spawnSync(process.execPath, ['--require', hook, resolve(ROOT, 'bin/amiguard.cjs'), ...args], {
-      encoding: 'utf8',
-      env: { ...process.env, AMIGUARD_CACHE_DIR: 'off', NO_COLOR: '1' },
-    });
-    assert.ok(result.status === 0 || result.status === 1, result.stderr);
-    return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
-  } finally {
-    rmSync(folder, { recursive: true, force: true });
-  }
+  const result = spawnSync(process.execPath, ['--require', resolve(ROOT, 'scripts/package-watch.cjs'), resolve(ROOT, 'bin/amiguard.cjs'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, AMIGUARD_CACHE_DIR: 'off', NO_COLOR: '1' },
+  });
+  assert.ok(result.status === 0 || result.status === 1, result.stderr);
+  return [...new Set(result.stderr.split('\n').filter((line) => line.startsWith('PACKAGE ')).map((line) => line.slice(8)))].sort();
 }
 
 describe('start-up', () => {

@@ -8,7 +8,9 @@
  * - `aws`: the sandbox throttles at AWS's documented rates (times --speed). amiguard's wall time
  *   is compared with the token-bucket lower bound, the slowest bucket's `(calls - burst) / refill`
  *   from the calls amiguard made: its limiter may probe above the documented rate, but must not
- *   lose time or fail calls doing so.
+ *   lose time or fail calls doing so. `last bucket from` is when the last of the per-AMI buckets
+ *   got its first answer: a bucket's refill only starts with its first call, so a run ends at
+ *   least that late past the bound.
  * - `open`: the sandbox does not throttle (an endpoint whose limits are far above AWS's
  *   defaults). amiguard starts from AWS's rates as always and must find out; it is compared with
  *   an unpaced reader of 10 workers per region.
@@ -92,6 +94,8 @@ interface ReaderResult {
   readonly failedCalls: number;
   /** Successful EC2 calls per account/region/action bucket. */
   readonly buckets: Readonly<Record<string, number>>;
+  /** When the last busy bucket (a per-AMI read's) got its first answer. */
+  readonly lastBusyStartMs: number;
   readonly maxRssMb: number;
   /** The largest heap seen (sampled every 100 ms), garbage not yet collected included. */
   readonly peakHeapMb: number;
@@ -124,6 +128,9 @@ class Meter {
   throttled = 0;
   failedCalls = 0;
   readonly buckets: Record<string, number> = {};
+  /** When each bucket's first call was answered, in ms from the meter's start. */
+  readonly firstAnswers: Record<string, number> = {};
+  private readonly started = performance.now();
 
   record(call: AwsCall): void {
     this.attempts += 1;
@@ -131,7 +138,17 @@ class Meter {
     if (call.outcome === 'ok' && call.service === 'ec2') {
       const key = `${call.account}/${call.region}/${call.action}`;
       this.buckets[key] = (this.buckets[key] ?? 0) + 1;
+      this.firstAnswers[key] ??= performance.now() - this.started;
     }
+  }
+
+  /**
+   * When the last of the busiest buckets (the per-AMI reads, which set the bound) got its first
+   * answer: each bucket's time runs from there, so a late start ends the run as late.
+   */
+  lastBusyStartMs(): number {
+    const most = Math.max(0, ...Object.values(this.buckets));
+    return Math.max(0, ...Object.entries(this.buckets).filter(([, calls]) => calls * 2 > most).map(([key]) => this.firstAnswers[key] ?? 0));
   }
 }
 
@@ -264,6 +281,7 @@ async function runReader(job: ReaderJob): Promise<void> {
     throttled: meter.throttled,
     failedCalls: meter.failedCalls,
     buckets: meter.buckets,
+    lastBusyStartMs: meter.lastBusyStartMs(),
     maxRssMb: process.resourceUsage().maxRSS / 1024,
     peakHeapMb: peakHeap / 1e6,
   };
@@ -350,11 +368,12 @@ async function scenario(
       String(result.throttled * scale),
       String(result.failedCalls * scale),
       String(result.images * scale),
+      seconds(result.lastBusyStartMs),
       `${result.maxRssMb.toFixed(0)} MB`,
     ];
   });
   console.log(`  ${label}: ${seconds(ms)}`);
-  printTable(['reader', 'wall', `x ${label}`, 'calls/AMI', 'throttled', 'failed', 'AMIs', 'peak RSS'], rows);
+  printTable(['reader', 'wall', `x ${label}`, 'calls/AMI', 'throttled', 'failed', 'AMIs', 'last bucket from', 'peak RSS'], rows);
 }
 
 async function main(): Promise<void> {

@@ -1,10 +1,10 @@
 /**
- * Reads one account's AMIs in one region. Calls per region: DescribeImages (one per 1,000 AMIs),
+ * Reads one account's AMIs in one region. Calls per region: DescribeImages (one per 200 AMIs),
  * DescribeSnapshots RestorableBy=all (one per 1,000 public snapshots), both block public access
  * states, DescribeSnapshots by id (one per 200 snapshots); per AMI one DescribeImageAttribute
  * (AWS has no bulk read of launch permissions) and per backing snapshot one
  * DescribeSnapshotAttribute (nor of volume permissions); per public snapshot that backs no AMI
- * one more DescribeSnapshotAttribute. An AMI with one snapshot costs about 2.006 calls; the two
+ * one more DescribeSnapshotAttribute. An AMI with one snapshot costs about 2.01 calls; the two
  * attribute reads draw on separate buckets (AWS throttles per action), so they run side by side.
  *
  * Each read stands on its own (issue 7): a read that fails after retries makes what it covers

@@ -3,6 +3,7 @@
  * its audit role, what cannot be read (and why), and the calls it takes.
  */
 import assert from 'node:assert/strict';
+import { createServer, request as httpRequest } from 'node:http';
 import { describe, it } from 'node:test';
 import type { Grantee } from '../../src/core/index.js';
 import { readInventory, type AuditProgress, type AwsCall, type Inventory } from '../../src/audit/index.js';
@@ -15,6 +16,7 @@ import {
   type Estate,
   type Sandbox,
 } from '../../src/sandbox/index.js';
+import { AwsSession } from '../../src/aws/session.js';
 import { denyingAdmin, expectedRegion, sandboxSession } from './helpers.js';
 
 const { accounts, images, snapshots, organization, regions: sampleRegions } = SAMPLE_IDS;
@@ -32,6 +34,41 @@ async function withSandbox(
     assert.deepEqual(sandbox.stats.unexpectedErrors, []);
   } finally {
     await sandbox.close();
+  }
+}
+
+/**
+ * An HTTP proxy to `target` that answers every request whose body `fails` picks with EC2's
+ * InternalError (HTTP 500), for as long as `body` runs. It forwards the Host header unchanged, so
+ * that the SigV4 signature made for the proxy still holds.
+ */
+async function withProxy(target: string, fails: (body: string) => boolean, body: (url: string) => Promise<void>): Promise<void> {
+  const server = createServer((request, response) => {
+    const chunks: Buffer[] = [];
+    request.on('data', (chunk: Buffer) => chunks.push(chunk));
+    request.on('end', () => {
+      const sent = Buffer.concat(chunks);
+      if (fails(sent.toString('utf8'))) {
+        response.writeHead(500, { 'content-type': 'text/xml' });
+        response.end('<Response><Errors><Error><Code>InternalError</Code><Message>An internal error has occurred</Message></Error></Errors><RequestID>proxy</RequestID></Response>');
+        return;
+      }
+      const forwarded = httpRequest(new URL(request.url ?? '/', target), { method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      forwarded.on('error', () => response.destroy());
+      forwarded.end(sent);
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  assert.ok(address !== null && typeof address === 'object');
+  try {
+    await body(`http://127.0.0.1:${address.port}`);
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
   }
 }
 
@@ -288,6 +325,26 @@ describe('readInventory names what it cannot read', () => {
       assert.match(inventory.failures[0]?.reason ?? '', /not allowed to call ec2:DescribeSnapshotAttribute in us-east-1: .* \(300: snap-/);
       // It did not go on asking for the other snapshots once one was refused.
       assert.ok((sandbox.stats.byAction['DescribeSnapshotAttribute'] ?? 0) < 100, `${sandbox.stats.byAction['DescribeSnapshotAttribute']} calls`);
+    });
+  });
+
+  it('a listing cut off after its first page: those AMIs are read, and the region says the listing is incomplete', async () => {
+    // 300 AMIs are two pages; a proxy in front of the sandbox fails every request for the second.
+    const estate = generateEstate({ accounts: 1, regions: 1, amisPerRegion: 300 });
+    await withSandbox(estate, async (sandbox) => {
+      await withProxy(sandbox.url, (body) => body.includes('Action=DescribeImages&') && body.includes('NextToken='), async (url) => {
+        const session = new AwsSession({ endpoint: url, region: 'us-east-1', credentials: { ...GENERATED_MANAGEMENT }, maxAttempts: 2 });
+        const inventory = await readInventory({ session, scope: { regions: ['us-east-1'] }, rate: { speed: Number.POSITIVE_INFINITY } });
+        const region = inventory.regions[0];
+        assert.ok(region !== undefined && region.images.length > 0 && region.images.length < 300, `${region?.images.length} AMIs`);
+        assert.ok(region.images.every((image) => image.launchUnknown === undefined));
+        assert.deepEqual(
+          inventory.failures.map((failure) => [failure.region, failure.kind, failure.action]),
+          [['us-east-1', 'images', 'ec2:DescribeImages']],
+        );
+        assert.match(inventory.failures[0]?.reason ?? '', /DescribeImages/);
+        assert.deepEqual(inventory.read.find((read) => read.kind === 'images')?.count, region.images.length);
+      });
     });
   });
 

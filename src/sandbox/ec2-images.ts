@@ -42,25 +42,28 @@ export const describeImages: Ec2Action = {
     const nextToken = params.string('NextToken');
 
     const requested = new Set(imageIds);
-    const visible = world.imagesIn(context.region).filter((image) => {
+    const images = world.imagesIn(context.region);
+    const visible = (image: ImageRecord): boolean => {
       if (!world.canSeeImage(image, accountId)) return false;
       if (image.state === 'disabled' && !includeDisabled) return false;
       if (requested.size > 0) return requested.has(image.id);
       // Others' deprecated AMIs are hidden unless asked for; owners always see theirs.
       const deprecated = image.deprecationTime !== undefined && Date.parse(image.deprecationTime) <= context.now.getTime();
       return !deprecated || includeDeprecated || image.ownerId === accountId;
-    });
-    const missing = [...requested].filter((id) => !visible.some((image) => image.id === id));
-    if (missing.length > 0) throw imageNotFound(missing);
+    };
+    if (requested.size > 0) {
+      const found = new Set(images.filter(visible).map((image) => image.id));
+      const missing = [...requested].filter((id) => !found.has(id));
+      if (missing.length > 0) throw imageNotFound(missing);
+    }
     stopIfDryRun(context);
 
-    const matching = visible.filter(
-      (image) =>
-        (owners.length === 0 || owners.some((matches) => matches(image))) &&
-        (executableBy.length === 0 || executableBy.some((matches) => matches(image))) &&
-        filter(image),
-    );
-    const { page, nextToken: next } = paginate(matching, maxResults, nextToken, paginationKey(context));
+    const matching = (image: ImageRecord): boolean =>
+      visible(image) &&
+      (owners.length === 0 || owners.some((matches) => matches(image))) &&
+      (executableBy.length === 0 || executableBy.some((matches) => matches(image))) &&
+      filter(image);
+    const { page, nextToken: next } = paginate(images, maxResults, nextToken, paginationKey(context), matching);
     return itemList('imagesSet', page, (image) => writeImage(world, image)) + element('nextToken', next);
   },
 };

@@ -40,21 +40,22 @@ export const describeSnapshots: Ec2Action = {
     const filter = makeFilter(parseFilters(params), SNAPSHOT_FILTERS, (snapshot) => snapshot.tags);
 
     const requested = new Set(snapshotIds);
-    const visible = world
-      .snapshotsIn(context.region)
-      .filter((snapshot) => world.canSeeSnapshot(snapshot, accountId) && (requested.size === 0 || requested.has(snapshot.id)));
-    const missing = [...requested].filter((id) => !visible.some((snapshot) => snapshot.id === id));
-    const firstMissing = missing[0];
-    if (firstMissing !== undefined) throw snapshotNotFound(firstMissing);
+    const snapshots = world.snapshotsIn(context.region);
+    const visible = (snapshot: SnapshotRecord): boolean =>
+      world.canSeeSnapshot(snapshot, accountId) && (requested.size === 0 || requested.has(snapshot.id));
+    if (requested.size > 0) {
+      const found = new Set(snapshots.filter(visible).map((snapshot) => snapshot.id));
+      const firstMissing = [...requested].find((id) => !found.has(id));
+      if (firstMissing !== undefined) throw snapshotNotFound(firstMissing);
+    }
     stopIfDryRun(context);
 
-    const matching = visible.filter(
-      (snapshot) =>
-        (owners.length === 0 || owners.some((matches) => matches(snapshot))) &&
-        (restorableBy.length === 0 || restorableBy.some((matches) => matches(snapshot))) &&
-        filter(snapshot),
-    );
-    const { page, nextToken } = paginate(matching, maxResults, params.string('NextToken'), paginationKey(context));
+    const matching = (snapshot: SnapshotRecord): boolean =>
+      visible(snapshot) &&
+      (owners.length === 0 || owners.some((matches) => matches(snapshot))) &&
+      (restorableBy.length === 0 || restorableBy.some((matches) => matches(snapshot))) &&
+      filter(snapshot);
+    const { page, nextToken } = paginate(snapshots, maxResults, params.string('NextToken'), paginationKey(context), matching);
     return itemList('snapshotSet', page, writeSnapshot) + element('nextToken', nextToken);
   },
 };

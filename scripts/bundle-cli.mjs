@@ -22,10 +22,9 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { build, transform } from 'esbuild';
+import { aloneFile, fillLoader, packedFile } from './bundle-format.mjs';
 
 const OUT = 'dist/cli';
-/** The parameters of every chunk's function: scripts/cli-loader.cjs calls it with these. */
-const PARAMETERS = '(exports, require, module, __filename, __dirname, __importMeta)';
 /**
  * Chunks smaller than this share one file (PACK). esbuild makes a chunk of the modules each set
  * of entry points shares, and many are a few hundred bytes (core/hash.js, report/summary.js): a
@@ -96,12 +95,11 @@ for (const output of [...bundle.outputFiles, ...momoa.outputFiles]) {
 }
 
 // Each file is an object of the chunks it holds, by name, each a function the loader calls when
-// the chunk is first required. A chunk alone in its file is parenthesised, which V8 compiles
-// at once (it always runs); in the pack, a function compiles when it first runs.
+// the chunk is first required (scripts/bundle-format.mjs).
 const packed = chunks.filter((chunk) => chunk.name !== 'main.cjs' && chunk.code.length < PACK_BELOW).sort((a, b) => a.name.localeCompare(b.name));
 const files = [
-  ...chunks.filter((chunk) => !packed.includes(chunk)).map((chunk) => ({ name: chunk.name, text: `({${JSON.stringify(chunk.name)}:(function ${PARAMETERS} {${chunk.code}\n})})` })),
-  { name: PACK, text: `({${packed.map((chunk) => `${JSON.stringify(chunk.name)}:function ${PARAMETERS} {${chunk.code}\n}`).join(',\n')}})` },
+  ...chunks.filter((chunk) => !packed.includes(chunk)).map((chunk) => ({ name: chunk.name, text: aloneFile(chunk.name, chunk.code) })),
+  { name: PACK, text: packedFile(packed) },
 ];
 const packedNames = Object.fromEntries(packed.map((chunk) => [chunk.name, PACK]));
 
@@ -117,7 +115,6 @@ for (const file of files.sort((a, b) => a.name.localeCompare(b.name))) {
   build_.update(file.name).update('\0').update(file.text).update('\0');
 }
 const source = readFileSync('scripts/cli-loader.cjs', 'utf8');
-if (!source.includes("'__AMIGUARD_PACKED__'") || !source.includes('__AMIGUARD_BUILD__')) throw new Error('scripts/cli-loader.cjs lost a placeholder the build fills in');
-const loader = source.replace("'__AMIGUARD_PACKED__'", JSON.stringify(packedNames));
-build_.update(loader);
-writeFileSync(`${OUT}/index.cjs`, loader.replace('__AMIGUARD_BUILD__', build_.digest('hex').slice(0, 16)));
+// The loader is part of the build's id, with the packed chunks' files but before the id itself.
+build_.update(fillLoader(source, '__AMIGUARD_BUILD__', packedNames));
+writeFileSync(`${OUT}/index.cjs`, fillLoader(source, build_.digest('hex').slice(0, 16), packedNames));

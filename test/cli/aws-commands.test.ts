@@ -11,7 +11,7 @@ import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandb
 import { AwsSession } from '../../src/aws/session.js';
 import { describeImagesById } from '../../src/aws/images.js';
 import { shareImage, unshareImage } from '../../src/manage/change.js';
-import { runCli, runInProcess, setEnv, type CliResult } from './run-cli.js';
+import { runCli, runInProcess, withEnv, type CliResult } from './run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const SNAPSHOTS = SAMPLE_IDS.snapshots;
@@ -32,13 +32,7 @@ async function aws(args: readonly string[], who: keyof typeof SAMPLE_CREDENTIALS
   };
   // In-process: the commands' logic is under test, not the process boundary (the spawned smoke
   // tests do that). The SDK reads credentials from process.env, so they are set there too.
-  const restore = setEnv(env);
-  let result: CliResult;
-  try {
-    result = await runInProcess(args, { env });
-  } finally {
-    restore();
-  }
+  const result = await withEnv(env, () => runInProcess(args, { env }));
   // iam-policy must cover every call the command made.
   const command = await loadCommand(args[0]);
   const declared = new Set<string>(command?.operations ?? []);

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { AwsSession, NoRegion } from '../../src/aws/index.js';
 import { SAMPLE_ESTATE, SAMPLE_IDS, startSandbox } from '../../src/sandbox/index.js';
-import { runCli, runInProcess, setEnv, useSampleCredentials } from './run-cli.js';
+import { runCli, runInProcess, useSampleCredentials, withEnv } from './run-cli.js';
 
 describe('clear errors instead of raw codes', () => {
   const dir = mkdtempSync(join(tmpdir(), 'amiguard-errors-'));
@@ -74,23 +74,21 @@ describe('clear errors instead of raw codes', () => {
   });
 
   it('no region anywhere: the library says so without naming a flag, the CLI names --region', async () => {
-    const restore = setEnv({
+    const unset = {
       AWS_REGION: undefined,
       AWS_DEFAULT_REGION: undefined,
       AWS_PROFILE: undefined,
       AWS_CONFIG_FILE: join(dir, 'no-config'),
       AWS_SHARED_CREDENTIALS_FILE: join(dir, 'no-credentials'),
-    });
-    try {
+    };
+    await withEnv(unset, async () => {
       const session = new AwsSession({});
       await assert.rejects(session.defaultRegion(), (error: unknown) => error instanceof NoRegion && !error.message.includes('--'));
       session.destroy();
       const result = await runInProcess(['show', 'ami-12345678', '--endpoint-url', 'http://127.0.0.1:9'], { env: { AWS_CONFIG_FILE: join(dir, 'no-config') } });
       assert.equal(result.code, 2);
       assert.equal(result.stderr, 'amiguard show: error: no AWS region: pass --region, or set AWS_REGION or a region in your profile\n');
-    } finally {
-      restore();
-    }
+    });
   });
 
   it('a sandbox port in use names the port and suggests --port', async () => {

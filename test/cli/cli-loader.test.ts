@@ -12,33 +12,29 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { setEnv } from './run-cli.js';
+import { aloneFile, fillLoader, packedFile } from '../../scripts/bundle-format.mjs';
+import { withEnv } from './run-cli.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const PARAMETERS = '(exports, require, module, __filename, __dirname, __importMeta)';
 const scratch = mkdtempSync(join(tmpdir(), 'amiguard-loader-'));
 after(() => rmSync(scratch, { recursive: true, force: true }));
 
 /** A bundle: main.cjs alone (its `run` is `main`), and the chunks `packed` (name: code) in small.cjs. */
 function writeBundle(folder: string, main: string, packed: Readonly<Record<string, string>>): void {
-  writeFileSync(join(folder, 'main.cjs'), `({"main.cjs":(function ${PARAMETERS} {\n      exports.run = async () => {${main}};\n    \n})})`);
-  const chunks = Object.entries(packed).map(([name, code]) => `${JSON.stringify(name)}:function ${PARAMETERS} {${code}\n}`);
-  writeFileSync(join(folder, 'small.cjs'), `({${chunks.join(',\n')}})`);
+  writeFileSync(join(folder, 'main.cjs'), aloneFile('main.cjs', `exports.run = async () => {${main}};`));
+  writeFileSync(join(folder, 'small.cjs'), packedFile(Object.entries(packed).map(([name, code]) => ({ name, code }))));
   const files = Object.fromEntries(Object.keys(packed).map((name) => [name, 'small.cjs']));
-  const loader = readFileSync(join(ROOT, 'scripts/cli-loader.cjs'), 'utf8').replace("'__AMIGUARD_PACKED__'", JSON.stringify(files)).replace('__AMIGUARD_BUILD__', '0123456789abcdef');
-  writeFileSync(join(folder, 'index.cjs'), loader);
+  writeFileSync(join(folder, 'index.cjs'), fillLoader(readFileSync(join(ROOT, 'scripts/cli-loader.cjs'), 'utf8'), '0123456789abcdef', files));
 }
 
 /** Runs the bundle in `folder` with the code cache off; its run's exit code, and what its chunks logged. */
 async function runBundle(folder: string): Promise<{ code: number; log: unknown[][] }> {
-  const restore = setEnv({ AMIGUARD_CACHE_DIR: 'off' });
   const log: unknown[][] = [];
   Reflect.set(globalThis, 'loaderTest', log);
   try {
     const { run } = createRequire(import.meta.url)(join(folder, 'index.cjs')) as { run: (argv: string[]) => Promise<number> };
-    return { code: await run(['lint']), log };
+    return { code: await withEnv({ AMIGUARD_CACHE_DIR: 'off' }, () => run(['lint'])), log };
   } finally {
-    restore();
     Reflect.deleteProperty(globalThis, 'loaderTest');
   }
 }

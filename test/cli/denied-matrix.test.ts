@@ -15,7 +15,7 @@ import { COMMANDS, run } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Estate } from '../../src/sandbox/index.js';
 import { denyingAdmin } from '../audit/helpers.js';
-import { setEnv, useSampleCredentials } from './run-cli.js';
+import { useSampleCredentials, withEnv } from './run-cli.js';
 
 /** Every command, loaded: main.ts loads a command's module only when it runs. */
 const LOADED = await Promise.all(COMMANDS.map((entry) => entry.load()));
@@ -139,16 +139,17 @@ describe('what a command says when part of it could not be read', () => {
 
   async function withEstate(estate: Estate, credentials: { accessKeyId: string; secretAccessKey: string }, body: () => Promise<void>): Promise<void> {
     const sandbox = await startSandbox({ estate, speed: Number.POSITIVE_INFINITY });
-    const restoreEnv = setEnv({
-      AWS_EC2_METADATA_DISABLED: 'true',
-      AWS_ENDPOINT_URL: sandbox.url,
-      AWS_ACCESS_KEY_ID: credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
-    });
     try {
-      await body();
+      await withEnv(
+        {
+          AWS_EC2_METADATA_DISABLED: 'true',
+          AWS_ENDPOINT_URL: sandbox.url,
+          AWS_ACCESS_KEY_ID: credentials.accessKeyId,
+          AWS_SECRET_ACCESS_KEY: credentials.secretAccessKey,
+        },
+        body,
+      );
     } finally {
-      restoreEnv();
       await sandbox.close();
     }
   }

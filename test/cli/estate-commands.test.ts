@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, it } from 'node:test';
 import { loadCommand } from '../../src/cli/main.js';
 import { SAMPLE_CREDENTIALS, SAMPLE_ESTATE, SAMPLE_IDS, startSandbox, type Sandbox } from '../../src/sandbox/index.js';
-import { runInProcess, setEnv, type CliResult } from './run-cli.js';
+import { runInProcess, withEnv, type CliResult } from './run-cli.js';
 
 const IMAGES = SAMPLE_IDS.images;
 const SNAPSHOTS = SAMPLE_IDS.snapshots;
@@ -31,13 +31,7 @@ async function amiguard(args: readonly string[]): Promise<CliResult> {
   };
   // In-process: the commands' logic is under test, not the process boundary. The SDK reads
   // credentials from process.env, so they are set there too.
-  const restore = setEnv(env);
-  let result: CliResult;
-  try {
-    result = await runInProcess(args, { cwd: dir, env });
-  } finally {
-    restore();
-  }
+  const result = await withEnv(env, () => runInProcess(args, { cwd: dir, env }));
   const declared = new Set<string>((await loadCommand(args[0]))?.operations ?? []);
   for (const action of Object.keys(sandbox.stats.byAction)) {
     assert.ok(declared.has(action), `${args[0] ?? ''} called ${action}, which its iam-policy does not declare`);

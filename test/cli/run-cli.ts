@@ -68,6 +68,16 @@ export function setEnv(values: Readonly<Record<string, string | undefined>>): ()
   return () => apply(before);
 }
 
+/** Runs `body` with `values` in process.env (undefined: unset), and puts the environment back after. */
+export async function withEnv<T>(values: Readonly<Record<string, string | undefined>>, body: () => Promise<T>): Promise<T> {
+  const restore = setEnv(values);
+  try {
+    return await body();
+  } finally {
+    restore();
+  }
+}
+
 /** Puts the sample estate's credentials of `who` (management's by default) in process.env, where the SDK reads a user's; returns what takes them out. */
 export function useSampleCredentials(extra: Readonly<Record<string, string | undefined>> = {}, who: keyof typeof SAMPLE_CREDENTIALS = 'management'): () => void {
   return setEnv({

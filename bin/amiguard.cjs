@@ -9,9 +9,28 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // A reader that stops early (`amiguard undo --dry-run j.jsonl | head`) closes the pipe. The run
 // goes on to its end without that output: a fix or an undo is never cut off half-way by it.
-for (const stream of [process.stdout, process.stderr]) {
-  stream.on('error', (error) => {
-    if (error.code !== 'EPIPE') throw error;
+// The CLI writes to files, pipes and sockets itself (src/cli/io.ts) and Node's streams cost
+// start-up, so each is guarded when something first makes it, not made here.
+const ignoreClosedPipe = (error) => {
+  if (error.code !== 'EPIPE') throw error;
+};
+for (const name of ['stdout', 'stderr']) {
+  const { get, enumerable } = Object.getOwnPropertyDescriptor(process, name) ?? {};
+  if (get === undefined) {
+    process[name].on('error', ignoreClosedPipe);
+    continue;
+  }
+  let stream;
+  Object.defineProperty(process, name, {
+    configurable: true,
+    enumerable,
+    get() {
+      if (stream === undefined) {
+        stream = get.call(process);
+        stream.on('error', ignoreClosedPipe);
+      }
+      return stream;
+    },
   });
 }
 

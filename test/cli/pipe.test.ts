@@ -1,6 +1,7 @@
 /**
  * A reader that closes the pipe early (`amiguard ... | head`): the CLI finishes its run and
- * exits with its own code, without a stack trace (the process boundary is what is tested).
+ * exits with its own code, without a stack trace (the process boundary is what is tested), whether
+ * the CLI writes to the descriptor itself or something writes through Node's stream.
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
@@ -21,5 +22,22 @@ describe('a closed standard output', () => {
     const code = await new Promise<number | null>((done) => child.on('close', done));
     assert.equal(stderr, '');
     assert.equal(code, 1);
+  });
+
+  it('nor when something writes through Node\'s own stream (a warning, a library): the bin guards it when it is made', async () => {
+    // The bin, preloaded, runs the CLI (no command: the overview, written to the descriptor);
+    // then the script writes through process.stdout, which the bin did not make at start.
+    const script = "setTimeout(() => process.stdout.write('x'.repeat(100000)), 200)";
+    const child = spawn(process.execPath, ['--require', BIN, '--eval', script], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    child.stdout.destroy();
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const code = await new Promise<number | null>((done) => child.on('close', done));
+    assert.equal(stderr, '');
+    assert.equal(code, 0);
   });
 });

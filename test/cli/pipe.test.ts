@@ -8,36 +8,30 @@ import { spawn } from 'node:child_process';
 import { describe, it } from 'node:test';
 import { BIN, ROOT } from './run-cli.js';
 
+/** Runs node with `args`, its standard output closed before it writes a byte: its exit code and standard error. */
+async function withClosedOutput(args: readonly string[]): Promise<{ code: number | null; stderr: string }> {
+  const child = spawn(process.execPath, args, {
+    cwd: ROOT,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Closed before the child writes: its first write meets EPIPE.
+  child.stdout.destroy();
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const code = await new Promise<number | null>((done) => child.on('close', done));
+  return { code, stderr };
+}
+
 describe('a closed standard output', () => {
   it('is not a crash: lint still exits 1 for its findings, with nothing on stderr', async () => {
-    const child = spawn(process.execPath, [BIN, 'lint', 'examples', '--config', 'examples/amiguard.yaml'], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    // Closed before the CLI writes a byte: its first write meets EPIPE.
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.on('close', done));
-    assert.equal(stderr, '');
-    assert.equal(code, 1);
+    assert.deepEqual(await withClosedOutput([BIN, 'lint', 'examples', '--config', 'examples/amiguard.yaml']), { code: 1, stderr: '' });
   });
 
   it('nor when something writes through Node\'s own stream (a warning, a library): the bin guards it when it is made', async () => {
     // The bin, preloaded, runs the CLI (no command: the overview, written to the descriptor);
     // then the script writes through process.stdout, which the bin did not make at start.
     const script = "setTimeout(() => process.stdout.write('x'.repeat(100000)), 200)";
-    const child = spawn(process.execPath, ['--require', BIN, '--eval', script], {
-      cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    child.stdout.destroy();
-    let stderr = '';
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const code = await new Promise<number | null>((done) => child.on('close', done));
-    assert.equal(stderr, '');
-    assert.equal(code, 0);
+    assert.deepEqual(await withClosedOutput(['--require', BIN, '--eval', script]), { code: 0, stderr: '' });
   });
 });

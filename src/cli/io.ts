@@ -29,10 +29,10 @@ export function processIo(): Io {
 
 /**
  * Standard output or error. Node makes `process.stdout` a stream on first use, and making it
- * loads Node's stream modules (for a pipe `net` too, for a terminal `tty`): ~3 ms of a one-file
- * lint's start-up of ~35. A file, a pipe, a socket or /dev/null is never a terminal, and there
- * the text is written to the descriptor at once, as Node's stream writes to them on Linux
- * (synchronously). A terminal, or anything not known, gets Node's stream.
+ * loads Node's stream modules (for a pipe `net` too, for a terminal `tty`): ~3 ms, of the ~30 a
+ * one-file lint adds to node's own start. A file, a pipe, a socket or /dev/null is never a
+ * terminal, and there the text is written to the descriptor at once, as Node's stream writes to
+ * them on Linux (synchronously). A terminal, or anything not known, gets Node's stream.
  */
 export function descriptorOutput(fd: number, name: string, stream: () => NodeJS.WriteStream): Output {
   let direct: boolean | undefined;

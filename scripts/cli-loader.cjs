@@ -252,8 +252,11 @@ function chunkRequire(specifier) {
 /** Runs the CLI with `argv`; resolves to the exit code. */
 async function run(argv) {
   cacheFolder = cacheFolderFor(argv[0]);
-  const code = await load(ENTRY).run(argv);
-  writeCaches();
+  const main = load(ENTRY);
+  const code = await main.run(argv);
+  // A folder is named after a command, or '-' (an option: --version, --help); a name that is
+  // neither (a typo, `amiguard lnt`) would leave a folder of its own behind for every typo.
+  if (cacheFolder !== undefined && (path.basename(cacheFolder) === '-' || main.COMMANDS?.some((entry) => entry.name === argv[0]) === true)) writeCaches();
   return code;
 }
 

@@ -50,6 +50,10 @@ describe('the code cache of the bundled CLI', () => {
 
     await runCli(['--version'], { env: { AMIGUARD_CACHE_DIR: root } });
     assert.ok([...caches(root).keys()].some((file) => file.split('/')[1] === '-'), 'an option, not a command, has a cache of its own');
+    // A name that is not a command (a typo) leaves no folder of its own.
+    const typo = await runCli(['lnt'], { env: { AMIGUARD_CACHE_DIR: root } });
+    assert.equal(typo.code, 2);
+    assert.deepEqual([...new Set([...caches(root).keys()].map((file) => file.split('/')[1]))].sort(), ['-', 'lint']);
   });
 
   it('runs the JSON parser from the bundle (and its cache), and only for a run that reads JSON', async () => {

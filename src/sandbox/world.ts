@@ -125,6 +125,8 @@ export class World {
   private readonly imagesByRegion = new Map<string, ImageRecord[]>();
   private readonly snapshotsByRegion = new Map<string, SnapshotRecord[]>();
   private readonly blockPublicAccess = new Map<string, BlockPublicAccessRecord>();
+  /** `account/region` where the estate has a public AMI: what the default of block public access for AMIs is decided by. */
+  private readonly publicAtStart = new Set<string>();
   /** For each member account, the OU ids from the root down to its parent. */
   private readonly ouPaths = new Map<string, readonly string[]>();
   private readonly random: Random;
@@ -206,6 +208,7 @@ export class World {
         };
         this.images.set(record.id, record);
         listFor(this.imagesByRegion, record.region).push(record);
+        if (this.isPublic(record)) this.publicAtStart.add(`${record.ownerId}/${record.region}`);
       }
       for (const bpa of account.blockPublicAccess ?? []) {
         this.blockPublicAccess.set(`${account.id}/${bpa.region}`, {
@@ -339,10 +342,12 @@ export class World {
    * AWS enables block public access for AMIs by default, except for accounts that had a public
    * AMI in the region. See the table in
    * https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/block-public-access-to-amis.html
+   * AWS decided it once, from the AMIs public then; here, from the estate's. (It was decided when
+   * a region's record was first made, which a listing of another account's snapshots could do:
+   * an answer that depended on how far earlier listings had read.)
    */
   private defaultImageBlockPublicAccess(accountId: string, region: string): ImageBlockPublicAccessState {
-    const hasPublic = this.imagesIn(region).some((image) => image.ownerId === accountId && this.isPublic(image));
-    return hasPublic ? 'unblocked' : 'block-new-sharing';
+    return this.publicAtStart.has(`${accountId}/${region}`) ? 'unblocked' : 'block-new-sharing';
   }
 
   private buildOrganization(estate: Estate): OrganizationRecord {

@@ -27,6 +27,16 @@ describe('block public access for AMIs', () => {
     });
   });
 
+  it('decides that default from the estate, not from when the state is first asked for', async () => {
+    await withSandbox({}, async (sandbox) => {
+      // The public AMI made private before anything asked: the account had one, so it stays unblocked.
+      const management = ec2(sandbox, SAMPLE_CREDENTIALS.management);
+      await management.send(new ModifyImageAttributeCommand({ ImageId: SAMPLE_IDS.images.publicDemo, LaunchPermission: { Remove: [{ Group: 'all' }] } }));
+      assert.equal(sandbox.state.image(SAMPLE_IDS.images.publicDemo)?.public, false);
+      assert.equal((await management.send(new GetImageBlockPublicAccessStateCommand({}))).ImageBlockPublicAccessState, 'unblocked');
+    });
+  });
+
   it('enables and disables, and the state governs Group=all', async () => {
     await withSandbox({}, async (sandbox) => {
       const management = ec2(sandbox, SAMPLE_CREDENTIALS.management);

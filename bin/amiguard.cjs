@@ -8,11 +8,21 @@
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 // A reader that stops early (`amiguard undo --dry-run j.jsonl | head`) closes the pipe. The run
-// goes on to its end without that output: a fix or an undo is never cut off half-way by it.
-// The CLI writes to files, pipes and sockets itself (src/cli/io.ts) and Node's streams cost
-// start-up, so each is guarded when something first makes it, not made here.
+// goes on to its end without that output: a fix or an undo is never cut off half-way by it. Any
+// other failure to write (a terminal gone, a full disk) does not cut it off either, but the run
+// exits 2: its output was not all seen. The CLI writes to files, pipes and sockets itself
+// (src/cli/io.ts, which reports its own failures) and Node's streams cost start-up, so each
+// stream is guarded when something first makes it (a terminal, a warning), not made here.
+let lostOutput;
 const ignoreClosedPipe = (error) => {
-  if (error.code !== 'EPIPE') throw error;
+  if (error.code === 'EPIPE' || lostOutput !== undefined) return;
+  lostOutput = error;
+  process.exitCode = 2;
+  try {
+    require('node:fs').writeSync(2, `amiguard: error: cannot write the output (${error.code ?? error.message}); the output is incomplete\n`);
+  } catch {
+    // Standard error is what failed: the exit code says it.
+  }
 };
 for (const name of ['stdout', 'stderr']) {
   const { get, enumerable } = Object.getOwnPropertyDescriptor(process, name) ?? {};
@@ -41,7 +51,7 @@ require('../dist/cli/index.cjs')
   .run(process.argv.slice(2))
   .then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = lostOutput === undefined ? code : 2;
     },
     (error) => {
       process.stderr.write(`amiguard: internal error (the installed bundle could not run; reinstall amiguard, or report it):\n${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);

@@ -16,6 +16,11 @@ export interface Io {
 export interface Output {
   write(text: string): void;
   readonly isTTY: boolean;
+  /**
+   * Why output was lost, when a write failed (a full disk, a terminal gone): what follows is
+   * dropped, the run goes on, and it exits 2. A reader that closed the pipe is not a loss.
+   */
+  readonly lost?: string | undefined;
 }
 
 export function processIo(): Io {
@@ -31,12 +36,15 @@ export function processIo(): Io {
  * Standard output or error. Node makes `process.stdout` a stream on first use, and making it
  * loads Node's stream modules (for a pipe `net` too, for a terminal `tty`): ~3 ms, of the ~30 a
  * one-file lint adds to node's own start. A file, a pipe, a socket or /dev/null is never a
- * terminal, and there the text is written to the descriptor at once, as Node's stream writes to
- * them on Linux (synchronously). A terminal, or anything not known, gets Node's stream.
+ * terminal, and there the text is written to the descriptor at once. Unlike Node's stream, which
+ * holds what a slow reader has not taken yet in memory, this waits for the reader, as Packer or
+ * the AWS CLI do (`amiguard fix --apply | less` goes on as less reads). A terminal, or anything
+ * not known, gets Node's stream.
  */
 export function descriptorOutput(fd: number, name: string, stream: () => NodeJS.WriteStream): Output {
   let direct: boolean | undefined;
   let closed = false;
+  let lost: string | undefined;
   const isDirect = (): boolean => (direct ??= neverATerminal(fd));
   return {
     write(text) {
@@ -64,12 +72,18 @@ export function descriptorOutput(fd: number, name: string, stream: () => NodeJS.
             stream().write(bytes.subarray(offset));
             return;
           }
-          throw new InputError(`cannot write to ${name}: ${describeFileError(error)}`);
+          // Anything else (a full disk): a fix or an undo is not cut off half-way by it either.
+          lost = `cannot write to ${name}: ${describeFileError(error)}`;
+          closed = true;
+          return;
         }
       }
     },
     get isTTY() {
       return isDirect() ? false : stream().isTTY === true;
+    },
+    get lost() {
+      return lost;
     },
   };
 }

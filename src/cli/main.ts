@@ -123,9 +123,18 @@ Environment: AMIGUARD_CACHE_DIR (an absolute folder for the start-up code cache,
 
 /**
  * The CLI: runs one command and returns its exit code. Known failures (AmiguardError) print a
- * message and a hint and give 2; anything else is a bug and shows its stack.
+ * message and a hint and give 2; anything else is a bug and shows its stack. Output that could not
+ * be written (a full disk) gives 2 as well, whatever the command found: its result was not seen.
  */
 export async function run(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  const code = await runCommand(argv, io);
+  const lost = io.stdout.lost ?? io.stderr.lost;
+  if (lost === undefined) return code;
+  io.stderr.write(`amiguard: error: ${printable(lost)}; the output is incomplete\n`);
+  return 2;
+}
+
+async function runCommand(argv: readonly string[], io: Io): Promise<number> {
   const [name, ...args] = argv;
   if (name === undefined || name === '-h' || name === '--help' || name === 'help') {
     const topic = name === 'help' ? await loadCommand(args[0]) : undefined;

@@ -146,6 +146,10 @@ export function describeFileError(error: unknown): string {
       return 'too many levels of symbolic links';
     case 'EISDIR':
       return 'a folder, not a file';
+    case 'ENOSPC':
+      return 'no space left on the device';
+    case 'EIO':
+      return 'input/output error';
     case undefined:
       return error instanceof Error ? error.message : String(error);
     default:

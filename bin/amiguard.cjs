@@ -14,20 +14,21 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 // (src/cli/io.ts, which reports its own failures) and Node's streams cost start-up, so each
 // stream is guarded when something first makes it (a terminal, a warning), not made here.
 let lostOutput;
-const ignoreClosedPipe = (error) => {
+/** The handler of a stream's write errors; its words are those src/cli/io.ts gives the same loss. */
+const guardOutput = (what) => (error) => {
   if (error.code === 'EPIPE' || lostOutput !== undefined) return;
   lostOutput = error;
   process.exitCode = 2;
   try {
-    require('node:fs').writeSync(2, `amiguard: error: cannot write the output (${error.code ?? error.message}); the output is incomplete\n`);
+    require('node:fs').writeSync(2, `amiguard: error: cannot write to ${what}: ${error.code ?? error.message}; the output is incomplete\n`);
   } catch {
     // Standard error is what failed: the exit code says it.
   }
 };
-for (const name of ['stdout', 'stderr']) {
+for (const [name, what] of [['stdout', 'standard output'], ['stderr', 'standard error']]) {
   const { get, enumerable } = Object.getOwnPropertyDescriptor(process, name) ?? {};
   if (get === undefined) {
-    process[name].on('error', ignoreClosedPipe);
+    process[name].on('error', guardOutput(what));
     continue;
   }
   let stream;
@@ -37,7 +38,7 @@ for (const name of ['stdout', 'stderr']) {
     get() {
       if (stream === undefined) {
         stream = get.call(process);
-        stream.on('error', ignoreClosedPipe);
+        stream.on('error', guardOutput(what));
       }
       return stream;
     },

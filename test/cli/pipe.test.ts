@@ -49,7 +49,7 @@ describe('standard output that cannot be written', () => {
     try {
       const { code, stderr } = await withClosedOutput([BIN, ...CLEAN], full);
       assert.equal(code, 2);
-      assert.match(stderr, /^amiguard: error: cannot write the output \(ENOSPC\); the output is incomplete\n$/);
+      assert.match(stderr, /^amiguard: error: cannot write to standard output: ENOSPC; the output is incomplete\n$/);
     } finally {
       closeSync(full);
     }
